@@ -1,0 +1,1 @@
+//! sipscope: see how Office Communicator / Lync clients find their sign-in server.
