@@ -1,1 +1,13 @@
-//! sipscope: see how Office Communicator / Lync clients find their sign-in server.
+//! sipscope: see which DNS record an Office Communicator / Lync client signs
+//! in with, and why it fails.
+//!
+//! Data flows one way: [`input`] → [`plan`] → [`sweep`] (using [`probe`]) →
+//! [`model`] (pure rules) → frontends ([`report`], [`cli`]).
+
+pub mod cli;
+pub mod input;
+pub mod model;
+pub mod plan;
+pub mod probe;
+pub mod report;
+pub mod sweep;

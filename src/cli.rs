@@ -1,0 +1,214 @@
+//! Command line: parsing, settings assembly and the headless commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::input::parse_target;
+use crate::model::TrustSettings;
+use crate::plan;
+use crate::probe::{DialOverrides, ResolverSpec, parse_dial_override};
+use crate::report;
+use crate::sweep::{Sweep, SweepSettings};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Sign-in works / command succeeded.
+    pub const OK: u8 = 0;
+    /// Sign-in fails (check) / a difference was found (diff).
+    pub const FAIL: u8 = 1;
+    /// Bad input or configuration.
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sipscope",
+    version,
+    about = "See which DNS record an Office Communicator / Lync client signs in with, and why it fails",
+    long_about = "sipscope asks every DNS query a Communicator / Lync client makes to find its \
+sign-in server (four SRV names, then A names), probes each answer (TCP connect, TLS handshake, \
+certificate names and trust), shows which record the client would use and says whether sign-in works.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// SIP address to sweep: sip:user@domain, user@domain or domain
+    pub input: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sweep once and print the table and verdict (exit 0 sign-in works, 1 fails, 2 bad input)
+    Check(CheckArgs),
+    /// List the client profiles (query orders) sipscope knows
+    Profiles,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// Print the JSON document (version 1) instead of the table
+    #[arg(long)]
+    pub json: bool,
+    /// SIP address: sip:user@domain, user@domain or domain
+    pub input: String,
+}
+
+/// Options shared by the dashboard and `check`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SweepArgs {
+    /// DNS server to ask instead of the system's (repeatable: one pool)
+    #[arg(
+        long = "resolver",
+        value_name = "IP[:PORT]",
+        env = "SIPSCOPE_RESOLVER",
+        value_delimiter = ','
+    )]
+    pub resolvers: Vec<String>,
+    /// Client generation whose query order to follow (see `sipscope profiles`)
+    #[arg(long, value_name = "NAME", env = "SIPSCOPE_PROFILE")]
+    pub profile: Option<String>,
+    /// Extra trusted CA certificates, PEM (repeatable); added to the system roots
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+    /// Do not trust the system's root certificates, only --ca-file ones
+    #[arg(long)]
+    pub no_system_roots: bool,
+    /// Limit for each network step (DNS query, TCP connect, TLS handshake), in ms [default: 3000]
+    #[arg(long, value_name = "MS", env = "SIPSCOPE_TIMEOUT_MS")]
+    pub timeout_ms: Option<u64>,
+    /// Extra domain whose hosts are accepted as SRV targets (TrustModelData; repeatable)
+    #[arg(long = "trusted-domain", value_name = "DOMAIN")]
+    pub trusted_domains: Vec<String>,
+    /// Accept SRV targets that merely end with the SIP domain's text (DisableStrictDNSNaming)
+    #[arg(long)]
+    pub no_strict_dns_naming: bool,
+    /// Treat TCP as forbidden by policy: TCP rows are rejected
+    #[arg(long)]
+    pub no_tcp: bool,
+    /// Dial TO whenever a probe would dial FROM (lab and tests only)
+    #[arg(long = "dial", value_name = "FROM=TO", hide = true)]
+    pub dial: Vec<String>,
+}
+
+/// A one-line error for the user; always exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl<E: std::fmt::Display> From<E> for UsageError {
+    fn from(e: E) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
+impl SweepArgs {
+    /// Assembles sweep settings for `input` from these options.
+    pub fn settings(&self, input: &str) -> Result<SweepSettings, UsageError> {
+        let target = parse_target(input)?;
+        let profile = plan::profile(self.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE))?;
+        let resolvers = if self.resolvers.is_empty() {
+            ResolverSpec::System
+        } else {
+            ResolverSpec::Servers(
+                self.resolvers
+                    .iter()
+                    .map(|r| ResolverSpec::parse_server(r))
+                    .collect::<Result<_, _>>()?,
+            )
+        };
+        let mut settings = SweepSettings::new(target, profile, resolvers);
+        if let Some(ms) = self.timeout_ms {
+            if !(1..=600_000).contains(&ms) {
+                return Err(UsageError(format!(
+                    "--timeout-ms {ms} is out of range; give 1 to 600000 milliseconds"
+                )));
+            }
+            settings.timeout = Duration::from_millis(ms);
+        }
+        settings.ca_files = self.ca_files.clone();
+        settings.system_roots = !self.no_system_roots;
+        settings.trust = TrustSettings {
+            trusted_domains: self
+                .trusted_domains
+                .iter()
+                .map(|d| crate::input::normalise_domain(d))
+                .collect::<Result<_, _>>()?,
+            strict_dns_naming: !self.no_strict_dns_naming,
+        };
+        settings.allow_tcp = !self.no_tcp;
+        settings.dial = self
+            .dial
+            .iter()
+            .map(|d| parse_dial_override(d))
+            .collect::<Result<DialOverrides, _>>()?;
+        Ok(settings)
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("cannot start the async runtime: {e}")))
+}
+
+/// `sipscope check`: one sweep, printed; exit 0 when sign-in works, 1 when not.
+pub fn check(args: &CheckArgs) -> Result<u8, UsageError> {
+    let settings = args.sweep.settings(&args.input)?;
+    let sweep = Sweep::prepare(settings)?;
+    let report = runtime()?.block_on(sweep.run(None));
+    if args.json {
+        println!("{}", report::to_json(&report));
+    } else {
+        print!("{}", report::text::render(&report));
+    }
+    Ok(if report.signin_ok() {
+        exit::OK
+    } else {
+        exit::FAIL
+    })
+}
+
+/// `sipscope profiles`: one line per profile.
+pub fn profiles() -> String {
+    let mut out = String::new();
+    for p in plan::profiles() {
+        let default = if p.name == plan::DEFAULT_PROFILE {
+            " (default)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("{:<16} {}{default}\n", p.name, p.description));
+    }
+    out
+}
+
+/// Parses the command line and runs the command; the binary's whole `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Profiles) => {
+            print!("{}", profiles());
+            Ok(exit::OK)
+        }
+        None => Err(UsageError(
+            "the dashboard is not built yet; run `sipscope check ADDRESS`".into(),
+        )),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(UsageError(msg)) => {
+            eprintln!("sipscope: error: {msg}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}

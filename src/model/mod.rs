@@ -1,0 +1,56 @@
+//! The client model: pure functions of what the sweep found (D4–D9).
+//! Nothing here does I/O, so every rule is tested with plain unit tests.
+
+pub mod certname;
+pub mod domain;
+pub mod eventlog;
+pub mod record;
+pub mod select;
+pub mod status;
+
+use serde::{Deserialize, Serialize};
+
+pub use certname::{NameMatch, match_name};
+pub use domain::{TrustSettings, check_target, in_domain};
+pub use record::{CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings};
+pub use select::{Signin, Verdict, select, verdict};
+pub use status::Status;
+
+/// Version of the JSON document ([`SweepReport`]); bumped only when a field changes meaning.
+pub const DOCUMENT_VERSION: u32 = 1;
+
+/// A finished (or, while running, partial) sweep: the `check --json` document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepReport {
+    pub version: u32,
+    /// The address as the user gave it.
+    pub input: String,
+    /// The normalised SIP domain (D1).
+    pub domain: String,
+    pub profile: String,
+    /// The resolvers asked, or `["system"]` for the system configuration.
+    pub resolvers: Vec<String>,
+    /// RFC 3339.
+    pub started_at: String,
+    pub elapsed_ms: u64,
+    pub records: Vec<RecordResult>,
+    /// Index (1-based) of the record the client uses (D7).
+    pub selected: Option<usize>,
+    pub verdict: Verdict,
+}
+
+impl SweepReport {
+    /// Recomputes the selection and verdict from the records (D7).
+    pub fn decide(&mut self) {
+        self.selected = select(&self.records);
+        self.verdict = verdict(&self.records, self.selected, &self.domain);
+    }
+
+    pub fn record(&self, index: usize) -> Option<&RecordResult> {
+        self.records.iter().find(|r| r.index == index)
+    }
+
+    pub fn signin_ok(&self) -> bool {
+        self.verdict.signin == Signin::Ok
+    }
+}

@@ -1,0 +1,196 @@
+//! What a sweep found: one [`RecordResult`] per profile row, one
+//! [`TargetResult`] per host the row points to. These types are also the
+//! JSON document (version 1, see `docs/json.md`): field names are a contract.
+
+use serde::{Deserialize, Serialize};
+
+use super::Status;
+use crate::model::certname::NameMatch;
+use crate::plan::{RowKind, Transport};
+
+/// How the DNS query of a row ended (D8 keeps these apart all the way to the screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DnsOutcome {
+    Answer,
+    NxDomain,
+    NoData,
+    ServFail,
+    Refused,
+    Timeout,
+    Error,
+}
+
+impl DnsOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            DnsOutcome::Answer => "answer",
+            DnsOutcome::NxDomain => "NXDOMAIN",
+            DnsOutcome::NoData => "NODATA",
+            DnsOutcome::ServFail => "SERVFAIL",
+            DnsOutcome::Refused => "REFUSED",
+            DnsOutcome::Timeout => "timeout",
+            DnsOutcome::Error => "error",
+        }
+    }
+}
+
+/// Time spent in each network step of a target, in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_ms: Option<u64>,
+}
+
+/// One certificate of the chain as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainEntry {
+    pub subject: String,
+    pub issuer: String,
+}
+
+/// The server certificate, as presented, and what the client would make of it (D9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertInfo {
+    pub subject: String,
+    pub sans: Vec<String>,
+    pub issuer: String,
+    /// RFC 3339.
+    pub not_before: String,
+    /// RFC 3339.
+    pub not_after: String,
+    pub chain_len: usize,
+    /// The name the client expects (D9): SRV target or queried A name.
+    #[serde(default)]
+    pub expected_name: String,
+    #[serde(default = "no_match")]
+    pub name_match: NameMatch,
+    #[serde(default)]
+    pub trusted: bool,
+    /// Why the chain is not trusted (expired, unknown issuer, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_error: Option<String>,
+    #[serde(default)]
+    pub chain: Vec<ChainEntry>,
+}
+
+fn no_match() -> NameMatch {
+    NameMatch::None
+}
+
+/// A host a row points to: the SRV target, or the queried name of an A row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetResult {
+    pub host: String,
+    pub port: u16,
+    pub priority: Option<u16>,
+    pub weight: Option<u16>,
+    pub addresses: Vec<String>,
+    pub status: Status,
+    pub certificate: Option<CertInfo>,
+    /// One human sentence on this target.
+    #[serde(default)]
+    pub detail: String,
+    /// TTL of the address answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<u32>,
+    /// CNAMEs followed from `host` to the address (D5, D6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cname_chain: Vec<String>,
+    /// Where the probe connected when a dial override redirected it (lab, tests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialed: Option<String>,
+    #[serde(default)]
+    pub timings: Timings,
+}
+
+impl TargetResult {
+    pub fn new(host: impl Into<String>, port: u16) -> TargetResult {
+        TargetResult {
+            host: host.into(),
+            port,
+            priority: None,
+            weight: None,
+            addresses: Vec::new(),
+            status: Status::Pending,
+            certificate: None,
+            detail: String::new(),
+            ttl: None,
+            cname_chain: Vec::new(),
+            dialed: None,
+            timings: Timings::default(),
+        }
+    }
+}
+
+/// One row of the dashboard: a query of the profile and everything it led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordResult {
+    pub index: usize,
+    pub kind: RowKind,
+    pub name: String,
+    pub transport: Transport,
+    /// Fixed port of A rows; `null` for SRV rows (the port is per target).
+    pub port: Option<u16>,
+    pub status: Status,
+    /// One human sentence.
+    pub detail: String,
+    /// TTL of the row's own answer (SRV set, or the A answer).
+    pub ttl: Option<u32>,
+    pub elapsed_ms: u64,
+    pub warnings: Vec<String>,
+    /// SRV: one per answer, in the client's order. A: exactly one.
+    pub targets: Vec<TargetResult>,
+    /// How the DNS query ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsOutcome>,
+    /// Position in `targets` of the one the client uses first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_target: Option<usize>,
+}
+
+impl RecordResult {
+    /// A row before its query is sent.
+    pub fn pending(query: &crate::plan::Query) -> RecordResult {
+        RecordResult {
+            index: query.index,
+            kind: query.kind,
+            name: query.name.clone(),
+            transport: query.transport,
+            port: query.port,
+            status: Status::Pending,
+            detail: "waiting".into(),
+            ttl: None,
+            elapsed_ms: 0,
+            warnings: Vec::new(),
+            targets: Vec::new(),
+            dns: None,
+            used_target: None,
+        }
+    }
+
+    /// The target the client connects to first, if any.
+    pub fn used(&self) -> Option<&TargetResult> {
+        self.used_target.and_then(|i| self.targets.get(i))
+    }
+
+    /// `host:port` of the target in use (or the first one), for tables.
+    pub fn target_label(&self) -> String {
+        match self.used().or(self.targets.first()) {
+            Some(t) => format!("{}:{}", t.host, t.port),
+            None => "-".into(),
+        }
+    }
+
+    /// First address of the target in use.
+    pub fn first_address(&self) -> Option<&str> {
+        self.used()
+            .or(self.targets.first())
+            .and_then(|t| t.addresses.first())
+            .map(String::as_str)
+    }
+}

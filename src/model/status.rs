@@ -1,0 +1,137 @@
+//! D8 — the status of a record (row) or of one of its targets.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not started yet.
+    Pending,
+    /// The DNS query is in flight.
+    Querying,
+    /// Resolved; the connection or handshake is in flight.
+    Probing,
+    Found,
+    Missing,
+    Rejected,
+    CertMismatch,
+    Untrusted,
+    Unreachable,
+    DnsError,
+}
+
+impl Status {
+    /// Every status a finished sweep can show, in the order of D8.
+    pub const FINAL: [Status; 7] = [
+        Status::Found,
+        Status::Missing,
+        Status::Rejected,
+        Status::CertMismatch,
+        Status::Untrusted,
+        Status::Unreachable,
+        Status::DnsError,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Querying => "querying",
+            Status::Probing => "probing",
+            Status::Found => "found",
+            Status::Missing => "missing",
+            Status::Rejected => "rejected",
+            Status::CertMismatch => "cert-mismatch",
+            Status::Untrusted => "untrusted",
+            Status::Unreachable => "unreachable",
+            Status::DnsError => "dns-error",
+        }
+    }
+
+    /// A symbol so the status reads without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Pending => "·",
+            Status::Querying | Status::Probing => "…",
+            Status::Found => "✓",
+            Status::Missing => "∅",
+            Status::Rejected => "⊘",
+            Status::CertMismatch => "≠",
+            Status::Untrusted => "⚠",
+            Status::Unreachable => "✗",
+            Status::DnsError => "!",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Pending,
+            Status::Querying,
+            Status::Probing,
+            Status::Found,
+            Status::Missing,
+            Status::Rejected,
+            Status::CertMismatch,
+            Status::Untrusted,
+            Status::Unreachable,
+            Status::DnsError,
+        ]
+        .into_iter()
+        .find(|st| st.label() == s)
+    }
+
+    /// The sweep has not finished this row yet.
+    pub fn in_flight(self) -> bool {
+        matches!(self, Status::Pending | Status::Querying | Status::Probing)
+    }
+
+    /// The name resolved to an address the client would use (D7 "usable").
+    pub fn resolved(self) -> bool {
+        matches!(
+            self,
+            Status::Probing
+                | Status::Found
+                | Status::CertMismatch
+                | Status::Untrusted
+                | Status::Unreachable
+        )
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_round_trip_and_match_serde() {
+        for st in Status::FINAL {
+            assert_eq!(Status::parse(st.label()), Some(st));
+            let json = serde_json::to_string(&st).unwrap();
+            assert_eq!(json, format!("\"{}\"", st.label()));
+        }
+        assert_eq!(Status::parse("nope"), None);
+    }
+
+    // D7/D8: which statuses count as "the name resolved".
+    #[test]
+    fn d7_resolved_statuses() {
+        use Status::*;
+        for (st, resolved) in [
+            (Found, true),
+            (CertMismatch, true),
+            (Untrusted, true),
+            (Unreachable, true),
+            (Missing, false),
+            (Rejected, false),
+            (DnsError, false),
+            (Pending, false),
+        ] {
+            assert_eq!(st.resolved(), resolved, "{st}");
+        }
+    }
+}

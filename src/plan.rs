@@ -1,0 +1,286 @@
+//! D2/D3 — which queries a client generation asks, in which order, and how it
+//! connects to each answer. The order is data (`assets/profiles/*.toml`),
+//! compiled in; adding a generation adds a file, not a code path.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The built-in profiles, default first.
+const PROFILE_SOURCES: &[(&str, &str)] = &[
+    ("ocs2007", include_str!("../assets/profiles/ocs2007.toml")),
+    (
+        "ocs2007r2",
+        include_str!("../assets/profiles/ocs2007r2.toml"),
+    ),
+    (
+        "ocs2007r2-field",
+        include_str!("../assets/profiles/ocs2007r2-field.toml"),
+    ),
+    ("lync2010", include_str!("../assets/profiles/lync2010.toml")),
+    ("phone-r2", include_str!("../assets/profiles/phone-r2.toml")),
+];
+
+/// The profile used when none is named (D2).
+pub const DEFAULT_PROFILE: &str = "ocs2007";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    Tls,
+    Tcp,
+}
+
+impl Transport {
+    pub fn label(self) -> &'static str {
+        match self {
+            Transport::Tls => "TLS",
+            Transport::Tcp => "TCP",
+        }
+    }
+}
+
+/// The kind of query a row makes. New kinds (autodiscover, …) become new variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKind {
+    /// An SRV query; host and port come from the answer.
+    Srv,
+    /// An address query for a fixed name; the port is fixed by the profile.
+    A,
+}
+
+impl RowKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowKind::Srv => "SRV",
+            RowKind::A => "A",
+        }
+    }
+}
+
+/// How a profile treats a certificate that covers the expected name only by a wildcard (D9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WildcardPolicy {
+    /// Wildcards are not supported: the row is a cert-mismatch.
+    Mismatch,
+    /// The name matches, with a warning on the row.
+    Warn,
+}
+
+/// One row of a profile, relative to the SIP domain.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRow {
+    pub kind: RowKind,
+    /// Label(s) prepended to the SIP domain, e.g. `_sipinternaltls._tcp` or `sip`.
+    pub name: String,
+    pub transport: Transport,
+    /// Fixed port (A rows). SRV rows take the port from the answer.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Ports usually seen in this SRV record; others draw a warning (D5).
+    #[serde(default)]
+    pub typical_ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    pub title: String,
+    /// One line for `sipscope profiles`.
+    pub description: String,
+    pub wildcards: WildcardPolicy,
+    #[serde(rename = "row")]
+    pub rows: Vec<PlanRow>,
+}
+
+/// A query the sweep will make: a profile row applied to a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// 1-based position in the client's order.
+    pub index: usize,
+    pub kind: RowKind,
+    /// Fully spelled name without the trailing dot.
+    pub name: String,
+    pub transport: Transport,
+    pub port: Option<u16>,
+    pub typical_ports: Vec<u16>,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("unknown profile '{0}'; `sipscope profiles` lists the known ones ({1})")]
+    UnknownProfile(String, String),
+    #[error("built-in profile {0} is broken: {1}")]
+    Broken(String, String),
+}
+
+impl Profile {
+    /// Parses and checks one profile document.
+    pub fn parse(origin: &str, text: &str) -> Result<Profile, PlanError> {
+        let profile: Profile =
+            toml::from_str(text).map_err(|e| PlanError::Broken(origin.into(), e.to_string()))?;
+        if profile.rows.is_empty() {
+            return Err(PlanError::Broken(origin.into(), "it has no rows".into()));
+        }
+        for (i, row) in profile.rows.iter().enumerate() {
+            let problem = match (row.kind, row.port) {
+                (RowKind::Srv, Some(_)) => Some("an SRV row takes its port from the answer"),
+                (RowKind::A, None) => Some("an A row needs a port"),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                return Err(PlanError::Broken(
+                    origin.into(),
+                    format!("row {} ({}): {problem}", i + 1, row.name),
+                ));
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The profile's rows applied to `domain`, in the client's order.
+    pub fn queries(&self, domain: &str) -> Vec<Query> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| Query {
+                index: i + 1,
+                kind: row.kind,
+                name: format!("{}.{domain}", row.name),
+                transport: row.transport,
+                port: row.port,
+                typical_ports: row.typical_ports.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Every built-in profile, default first.
+pub fn profiles() -> Vec<Profile> {
+    PROFILE_SOURCES
+        .iter()
+        // The assets are checked by a unit test; a broken one cannot ship.
+        .filter_map(|(name, text)| Profile::parse(name, text).ok())
+        .collect()
+}
+
+pub fn profile_names() -> Vec<&'static str> {
+    PROFILE_SOURCES.iter().map(|(name, _)| *name).collect()
+}
+
+/// Looks a profile up by name (case-insensitive).
+pub fn profile(name: &str) -> Result<Profile, PlanError> {
+    let wanted = name.trim().to_ascii_lowercase();
+    let (origin, text) = PROFILE_SOURCES
+        .iter()
+        .find(|(n, _)| *n == wanted)
+        .ok_or_else(|| PlanError::UnknownProfile(name.into(), profile_names().join(", ")))?;
+    Profile::parse(origin, text)
+}
+
+/// The profile after `name` in the built-in list, wrapping around.
+pub fn next_profile_name(name: &str) -> &'static str {
+    let names = profile_names();
+    let at = names.iter().position(|n| *n == name).unwrap_or(0);
+    names[(at + 1) % names.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_parses_and_is_named_after_its_file() {
+        for (origin, text) in PROFILE_SOURCES {
+            let p = Profile::parse(origin, text).unwrap();
+            assert_eq!(&p.name, origin);
+        }
+        assert_eq!(profiles().len(), PROFILE_SOURCES.len());
+        assert_eq!(profiles()[0].name, DEFAULT_PROFILE);
+    }
+
+    // D2: the ten default queries, in order, with transports and ports.
+    #[test]
+    fn d2_default_profile_has_the_ten_queries() {
+        let q = profile(DEFAULT_PROFILE).unwrap().queries("contoso.com");
+        let got: Vec<(String, RowKind, Transport, Option<u16>)> = q
+            .iter()
+            .map(|q| (q.name.clone(), q.kind, q.transport, q.port))
+            .collect();
+        use RowKind::*;
+        use Transport::*;
+        let want = [
+            ("_sipinternaltls._tcp.contoso.com", Srv, Tls, None),
+            ("_sipinternal._tcp.contoso.com", Srv, Tcp, None),
+            ("_sip._tls.contoso.com", Srv, Tls, None),
+            ("_sip._tcp.contoso.com", Srv, Tcp, None),
+            ("sipinternal.contoso.com", A, Tls, Some(443)),
+            ("sipinternal.contoso.com", A, Tcp, Some(5060)),
+            ("sip.contoso.com", A, Tls, Some(443)),
+            ("sip.contoso.com", A, Tcp, Some(5060)),
+            ("sipexternal.contoso.com", A, Tls, Some(443)),
+            ("sipexternal.contoso.com", A, Tcp, Some(5060)),
+        ];
+        assert_eq!(got.len(), 10);
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((g.0.as_str(), g.1, g.2, g.3), w);
+        }
+        assert_eq!(q[0].index, 1);
+        assert_eq!(q[9].index, 10);
+    }
+
+    // D3: the field-observed R2 order tries sip before sipinternal and never sipexternal.
+    #[test]
+    fn d3_r2_field_order() {
+        let q = profile("ocs2007r2-field").unwrap().queries("d.test");
+        let a: Vec<&str> = q
+            .iter()
+            .filter(|q| q.kind == RowKind::A)
+            .map(|q| q.name.as_str())
+            .collect();
+        assert_eq!(
+            a,
+            [
+                "sip.d.test",
+                "sip.d.test",
+                "sipinternal.d.test",
+                "sipinternal.d.test"
+            ]
+        );
+        let r2 = profile("ocs2007r2").unwrap().queries("d.test");
+        assert!(!r2.iter().any(|q| q.name == "_sip._tcp.d.test"));
+    }
+
+    #[test]
+    fn unknown_profile_lists_known_ones() {
+        let err = profile("ocs2099").unwrap_err().to_string();
+        assert!(
+            err.contains("ocs2099") && err.contains("ocs2007r2-field"),
+            "{err}"
+        );
+        assert_eq!(profile("OCS2007").unwrap().name, "ocs2007");
+    }
+
+    #[test]
+    fn broken_profiles_are_refused() {
+        let bad = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\n[[row]]\nkind='a'\nname='sip'\ntransport='tls'\n";
+        assert!(
+            Profile::parse("x", bad)
+                .unwrap_err()
+                .to_string()
+                .contains("needs a port")
+        );
+        let unknown = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\nrows=1\n";
+        assert!(Profile::parse("x", unknown).is_err());
+    }
+
+    #[test]
+    fn next_profile_wraps() {
+        assert_eq!(next_profile_name("ocs2007"), "ocs2007r2");
+        let last = *profile_names().last().unwrap();
+        assert_eq!(next_profile_name(last), "ocs2007");
+    }
+}

@@ -1,0 +1,412 @@
+//! DNS lookups for a sweep. Every sweep builds its own resolver with no cache
+//! (D11), asks fully qualified names (no search domains), and keeps NXDOMAIN,
+//! NODATA, SERVFAIL, REFUSED and timeouts apart (D8).
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use thiserror::Error;
+
+use crate::model::DnsOutcome;
+
+/// Which resolver(s) a sweep asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolverSpec {
+    /// The system's configuration (`/etc/resolv.conf`, the registry on Windows).
+    System,
+    /// These servers, as one pool tried the way the system would.
+    Servers(Vec<SocketAddr>),
+}
+
+impl ResolverSpec {
+    /// Labels for reports: `["system"]` or `["127.0.0.1:53", …]`.
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            ResolverSpec::System => vec!["system".into()],
+            ResolverSpec::Servers(s) => s.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    /// Parses `IP` or `IP:PORT` (IPv6 as `[::1]:53`); port 53 when omitted.
+    pub fn parse_server(s: &str) -> Result<SocketAddr, String> {
+        let s = s.trim();
+        if let Ok(sa) = s.parse::<SocketAddr>() {
+            return Ok(sa);
+        }
+        let ip = s.trim_start_matches('[').trim_end_matches(']');
+        ip.parse::<IpAddr>()
+            .map(|ip| SocketAddr::new(ip, 53))
+            .map_err(|_| {
+                format!(
+                    "resolver '{s}' is not an IP address or IP:PORT (e.g. 10.0.0.53 or [::1]:5353)"
+                )
+            })
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum DnsSetupError {
+    #[error("cannot read the system's DNS configuration ({0}); name a resolver with --resolver IP")]
+    SystemConfig(String),
+    #[error("no resolver given")]
+    NoServers,
+}
+
+/// Why a query produced no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsFailure {
+    NxDomain,
+    NoData,
+    ServFail(String),
+    Refused(String),
+    OtherCode(String, String),
+    Timeout(String),
+    Network(String),
+}
+
+impl DnsFailure {
+    /// NXDOMAIN and NODATA mean "the record does not exist"; everything else
+    /// is a DNS error and never reported as missing (D8).
+    pub fn is_missing(&self) -> bool {
+        matches!(self, DnsFailure::NxDomain | DnsFailure::NoData)
+    }
+
+    pub fn outcome(&self) -> DnsOutcome {
+        match self {
+            DnsFailure::NxDomain => DnsOutcome::NxDomain,
+            DnsFailure::NoData => DnsOutcome::NoData,
+            DnsFailure::ServFail(_) => DnsOutcome::ServFail,
+            DnsFailure::Refused(_) => DnsOutcome::Refused,
+            DnsFailure::Timeout(_) => DnsOutcome::Timeout,
+            DnsFailure::OtherCode(..) | DnsFailure::Network(_) => DnsOutcome::Error,
+        }
+    }
+
+    /// A short phrase, e.g. "REFUSED by 127.0.0.1:53".
+    pub fn describe(&self) -> String {
+        match self {
+            DnsFailure::NxDomain => "NXDOMAIN (the name does not exist)".into(),
+            DnsFailure::NoData => "NODATA (the name exists but has no record of this type)".into(),
+            DnsFailure::ServFail(by) => format!("SERVFAIL from {by}"),
+            DnsFailure::Refused(by) => format!("REFUSED by {by}"),
+            DnsFailure::OtherCode(code, by) => format!("{code} from {by}"),
+            DnsFailure::Timeout(by) => format!("no answer from {by} (timed out)"),
+            DnsFailure::Network(e) => format!("network error: {e}"),
+        }
+    }
+}
+
+/// One SRV answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrvRecord {
+    pub priority: u16,
+    pub weight: u16,
+    pub port: u16,
+    /// Target host without the trailing dot; `.` stays `.`.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrvAnswer {
+    pub ttl: u32,
+    pub records: Vec<SrvRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrAnswer {
+    /// Smallest TTL along the answer (CNAMEs and addresses): how long a cache may hold it.
+    pub ttl: u32,
+    pub addresses: Vec<IpAddr>,
+    /// CNAME targets followed from the queried name, in order.
+    pub cname_chain: Vec<String>,
+}
+
+/// A resolver for one sweep.
+#[derive(Clone)]
+pub struct Dns {
+    resolver: TokioResolver,
+    label: String,
+    timeout: Duration,
+}
+
+fn plain(name: &Name) -> String {
+    name.to_ascii().trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl Dns {
+    pub fn new(spec: &ResolverSpec, timeout: Duration) -> Result<Dns, DnsSetupError> {
+        let provider = TokioRuntimeProvider::default();
+        let mut builder = match spec {
+            ResolverSpec::System => TokioResolver::builder(provider)
+                .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?,
+            ResolverSpec::Servers(servers) => {
+                if servers.is_empty() {
+                    return Err(DnsSetupError::NoServers);
+                }
+                let name_servers = servers
+                    .iter()
+                    .map(|sa| {
+                        let mut ns = NameServerConfig::udp_and_tcp(sa.ip());
+                        for c in &mut ns.connections {
+                            c.port = sa.port();
+                        }
+                        ns
+                    })
+                    .collect();
+                let config = ResolverConfig::from_parts(None, vec![], name_servers);
+                TokioResolver::builder_with_config(config, provider)
+            }
+        };
+        let opts: &mut ResolverOpts = builder.options_mut();
+        // D11: nothing cached, so every sweep sees the zone as it is now.
+        opts.cache_size = 0;
+        opts.timeout = timeout;
+        opts.attempts = 1;
+        opts.preserve_intermediates = true;
+        opts.use_hosts_file = hickory_resolver::config::ResolveHosts::Never;
+        opts.ndots = 0;
+        let resolver = builder
+            .build()
+            .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
+        Ok(Dns {
+            resolver,
+            label: spec.labels().join(", "),
+            timeout,
+        })
+    }
+
+    /// Who answered, for error messages ("REFUSED by 127.0.0.1:53").
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    async fn query(&self, name: &str, rtype: RecordType) -> Result<Vec<Record>, DnsFailure> {
+        let fqdn = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
+            .map_err(|e| DnsFailure::Network(format!("'{name}' is not a valid DNS name: {e}")))?;
+        // The resolver has its own timeout; this bound also covers a pool of
+        // servers that each time out, so one step never outlives the limit by much.
+        let limit = self.timeout + Duration::from_millis(250);
+        let lookup = tokio::time::timeout(limit, self.resolver.lookup(fqdn, rtype))
+            .await
+            .map_err(|_| DnsFailure::Timeout(self.label.clone()))?
+            .map_err(|e| self.classify(e))?;
+        Ok(lookup.answers().to_vec())
+    }
+
+    fn classify(&self, e: NetError) -> DnsFailure {
+        let by = self.label.clone();
+        match e {
+            NetError::Dns(DnsError::NoRecordsFound(nr)) => match nr.response_code {
+                ResponseCode::NXDomain => DnsFailure::NxDomain,
+                ResponseCode::NoError => DnsFailure::NoData,
+                ResponseCode::ServFail => DnsFailure::ServFail(by),
+                ResponseCode::Refused => DnsFailure::Refused(by),
+                code => DnsFailure::OtherCode(code.to_string(), by),
+            },
+            NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => {
+                DnsFailure::ServFail(by)
+            }
+            NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => DnsFailure::Refused(by),
+            NetError::Dns(DnsError::ResponseCode(code)) => {
+                DnsFailure::OtherCode(code.to_string(), by)
+            }
+            NetError::Timeout => DnsFailure::Timeout(by),
+            other => {
+                let text = other.to_string();
+                if text.contains("timed out") {
+                    DnsFailure::Timeout(by)
+                } else {
+                    DnsFailure::Network(format!("{text} (asking {by})"))
+                }
+            }
+        }
+    }
+
+    /// The SRV records of `name`.
+    pub async fn srv(&self, name: &str) -> Result<SrvAnswer, DnsFailure> {
+        let answers = self.query(name, RecordType::SRV).await?;
+        let mut ttl = u32::MAX;
+        let mut records = Vec::new();
+        for r in &answers {
+            if let RData::SRV(srv) = &r.data {
+                ttl = ttl.min(r.ttl);
+                let target = srv.target.to_ascii();
+                let target = if target == "." {
+                    ".".to_string()
+                } else {
+                    plain(&srv.target)
+                };
+                records.push(SrvRecord {
+                    priority: srv.priority,
+                    weight: srv.weight,
+                    port: srv.port,
+                    target,
+                });
+            }
+        }
+        if records.is_empty() {
+            return Err(DnsFailure::NoData);
+        }
+        Ok(SrvAnswer { ttl, records })
+    }
+
+    /// The addresses of `name` (A, then AAAA when there is no A), following CNAMEs.
+    pub async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
+        let answer = match self.query(name, RecordType::A).await {
+            Ok(records) => address_answer(name, &records),
+            Err(e) => Err(e),
+        };
+        match answer {
+            Err(DnsFailure::NoData) => {
+                let records = self.query(name, RecordType::AAAA).await?;
+                address_answer(name, &records)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Follows the CNAME chain from `name` and collects the addresses at its end.
+fn address_answer(name: &str, records: &[Record]) -> Result<AddrAnswer, DnsFailure> {
+    let mut chain = Vec::new();
+    let mut current = name.trim_end_matches('.').to_ascii_lowercase();
+    let mut ttl = u32::MAX;
+    // Bounded: a CNAME loop in a broken zone must not spin forever.
+    for _ in 0..16 {
+        let next = records.iter().find_map(|r| match &r.data {
+            RData::CNAME(c) if plain(&r.name) == current => Some((plain(&c.0), r.ttl)),
+            _ => None,
+        });
+        match next {
+            Some((target, t)) => {
+                ttl = ttl.min(t);
+                chain.push(target.clone());
+                current = target;
+            }
+            None => break,
+        }
+    }
+    let mut addresses = Vec::new();
+    for r in records {
+        let ip = match &r.data {
+            RData::A(a) => IpAddr::V4(a.0),
+            RData::AAAA(a) => IpAddr::V6(a.0),
+            _ => continue,
+        };
+        if plain(&r.name) == current {
+            ttl = ttl.min(r.ttl);
+            addresses.push(ip);
+        }
+    }
+    if addresses.is_empty() {
+        return Err(DnsFailure::NoData);
+    }
+    Ok(AddrAnswer {
+        ttl,
+        addresses,
+        cname_chain: chain,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_resolver::proto::rr::rdata::{A, CNAME};
+    use std::net::Ipv4Addr;
+
+    fn rec(name: &str, ttl: u32, data: RData) -> Record {
+        Record::from_rdata(Name::from_ascii(name).unwrap(), ttl, data)
+    }
+
+    // D6: a CNAME chain is followed to its address; the TTL is the chain's minimum.
+    #[test]
+    fn d6_follows_cname_chain() {
+        let records = vec![
+            rec(
+                "sipinternal.d.test.",
+                300,
+                RData::CNAME(CNAME(Name::from_ascii("alias.d.test.").unwrap())),
+            ),
+            rec(
+                "alias.d.test.",
+                600,
+                RData::CNAME(CNAME(Name::from_ascii("pool.d.test.").unwrap())),
+            ),
+            rec("pool.d.test.", 60, RData::A(A(Ipv4Addr::new(192, 0, 2, 7)))),
+        ];
+        let a = address_answer("sipinternal.d.test", &records).unwrap();
+        assert_eq!(a.cname_chain, ["alias.d.test", "pool.d.test"]);
+        assert_eq!(a.addresses, [IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7))]);
+        assert_eq!(a.ttl, 60);
+    }
+
+    #[test]
+    fn cname_without_address_is_nodata_and_loops_end() {
+        let records = vec![
+            rec(
+                "a.d.test.",
+                300,
+                RData::CNAME(CNAME(Name::from_ascii("b.d.test.").unwrap())),
+            ),
+            rec(
+                "b.d.test.",
+                300,
+                RData::CNAME(CNAME(Name::from_ascii("a.d.test.").unwrap())),
+            ),
+        ];
+        assert_eq!(
+            address_answer("a.d.test", &records),
+            Err(DnsFailure::NoData)
+        );
+    }
+
+    // D8: only NXDOMAIN/NODATA are "missing".
+    #[test]
+    fn d8_failures_are_kept_apart() {
+        assert!(DnsFailure::NxDomain.is_missing());
+        assert!(DnsFailure::NoData.is_missing());
+        for f in [
+            DnsFailure::ServFail("x".into()),
+            DnsFailure::Refused("x".into()),
+            DnsFailure::Timeout("x".into()),
+            DnsFailure::Network("x".into()),
+        ] {
+            assert!(!f.is_missing(), "{f:?}");
+        }
+        assert_eq!(
+            DnsFailure::Refused("127.0.0.1:53".into()).describe(),
+            "REFUSED by 127.0.0.1:53"
+        );
+    }
+
+    #[test]
+    fn resolver_addresses_parse() {
+        assert_eq!(
+            ResolverSpec::parse_server("10.0.0.53").unwrap(),
+            "10.0.0.53:53".parse().unwrap()
+        );
+        assert_eq!(
+            ResolverSpec::parse_server("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            ResolverSpec::parse_server("[::1]:53").unwrap(),
+            "[::1]:53".parse().unwrap()
+        );
+        assert_eq!(
+            ResolverSpec::parse_server("::1").unwrap(),
+            "[::1]:53".parse().unwrap()
+        );
+        assert!(
+            ResolverSpec::parse_server("dns.example")
+                .unwrap_err()
+                .contains("not an IP")
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! TLS handshake that captures the server's chain even when it would be
+//! refused, so a mismatched or untrusted certificate can be shown (D9), and
+//! then judges name and trust separately.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme,
+};
+use thiserror::Error;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+#[derive(Debug, Error)]
+pub enum TrustSetupError {
+    #[error("cannot read CA file {0}: {1}; give a PEM file with --ca-file")]
+    Read(PathBuf, String),
+    #[error("CA file {0} holds no PEM certificate; give a PEM file with --ca-file")]
+    Empty(PathBuf),
+    #[error("CA file {0}: {1}")]
+    Bad(PathBuf, String),
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The roots the client trusts: the system's plus the CA files the user names.
+#[derive(Clone)]
+pub struct Trust {
+    roots: Arc<RootCertStore>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl Trust {
+    pub fn load(system_roots: bool, ca_files: &[PathBuf]) -> Result<Trust, TrustSetupError> {
+        let mut roots = RootCertStore::empty();
+        if system_roots {
+            // Unreadable system certificates are skipped: the user's CA files still count.
+            let native = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(native.certs);
+        }
+        for path in ca_files {
+            Self::add_file(&mut roots, path)?;
+        }
+        Ok(Trust {
+            roots: Arc::new(roots),
+            provider: provider(),
+        })
+    }
+
+    fn add_file(roots: &mut RootCertStore, path: &Path) -> Result<(), TrustSetupError> {
+        let bytes =
+            std::fs::read(path).map_err(|e| TrustSetupError::Read(path.into(), e.to_string()))?;
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
+            .collect::<Result<_, _>>()
+            .map_err(|e| TrustSetupError::Bad(path.into(), format!("not valid PEM: {e:?}")))?;
+        if certs.is_empty() {
+            return Err(TrustSetupError::Empty(path.into()));
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| TrustSetupError::Bad(path.into(), e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Adds PEM certificates given in memory (the lab's CA).
+    pub fn with_pem(mut self, pem: &str) -> Trust {
+        let mut roots = (*self.roots).clone();
+        roots.add_parsable_certificates(CertificateDer::pem_slice_iter(pem.as_bytes()).flatten());
+        self.roots = Arc::new(roots);
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// `None` when the chain leads to a trusted root and is in date; else why not.
+    /// The name is deliberately not judged here (see [`crate::model::match_name`]).
+    pub fn chain_problem(
+        &self,
+        chain: &[CertificateDer<'static>],
+        name: &ServerName<'static>,
+    ) -> Option<String> {
+        let (leaf, rest) = chain.split_first()?;
+        let verifier = match WebPkiServerVerifier::builder_with_provider(
+            self.roots.clone(),
+            self.provider.clone(),
+        )
+        .build()
+        {
+            Ok(v) => v,
+            Err(_) => return Some("no trusted root certificates are configured".into()),
+        };
+        match verifier.verify_server_cert(leaf, rest, name, &[], UnixTime::now()) {
+            Ok(_) => None,
+            // webpki checks the chain before the name: a name error means the chain is trusted.
+            Err(TlsError::InvalidCertificate(CertificateError::NotValidForName))
+            | Err(TlsError::InvalidCertificate(CertificateError::NotValidForNameContext {
+                ..
+            })) => None,
+            Err(e) => Some(describe_tls_error(&e)),
+        }
+    }
+}
+
+fn describe_tls_error(e: &TlsError) -> String {
+    match e {
+        TlsError::InvalidCertificate(c) => match c {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "the certificate has expired".into()
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "the certificate is not valid yet".into()
+            }
+            CertificateError::UnknownIssuer => "issued by a CA that is not trusted".into(),
+            CertificateError::BadSignature => "the chain's signature does not verify".into(),
+            CertificateError::Revoked => "the certificate is revoked".into(),
+            other => format!("{other:?}"),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Accepts any chain during the handshake (still checking handshake signatures)
+/// and keeps it for judgement afterwards.
+#[derive(Debug)]
+struct Capture {
+    chain: Mutex<Vec<CertificateDer<'static>>>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for Capture {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, TlsError> {
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        if let Ok(mut slot) = self.chain.lock() {
+            *slot = chain;
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Runs a TLS handshake on `stream` with SNI `server_name` and returns the
+/// chain the server presented. Nothing is sent after the handshake.
+pub async fn handshake(
+    stream: TcpStream,
+    server_name: ServerName<'static>,
+) -> Result<Vec<CertificateDer<'static>>, String> {
+    let provider = provider();
+    let capture = Arc::new(Capture {
+        chain: Mutex::new(Vec::new()),
+        provider: provider.clone(),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(capture.clone())
+        .with_no_client_auth();
+    let connector = TlsConnector::from(Arc::new(config));
+    let tls = connector
+        .connect(server_name, stream)
+        .await
+        .map_err(|e| format!("TLS handshake failed: {e}"))?;
+    drop(tls);
+    let chain = capture.chain.lock().map(|c| c.clone()).unwrap_or_default();
+    if chain.is_empty() {
+        return Err("the server sent no certificate".into());
+    }
+    Ok(chain)
+}

@@ -1,0 +1,93 @@
+//! The readable `check` table: every row in the client's order, the selected
+//! row marked, then warnings and the verdict.
+
+use std::fmt::Write;
+
+use crate::model::{Status, SweepReport};
+
+/// Column values of one row, as shown by `check` and snapshots.
+pub fn columns(r: &crate::model::RecordResult) -> [String; 9] {
+    [
+        r.index.to_string(),
+        r.name.clone(),
+        r.kind.label().to_string(),
+        r.transport.label().to_string(),
+        format!("{} {}", r.status.symbol(), r.status),
+        if r.targets.is_empty() {
+            "-".into()
+        } else {
+            r.target_label()
+        },
+        r.first_address().unwrap_or("-").to_string(),
+        r.ttl.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+        format!("{} ms", r.elapsed_ms),
+    ]
+}
+
+const HEADERS: [&str; 9] = [
+    "#", "query", "type", "via", "status", "target", "address", "TTL", "time",
+];
+
+/// Renders the report as a plain-text table followed by the verdict.
+pub fn render(report: &SweepReport) -> String {
+    let rows: Vec<[String; 9]> = report.records.iter().map(columns).collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "sipscope check  {}  domain {}  profile {}  resolver {}  ({} ms)",
+        report.input,
+        report.domain,
+        report.profile,
+        report.resolvers.join(", "),
+        report.elapsed_ms
+    );
+    let line = |cells: &[String], mark: &str| {
+        let mut s = format!("{mark:<2}");
+        for (cell, w) in cells.iter().zip(widths) {
+            let pad = w.saturating_sub(cell.chars().count());
+            s.push_str(cell);
+            s.push_str(&" ".repeat(pad + 2));
+        }
+        s.trim_end().to_string()
+    };
+    let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+    let _ = writeln!(out, "{}", line(&headers, ""));
+    for (r, cells) in report.records.iter().zip(&rows) {
+        let selected = report.selected == Some(r.index);
+        let mark = if selected { "▶" } else { "" };
+        let mut l = line(cells, mark);
+        if selected {
+            l.push_str("  ◀ client uses this");
+        }
+        let _ = writeln!(out, "{l}");
+    }
+    let notes: Vec<String> = report
+        .records
+        .iter()
+        .flat_map(|r| {
+            let detail = (r.status != Status::Missing
+                || report.selected == Some(r.index)
+                || !r.targets.is_empty())
+            .then(|| format!("  #{} {}: {}", r.index, r.status, r.detail));
+            detail.into_iter().chain(
+                r.warnings
+                    .iter()
+                    .map(move |w| format!("  #{} warning: {w}", r.index)),
+            )
+        })
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nDetails:");
+        for n in notes {
+            let _ = writeln!(out, "{n}");
+        }
+    }
+    let _ = writeln!(out, "\n{}", report.verdict.summary);
+    out
+}
