@@ -152,7 +152,7 @@ impl SweepArgs {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -200,9 +200,7 @@ pub fn main() -> ExitCode {
             print!("{}", profiles());
             Ok(exit::OK)
         }
-        None => Err(UsageError(
-            "the dashboard is not built yet; run `sipscope check ADDRESS`".into(),
-        )),
+        None => crate::tui::run_dashboard(&cli.sweep, cli.input.clone()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -2,7 +2,7 @@
 //! in with, and why it fails.
 //!
 //! Data flows one way: [`input`] → [`plan`] → [`sweep`] (using [`probe`]) →
-//! [`model`] (pure rules) → frontends ([`report`], [`cli`]).
+//! [`model`] (pure rules) → frontends ([`report`], [`cli`], the [`tui`] dashboard).
 
 pub mod cli;
 pub mod input;
@@ -11,3 +11,4 @@ pub mod plan;
 pub mod probe;
 pub mod report;
 pub mod sweep;
+pub mod tui;

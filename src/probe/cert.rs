@@ -97,6 +97,12 @@ pub fn cert_info(
 
 /// Whole days from now until `not_after` (negative once expired).
 pub fn days_left(not_after: &str) -> Option<i64> {
+    days_left_at(not_after, time::OffsetDateTime::now_utc())
+}
+
+/// Whole days from `now` until `not_after`; the dashboard passes its own
+/// clock so its rendering is deterministic in tests.
+pub fn days_left_at(not_after: &str, now: time::OffsetDateTime) -> Option<i64> {
     let t = time::OffsetDateTime::parse(not_after, &Rfc3339).ok()?;
-    Some((t - time::OffsetDateTime::now_utc()).whole_days())
+    Some((t - now).whole_days())
 }

@@ -1,0 +1,619 @@
+//! The dashboard's state and its reducer: `App::update(msg) -> effects`.
+//! Pure: no terminal, no network, no clock except the injected one. The event
+//! loop feeds it messages and carries out the effects it returns.
+
+use std::any::Any;
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::clock::Clock;
+use super::edit::EditField;
+use super::extension::{Extension, Request, Task};
+use super::theme::Theme;
+use crate::cli::SweepArgs;
+use crate::input::{Target, parse_target};
+use crate::model::{Status, SweepReport};
+use crate::plan;
+use crate::sweep::{self, SweepEvent, SweepSettings};
+
+/// The watch interval when nothing else is configured.
+pub const DEFAULT_WATCH_INTERVAL: Duration = Duration::from_secs(10);
+/// Spinner frame rate while a sweep is in flight.
+pub const SPINNER_RATE: Duration = Duration::from_millis(100);
+/// Countdown rate while watching and idle.
+pub const COUNTDOWN_RATE: Duration = Duration::from_secs(1);
+/// Event log lines kept in memory.
+const LOG_CAPACITY: usize = 2000;
+
+/// Settings of the dashboard itself (a config file can fill these later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// `w`: re-run this often.
+    pub watch_interval: Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            watch_interval: DEFAULT_WATCH_INTERVAL,
+        }
+    }
+}
+
+/// Everything that can happen to the dashboard.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// An event of sweep `id` (events of an older sweep are ignored).
+    Sweep {
+        id: u32,
+        event: SweepEvent,
+    },
+    /// Sweep `id` could not start or died (unreadable CA file, no DNS configuration, …).
+    SweepFailed {
+        id: u32,
+        error: String,
+    },
+    /// Time passed (only sent while a spinner or countdown is visible).
+    Tick(Duration),
+    /// The output of an extension's background task.
+    Extension(Box<dyn Any + Send>),
+    /// Quit from outside (a signal).
+    Quit,
+}
+
+/// What the event loop must do after a message.
+#[derive(Debug)]
+pub enum Effect {
+    /// Prepare (fresh resolver, D11) and run sweep `id`; its events come back as `Msg::Sweep`.
+    StartSweep {
+        id: u32,
+        settings: Box<SweepSettings>,
+    },
+    /// Abort the sweep in flight (its task is dropped with its results).
+    CancelSweep,
+    /// Reserved for `s`: save the current report as a snapshot (not wired yet).
+    SaveSnapshot,
+    /// Run an extension's task; its output comes back as `Msg::Extension`.
+    Spawn(Task),
+    Quit,
+}
+
+/// Which input the keys go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Edit(EditField),
+    Help,
+}
+
+/// Which pane, if any, fills the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zoom {
+    None,
+    Details,
+    Log,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// `HH:MM:SS` from the App's clock.
+    pub time: String,
+    pub text: String,
+}
+
+/// A row whose final status differs from the previous finished sweep's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub before: Status,
+    pub after: Status,
+}
+
+/// The latest sweep started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepInfo {
+    pub id: u32,
+    /// `HH:MM:SS` when it started.
+    pub started: String,
+    /// Set when it finished.
+    pub elapsed_ms: Option<u64>,
+}
+
+/// Final statuses of the last finished sweep, to mark changes (same domain and profile only).
+#[derive(Debug, Clone)]
+struct Baseline {
+    domain: String,
+    profile: String,
+    statuses: BTreeMap<usize, Status>,
+}
+
+pub struct App {
+    pub config: AppConfig,
+    pub theme: Theme,
+    /// The command-line options every sweep is built from.
+    args: SweepArgs,
+    pub profile: String,
+    pub target: Option<Target>,
+    /// The current sweep's report, updated row by row.
+    pub report: Option<SweepReport>,
+    pub sweep: Option<SweepInfo>,
+    pub running: bool,
+    sweeps_started: u32,
+    baseline: Option<Baseline>,
+    /// Row index → change since the previous sweep.
+    pub changes: BTreeMap<usize, Change>,
+    pub log: VecDeque<LogEntry>,
+    /// Lines scrolled back from the newest, in the expanded log.
+    pub log_scroll: usize,
+    /// Position in `report.records` of the row under the cursor.
+    pub cursor: usize,
+    pub mode: Mode,
+    pub zoom: Zoom,
+    /// Time left until the next watched re-run; `None` when not watching.
+    pub watch: Option<Duration>,
+    pub spinner: usize,
+    /// Why the last sweep could not run.
+    pub error: Option<String>,
+    pub size: (u16, u16),
+    pub log_file: Option<PathBuf>,
+    pub extension: Option<Box<dyn Extension>>,
+    pub clock: Box<dyn Clock>,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(args: SweepArgs, config: AppConfig, theme: Theme, clock: Box<dyn Clock>) -> App {
+        let profile = args
+            .profile
+            .clone()
+            .unwrap_or_else(|| plan::DEFAULT_PROFILE.to_string());
+        App {
+            config,
+            theme,
+            args,
+            profile,
+            target: None,
+            report: None,
+            sweep: None,
+            running: false,
+            sweeps_started: 0,
+            baseline: None,
+            changes: BTreeMap::new(),
+            log: VecDeque::new(),
+            log_scroll: 0,
+            cursor: 0,
+            mode: Mode::Normal,
+            zoom: Zoom::None,
+            watch: None,
+            spinner: 0,
+            error: None,
+            size: (80, 24),
+            log_file: None,
+            extension: None,
+            clock,
+            quit: false,
+        }
+    }
+
+    pub fn with_extension(mut self, ext: Box<dyn Extension>) -> App {
+        self.extension = Some(ext);
+        self
+    }
+
+    /// The first effects: sweep `input` at once, or open the address field.
+    pub fn start(&mut self, input: Option<&str>) -> Vec<Effect> {
+        match input.map(parse_target) {
+            Some(Ok(target)) => {
+                self.target = Some(target);
+                self.rerun()
+            }
+            Some(Err(e)) => {
+                let mut field = EditField::new(input.unwrap_or_default());
+                field.error = Some(e.to_string());
+                self.mode = Mode::Edit(field);
+                Vec::new()
+            }
+            None => {
+                self.mode = Mode::Edit(EditField::default());
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// How often the loop must send `Tick`: only while something moves on screen.
+    pub fn tick_rate(&self) -> Option<Duration> {
+        if self.running {
+            Some(SPINNER_RATE)
+        } else if self.watch.is_some() && self.target.is_some() {
+            Some(COUNTDOWN_RATE)
+        } else {
+            None
+        }
+    }
+
+    /// The settings of the next sweep: the command-line options, the current
+    /// profile and address, and whatever an extension adjusts.
+    pub fn settings(&self) -> Result<SweepSettings, String> {
+        let target = self.target.as_ref().ok_or("no address to sweep")?;
+        let mut args = self.args.clone();
+        args.profile = Some(self.profile.clone());
+        let mut settings = args.settings(&target.input).map_err(|e| e.0)?;
+        if let Some(ext) = &self.extension {
+            ext.adjust_settings(&mut settings);
+        }
+        Ok(settings)
+    }
+
+    pub fn push_log(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        tracing::info!(target: "sipscope::tui", "{text}");
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            time: self.clock.stamp(),
+            text,
+        });
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Msg::Sweep { id, event } => {
+                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.running {
+                    self.on_sweep_event(event);
+                }
+                Vec::new()
+            }
+            Msg::SweepFailed { id, error } => {
+                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.running {
+                    self.running = false;
+                    self.push_log(format!("sweep {id} failed: {error}"));
+                    self.error = Some(error);
+                    self.restart_countdown();
+                }
+                Vec::new()
+            }
+            Msg::Tick(elapsed) => self.on_tick(elapsed),
+            Msg::Extension(payload) => match self.extension.as_mut() {
+                Some(ext) => {
+                    let requests = ext.on_message(payload);
+                    self.apply_requests(requests)
+                }
+                None => Vec::new(),
+            },
+            Msg::Quit => self.quit_now(),
+        }
+    }
+
+    fn quit_now(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut effects = Vec::new();
+        if self.running {
+            effects.push(Effect::CancelSweep);
+        }
+        effects.push(Effect::Quit);
+        effects
+    }
+
+    fn on_tick(&mut self, elapsed: Duration) -> Vec<Effect> {
+        if self.running {
+            self.spinner = self.spinner.wrapping_add(1);
+            return Vec::new();
+        }
+        let Some(left) = self.watch else {
+            return Vec::new();
+        };
+        if self.target.is_none() {
+            return Vec::new();
+        }
+        let left = left.saturating_sub(elapsed);
+        self.watch = Some(left);
+        if left.is_zero() {
+            self.push_log("watch: re-running");
+            self.rerun()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn restart_countdown(&mut self) {
+        if self.watch.is_some() {
+            self.watch = Some(self.config.watch_interval);
+        }
+    }
+
+    /// Starts a fresh sweep of the current address, cancelling one in flight;
+    /// every row goes back to pending.
+    pub fn rerun(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.target.is_none() {
+            self.mode = Mode::Edit(EditField::default());
+            return effects;
+        }
+        if self.running {
+            effects.push(Effect::CancelSweep);
+            self.running = false;
+            if let Some(s) = &self.sweep {
+                let id = s.id;
+                self.push_log(format!("sweep {id} cancelled"));
+            }
+        }
+        let settings = match self.settings() {
+            Ok(s) => s,
+            Err(e) => {
+                self.push_log(format!("cannot sweep: {e}"));
+                self.error = Some(e);
+                return effects;
+            }
+        };
+        self.sweeps_started += 1;
+        let id = self.sweeps_started;
+        let report = sweep::initial_report(&settings);
+        self.cursor = self.cursor.min(report.records.len().saturating_sub(1));
+        self.report = Some(report);
+        self.changes.clear();
+        self.error = None;
+        self.running = true;
+        self.spinner = 0;
+        self.sweep = Some(SweepInfo {
+            id,
+            started: self.clock.stamp(),
+            elapsed_ms: None,
+        });
+        self.push_log(format!(
+            "sweep {id} started: {} (domain {}), profile {}, resolver {}",
+            settings.target.input,
+            settings.target.domain,
+            settings.profile.name,
+            settings.resolvers.labels().join(", ")
+        ));
+        effects.push(Effect::StartSweep {
+            id,
+            settings: Box::new(settings),
+        });
+        effects
+    }
+
+    fn on_sweep_event(&mut self, event: SweepEvent) {
+        match event {
+            SweepEvent::Row(row) => {
+                let final_status = !row.status.in_flight();
+                let index = row.index;
+                if let Some(report) = self.report.as_mut() {
+                    if let Some(slot) = report.records.iter_mut().find(|r| r.index == index) {
+                        *slot = row;
+                    }
+                    report.decide();
+                }
+                if final_status {
+                    self.note_change(index);
+                }
+            }
+            SweepEvent::Log(line) => {
+                self.push_log(format!("+{} ms  {}", line.elapsed_ms, line.text));
+            }
+            SweepEvent::Finished(report) => {
+                let elapsed = report.elapsed_ms;
+                self.report = Some(*report);
+                self.running = false;
+                let indices: Vec<usize> = self
+                    .report
+                    .iter()
+                    .flat_map(|r| r.records.iter().map(|r| r.index))
+                    .collect();
+                for index in indices {
+                    self.note_change(index);
+                }
+                let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();
+                if let Some(s) = self.sweep.as_mut() {
+                    s.elapsed_ms = Some(elapsed);
+                }
+                let changes = match self.changes.len() {
+                    0 if self.baseline_matches() => ", no changes".to_string(),
+                    0 => String::new(),
+                    1 => ", 1 record changed".to_string(),
+                    n => format!(", {n} records changed"),
+                };
+                self.push_log(format!("sweep {id} finished in {elapsed} ms{changes}"));
+                self.baseline = self.report.as_ref().map(|r| Baseline {
+                    domain: r.domain.clone(),
+                    profile: r.profile.clone(),
+                    statuses: r.records.iter().map(|r| (r.index, r.status)).collect(),
+                });
+                self.restart_countdown();
+            }
+        }
+    }
+
+    fn baseline_matches(&self) -> bool {
+        match (&self.baseline, &self.report) {
+            (Some(b), Some(r)) => b.domain == r.domain && b.profile == r.profile,
+            _ => false,
+        }
+    }
+
+    /// Marks and logs a row whose final status differs from the previous sweep's.
+    fn note_change(&mut self, index: usize) {
+        if self.changes.contains_key(&index) || !self.baseline_matches() {
+            return;
+        }
+        let Some(row) = self.report.as_ref().and_then(|r| r.record(index)) else {
+            return;
+        };
+        let after = row.status;
+        let name = row.name.clone();
+        let before = self
+            .baseline
+            .as_ref()
+            .and_then(|b| b.statuses.get(&index).copied());
+        if let Some(before) = before.filter(|b| *b != after && !after.in_flight()) {
+            self.changes.insert(index, Change { before, after });
+            self.push_log(format!("#{index} {name}: {before} → {after}"));
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return self.quit_now();
+        }
+        match self.mode {
+            Mode::Edit(_) => self.on_edit_key(key),
+            Mode::Help => {
+                if matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+                ) {
+                    self.mode = Mode::Normal;
+                }
+                Vec::new()
+            }
+            Mode::Normal => self.on_normal_key(key),
+        }
+    }
+
+    fn rows(&self) -> usize {
+        self.report.as_ref().map_or(0, |r| r.records.len())
+    }
+
+    fn on_normal_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let rows = self.rows();
+        match key.code {
+            KeyCode::Char('q') => return self.quit_now(),
+            KeyCode::Esc if self.zoom != Zoom::None => self.zoom = Zoom::None,
+            KeyCode::Esc => return self.quit_now(),
+            KeyCode::Char('r') => return self.rerun(),
+            KeyCode::Char('w') => self.toggle_watch(),
+            KeyCode::Char('e') => {
+                let text = self
+                    .target
+                    .as_ref()
+                    .map(|t| t.input.clone())
+                    .unwrap_or_default();
+                self.mode = Mode::Edit(EditField::new(&text));
+            }
+            KeyCode::Char('p') => return self.next_profile(),
+            KeyCode::Char('s') => return self.save_snapshot(),
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(rows.saturating_sub(1));
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.cursor = 0,
+            KeyCode::End | KeyCode::Char('G') => self.cursor = rows.saturating_sub(1),
+            KeyCode::Enter | KeyCode::Char('d') => self.toggle_zoom(Zoom::Details),
+            KeyCode::Char('l') => self.toggle_zoom(Zoom::Log),
+            KeyCode::PageUp => {
+                self.log_scroll = (self.log_scroll + 10).min(self.log.len().saturating_sub(1));
+            }
+            KeyCode::PageDown => self.log_scroll = self.log_scroll.saturating_sub(10),
+            KeyCode::Char('?') => self.mode = Mode::Help,
+            _ => {
+                let handled = self.extension.as_mut().and_then(|ext| ext.on_key(&key));
+                if let Some(requests) = handled {
+                    return self.apply_requests(requests);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// `s`, reserved: snapshots will be saved from here (Effect::SaveSnapshot).
+    fn save_snapshot(&mut self) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn toggle_zoom(&mut self, zoom: Zoom) {
+        self.zoom = if self.zoom == zoom { Zoom::None } else { zoom };
+        self.log_scroll = 0;
+    }
+
+    fn toggle_watch(&mut self) {
+        if self.watch.take().is_some() {
+            self.push_log("watch off");
+        } else {
+            self.watch = Some(self.config.watch_interval);
+            let secs = self.config.watch_interval.as_secs();
+            self.push_log(format!("watch on: re-run every {secs} s"));
+        }
+    }
+
+    fn next_profile(&mut self) -> Vec<Effect> {
+        let next = plan::next_profile_name(&self.profile);
+        self.push_log(format!("profile {} → {next}", self.profile));
+        self.profile = next.to_string();
+        if self.target.is_some() {
+            self.rerun()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn on_edit_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Mode::Edit(field) = &mut self.mode else {
+            return Vec::new();
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Enter => match parse_target(&field.text) {
+                Ok(target) => {
+                    self.mode = Mode::Normal;
+                    self.push_log(format!("address → {}", target.input));
+                    self.target = Some(target);
+                    return self.rerun();
+                }
+                Err(e) => field.error = Some(e.to_string()),
+            },
+            KeyCode::Char('u') if ctrl => field.clear(),
+            KeyCode::Char(c) if !ctrl => field.insert(c),
+            KeyCode::Backspace => field.backspace(),
+            KeyCode::Delete => field.delete(),
+            KeyCode::Left => field.left(),
+            KeyCode::Right => field.right(),
+            KeyCode::Home => field.home(),
+            KeyCode::End => field.end(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn apply_requests(&mut self, requests: Vec<Request>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for request in requests {
+            match request {
+                Request::Rerun => effects.extend(self.rerun()),
+                Request::Log(line) => self.push_log(line),
+                Request::Spawn(task) => effects.push(Effect::Spawn(task)),
+            }
+        }
+        effects
+    }
+
+    /// The resolvers as given on the command line, or "system".
+    pub fn resolver_label(&self) -> String {
+        if self.args.resolvers.is_empty() {
+            "system".into()
+        } else {
+            self.args.resolvers.join(", ")
+        }
+    }
+
+    /// The row under the cursor.
+    pub fn current_row(&self) -> Option<&crate::model::RecordResult> {
+        self.report
+            .as_ref()
+            .and_then(|r| r.records.get(self.cursor))
+    }
+}

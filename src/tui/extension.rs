@@ -1,0 +1,67 @@
+//! An optional component plugged into the dashboard: it may show a side
+//! panel, add keys (in the key bar and the help overlay), run background
+//! work, adjust the settings of every sweep and ask for a re-run. The
+//! `sipscope demo` scenario picker (lab scenarios, "apply the fix") is meant
+//! to be one; the App works the same without any.
+
+use std::any::Any;
+use std::fmt;
+
+use futures::future::BoxFuture;
+use ratatui::crossterm::event::KeyEvent;
+
+use super::keys::KeyHint;
+use crate::sweep::SweepSettings;
+
+/// What an extension's side panel shows (rendered by the view).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panel {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// Highlighted line, if any.
+    pub selected: Option<usize>,
+}
+
+/// Background work an extension starts; its output comes back to the same
+/// extension as [`Extension::on_message`].
+pub struct Task(pub BoxFuture<'static, Box<dyn Any + Send>>);
+
+impl fmt::Debug for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Task(..)")
+    }
+}
+
+/// What an extension asks of the App; the App stays in charge of its state.
+#[derive(Debug)]
+pub enum Request {
+    /// Re-run the sweep (cancelling one in flight), e.g. after a lab fix.
+    Rerun,
+    /// A line for the event log.
+    Log(String),
+    /// Run this in the background.
+    Spawn(Task),
+}
+
+pub trait Extension: Send {
+    /// The side panel, if the extension shows one.
+    fn panel(&self) -> Option<Panel> {
+        None
+    }
+
+    /// Extra keys, shown in the key bar and the help overlay.
+    fn key_hints(&self) -> Vec<KeyHint> {
+        Vec::new()
+    }
+
+    /// Called for keys the dashboard does not bind; `Some` when handled.
+    fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<Request>>;
+
+    /// The result of a [`Task`] this extension spawned.
+    fn on_message(&mut self, _msg: Box<dyn Any + Send>) -> Vec<Request> {
+        Vec::new()
+    }
+
+    /// Adjusts the settings of each sweep before it starts (a lab's resolver and CA).
+    fn adjust_settings(&self, _settings: &mut SweepSettings) {}
+}

@@ -1,0 +1,250 @@
+//! The live dashboard: terminal setup and restore, and the one event loop
+//! that feeds the [`app::App`] reducer (keys, sweep events, timers under one
+//! `tokio::select!`) and carries out its effects. Nothing here decides; the
+//! App does. Nothing redraws unless a message arrived.
+
+pub mod app;
+pub mod clock;
+pub mod edit;
+pub mod extension;
+pub mod keys;
+pub mod logfile;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Interval, MissedTickBehavior};
+
+use crate::cli::{SweepArgs, UsageError, exit};
+use crate::sweep::{Sweep, SweepEvent, SweepSettings};
+use app::{App, AppConfig, Effect, Msg};
+use clock::SystemClock;
+use theme::Theme;
+
+/// Why the dashboard cannot start here, if it cannot: it needs a terminal.
+pub fn terminal_problem() -> Option<&'static str> {
+    if !std::io::stdout().is_terminal() {
+        return Some("the dashboard needs a terminal, but standard output is not one");
+    }
+    match std::env::var("TERM") {
+        Ok(term) if term == "dumb" => Some("the dashboard needs a terminal, but TERM=dumb"),
+        _ => None,
+    }
+}
+
+/// `sipscope [OPTIONS] [INPUT]`: the live dashboard. Returns the exit code.
+pub fn run_dashboard(args: &SweepArgs, input: Option<String>) -> Result<u8, UsageError> {
+    if let Some(problem) = terminal_problem() {
+        return Err(UsageError(format!(
+            "{problem}; run `sipscope check ADDRESS` for a text report"
+        )));
+    }
+    // Configuration errors are reported like `check` does, before the screen
+    // changes: bad options, unknown profile, unreadable CA file.
+    let probe_input = input.as_deref().unwrap_or("example.invalid");
+    let settings = args.settings(probe_input)?;
+    Sweep::prepare(settings)?;
+
+    // Read before any thread exists (the time crate refuses later).
+    let clock = SystemClock::local();
+    let (log_file, _log_guard) = logfile::init();
+    let theme = Theme::from_env();
+    install_panic_hook(theme);
+
+    let mut app = App::new(args.clone(), AppConfig::default(), theme, Box::new(clock));
+    app.log_file = log_file.clone();
+    match &log_file {
+        Some(path) => app.push_log(format!("log file: {}", path.display())),
+        None => app.push_log("no log file: the state folder is not writable"),
+    }
+    tracing::info!("dashboard starting");
+
+    let runtime = crate::cli::runtime()?;
+    let mut terminal =
+        ratatui::try_init().map_err(|e| UsageError(format!("cannot set up the terminal: {e}")))?;
+    let result = runtime.block_on(async {
+        let first = app.start(input.as_deref());
+        event_loop(&mut terminal, &mut app, first).await
+    });
+    ratatui::restore();
+    // Sweeps still in flight are dropped with the runtime.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => {
+            tracing::info!("dashboard closed");
+            Ok(exit::OK)
+        }
+        Err(e) => {
+            tracing::error!("dashboard failed: {e}");
+            Err(UsageError(format!("the dashboard failed: {e}")))
+        }
+    }
+}
+
+/// color-eyre's panic report, installed before raw mode; `ratatui::try_init`
+/// then wraps it so the terminal is restored before the report prints.
+fn install_panic_hook(theme: Theme) {
+    let mut hook = color_eyre::config::HookBuilder::default().display_env_section(false);
+    if !theme.has_color() {
+        hook = hook.theme(color_eyre::config::Theme::new());
+    }
+    let (panic_hook, _) = hook.into_hooks();
+    let panic_hook = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        panic_hook(info);
+    }));
+}
+
+/// A sweep in flight: its task and its event stream.
+struct Running {
+    id: u32,
+    task: JoinHandle<Result<(), String>>,
+    events: mpsc::UnboundedReceiver<SweepEvent>,
+}
+
+impl Running {
+    /// Prepares the sweep (fresh resolver and trust store, D11) off the
+    /// async threads, then runs it; events stream back as they happen.
+    fn start(id: u32, settings: SweepSettings) -> Running {
+        let (tx, events) = mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            let sweep = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            sweep.run(Some(tx)).await;
+            Ok(())
+        });
+        Running { id, task, events }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Cancelling a sweep is aborting its task (r during a sweep, quit).
+        self.task.abort();
+    }
+}
+
+/// The next message of the sweep in flight; `None` when it ended quietly.
+async fn sweep_msg(sweep: &mut Option<Running>) -> Option<Msg> {
+    let Some(run) = sweep.as_mut() else {
+        return std::future::pending().await;
+    };
+    if let Some(event) = run.events.recv().await {
+        return Some(Msg::Sweep { id: run.id, event });
+    }
+    // The channel closed: the task is over; ask how it ended.
+    let id = run.id;
+    let ended = (&mut run.task).await;
+    *sweep = None;
+    match ended {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(Msg::SweepFailed { id, error }),
+        Err(e) if e.is_cancelled() => None,
+        Err(e) => Some(Msg::SweepFailed {
+            id,
+            error: format!("the sweep stopped unexpectedly: {e}"),
+        }),
+    }
+}
+
+async fn next_tick(ticker: &mut Option<(Duration, Interval)>) {
+    match ticker {
+        Some((_, interval)) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Maps a terminal event to a message; `None` for events that change nothing.
+fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    first: Vec<Effect>,
+) -> std::io::Result<()> {
+    let mut input = EventStream::new();
+    let mut sweep: Option<Running> = None;
+    let mut ticker: Option<(Duration, Interval)> = None;
+    let mut last_tick = Instant::now();
+    let (task_tx, mut task_rx) = mpsc::unbounded_channel::<Msg>();
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut effects = first;
+    terminal.draw(|f| view::render(f, app))?;
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::StartSweep { id, settings } => {
+                    tracing::debug!("starting sweep {id}");
+                    // Replacing the old one drops (aborts) it.
+                    sweep = Some(Running::start(id, *settings));
+                }
+                Effect::CancelSweep => sweep = None,
+                Effect::Quit => return Ok(()),
+                // Reserved: snapshots are not written yet.
+                Effect::SaveSnapshot => {}
+                Effect::Spawn(task) => {
+                    let tx = task_tx.clone();
+                    tokio::spawn(async move {
+                        let out = task.0.await;
+                        let _ = tx.send(Msg::Extension(out));
+                    });
+                }
+            }
+        }
+        // A timer only while something on screen moves (spinner, countdown).
+        let rate = app.tick_rate();
+        if ticker.as_ref().map(|(r, _)| *r) != rate {
+            ticker = rate.map(|r| {
+                let mut i = tokio::time::interval_at(tokio::time::Instant::now() + r, r);
+                i.set_missed_tick_behavior(MissedTickBehavior::Delay);
+                (r, i)
+            });
+            last_tick = Instant::now();
+        }
+        let msg = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => terminal_msg(event),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            msg = sweep_msg(&mut sweep) => msg,
+            () = next_tick(&mut ticker) => {
+                let now = Instant::now();
+                let elapsed = now - last_tick;
+                last_tick = now;
+                Some(Msg::Tick(elapsed))
+            }
+            Some(msg) = task_rx.recv() => Some(msg),
+            _ = tokio::signal::ctrl_c() => Some(Msg::Quit),
+        };
+        let Some(msg) = msg else { continue };
+        effects = app.update(msg);
+        if app.should_quit() {
+            return Ok(());
+        }
+        terminal.draw(|f| view::render(f, app))?;
+    }
+}

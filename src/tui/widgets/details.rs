@@ -1,0 +1,250 @@
+//! The details pane for the row under the cursor: every SRV answer and its
+//! target, addresses, CNAMEs, TTLs, timings, the certificate as presented
+//! and judged (D9), warnings and the exact error.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use time::OffsetDateTime;
+
+use crate::model::{CertInfo, NameMatch, RecordResult, Status, TargetResult};
+use crate::plan::RowKind;
+use crate::probe::cert::days_left_at;
+use crate::tui::app::{App, Change};
+use crate::tui::theme::Theme;
+use crate::tui::view::pane;
+
+use super::records::CLIENT_USES;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
+    let t = app.theme;
+    let (title, lines) = match app.current_row() {
+        Some(r) => {
+            let chosen = app.report.as_ref().and_then(|rep| rep.selected) == Some(r.index);
+            (
+                format!("Details: record {}", r.index),
+                lines(r, chosen, app.changes.get(&r.index), t, app.clock.now()),
+            )
+        }
+        None => ("Details".to_string(), Vec::new()),
+    };
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(pane(title, compact, t));
+    frame.render_widget(p, area);
+}
+
+fn kv(key: &str, value: String, t: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{key:<10}"), t.label()),
+        Span::raw(value),
+    ])
+}
+
+fn indent(mut line: Line<'static>, by: usize) -> Line<'static> {
+    line.spans.insert(0, Span::raw(" ".repeat(by)));
+    line
+}
+
+/// The pane's text for one row.
+pub fn lines(
+    r: &RecordResult,
+    chosen: bool,
+    change: Option<&Change>,
+    t: Theme,
+    now: OffsetDateTime,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let port = r.port.map(|p| format!(" port {p}")).unwrap_or_default();
+    out.push(Line::from(vec![
+        Span::styled(
+            format!("#{} {} {}", r.index, r.kind.label(), r.name),
+            t.value(),
+        ),
+        Span::styled(format!("  via {}{port}", r.transport.label()), t.label()),
+    ]));
+    let mut status = vec![
+        Span::styled(format!("{:<10}", "status"), t.label()),
+        Span::styled(
+            format!("{} {}", r.status.symbol(), r.status),
+            t.status(r.status),
+        ),
+    ];
+    if chosen {
+        status.push(Span::styled(format!("  {CLIENT_USES}"), t.chosen()));
+    }
+    if let Some(c) = change {
+        status.push(Span::styled(
+            format!("  changed: {} → {}", c.before, c.after),
+            t.changed(),
+        ));
+    }
+    out.push(Line::from(status));
+    out.push(kv("detail", r.detail.clone(), t));
+    if let Some(dns) = r.dns {
+        let ttl = r.ttl.map(|t| format!(" · TTL {t} s")).unwrap_or_default();
+        out.push(kv("DNS", format!("{}{ttl}", dns.label()), t));
+    }
+    let srv = r.kind == RowKind::Srv;
+    if srv && !r.targets.is_empty() {
+        out.push(Line::styled(
+            format!("SRV answers ({}, in the client's order)", r.targets.len()),
+            t.title(),
+        ));
+    }
+    for (i, target) in r.targets.iter().enumerate() {
+        out.extend(target_lines(target, srv, r.used_target == Some(i), t, now));
+    }
+    for w in &r.warnings {
+        out.push(Line::styled(format!("⚠ {w}"), t.warn()));
+    }
+    out
+}
+
+fn target_lines(
+    target: &TargetResult,
+    srv: bool,
+    used: bool,
+    t: Theme,
+    now: OffsetDateTime,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut head = vec![
+        Span::styled(format!("▸ {}:{}", target.host, target.port), t.value()),
+        Span::raw("  "),
+        Span::styled(
+            format!("{} {}", target.status.symbol(), target.status),
+            t.status(target.status),
+        ),
+    ];
+    if used && srv {
+        head.push(Span::styled("  ◀ used first", t.chosen()));
+    }
+    out.push(Line::from(head));
+    if srv {
+        out.push(kv(
+            "SRV",
+            format!(
+                "priority {} · weight {} · port {}",
+                target.priority.unwrap_or_default(),
+                target.weight.unwrap_or_default(),
+                target.port
+            ),
+            t,
+        ));
+    }
+    if !target.addresses.is_empty() {
+        let ttl = target
+            .ttl
+            .map(|t| format!(" · TTL {t} s"))
+            .unwrap_or_default();
+        out.push(kv(
+            "addresses",
+            format!("{}{ttl}", target.addresses.join(", ")),
+            t,
+        ));
+    }
+    if !target.cname_chain.is_empty() {
+        out.push(kv(
+            "CNAME",
+            format!("{} → {}", target.host, target.cname_chain.join(" → ")),
+            t,
+        ));
+    }
+    if let Some(d) = &target.dialed {
+        out.push(kv("dialed", d.clone(), t));
+    }
+    let tm = &target.timings;
+    let steps: Vec<String> = [
+        ("dns", tm.dns_ms),
+        ("connect", tm.connect_ms),
+        ("tls", tm.tls_ms),
+    ]
+    .iter()
+    .filter_map(|(name, ms)| ms.map(|ms| format!("{name} {ms} ms")))
+    .collect();
+    if !steps.is_empty() {
+        out.push(kv("timings", steps.join(" · "), t));
+    }
+    if !target.detail.is_empty() {
+        let key = if target.status == Status::Found || target.status.in_flight() {
+            "result"
+        } else {
+            "error"
+        };
+        out.push(kv(key, target.detail.clone(), t));
+    }
+    if let Some(cert) = &target.certificate {
+        out.push(Line::styled("certificate", t.title()));
+        out.extend(cert_lines(cert, t, now).into_iter().map(|l| indent(l, 2)));
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { indent(l, 2) })
+        .collect()
+}
+
+fn date(rfc3339: &str) -> &str {
+    rfc3339.get(..10).unwrap_or(rfc3339)
+}
+
+/// D9: subject, SANs, the expected name present or absent, issuer, validity,
+/// chain and trust.
+pub fn cert_lines(c: &CertInfo, t: Theme, now: OffsetDateTime) -> Vec<Line<'static>> {
+    let mut out = vec![kv("subject", c.subject.clone(), t)];
+    out.push(kv(
+        "SANs",
+        if c.sans.is_empty() {
+            "(none)".into()
+        } else {
+            c.sans.join(", ")
+        },
+        t,
+    ));
+    let (mark, style) = match c.name_match {
+        NameMatch::Exact => ("✓ present", t.ok()),
+        NameMatch::Wildcard => ("~ covered only by a wildcard", t.warn()),
+        NameMatch::None => ("✗ absent", t.fail()),
+    };
+    out.push(Line::from(vec![
+        Span::styled(format!("{:<10}", "expected"), t.label()),
+        Span::raw(format!("{} ", c.expected_name)),
+        Span::styled(mark, style),
+    ]));
+    out.push(kv("issuer", c.issuer.clone(), t));
+    let expiry = match days_left_at(&c.not_after, now) {
+        Some(d) if d < 0 => format!(" · expired {} days ago", -d),
+        Some(1) => " · expires in 1 day".into(),
+        Some(d) => format!(" · expires in {d} days"),
+        None => String::new(),
+    };
+    out.push(kv(
+        "valid",
+        format!("{} → {}{expiry}", date(&c.not_before), date(&c.not_after)),
+        t,
+    ));
+    let chain: Vec<&str> = c.chain.iter().map(|e| e.subject.as_str()).collect();
+    let chain_text = if chain.is_empty() {
+        format!("{} certificate(s)", c.chain_len)
+    } else {
+        format!("{} certificate(s): {}", c.chain_len, chain.join(" ← "))
+    };
+    out.push(kv("chain", chain_text, t));
+    let trust = match (&c.trust_error, c.trusted) {
+        (Some(e), _) => Line::from(vec![
+            Span::styled(format!("{:<10}", "trust"), t.label()),
+            Span::styled(format!("✗ not trusted: {e}"), t.fail()),
+        ]),
+        (None, true) => Line::from(vec![
+            Span::styled(format!("{:<10}", "trust"), t.label()),
+            Span::styled("✓ chains to a trusted root", t.ok()),
+        ]),
+        (None, false) => Line::from(vec![
+            Span::styled(format!("{:<10}", "trust"), t.label()),
+            Span::styled("✗ not trusted", t.fail()),
+        ]),
+    };
+    out.push(trust);
+    out
+}

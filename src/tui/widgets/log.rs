@@ -1,0 +1,62 @@
+//! The event log pane: the sweep's own lines (D10 Event IDs included) and
+//! the dashboard's (sweeps started, cancelled, status changes), newest last.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::app::{App, LogEntry};
+use crate::tui::theme::Theme;
+use crate::tui::view::{pane, wrapped_height};
+
+fn style_for(text: &str, t: Theme) -> Style {
+    if text.contains("Event ID") || text.contains("problem verifying") {
+        t.warn()
+    } else if text.contains(" → ") && text.starts_with('#') {
+        t.changed()
+    } else if text.contains("failed") || text.contains("cannot") {
+        t.fail()
+    } else {
+        Style::new()
+    }
+}
+
+pub fn line(e: &LogEntry, t: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{} ", e.time), t.muted()),
+        Span::styled(e.text.clone(), style_for(&e.text, t)),
+    ])
+}
+
+/// `expanded`: the whole body, lines wrapped, PgUp/PgDn scroll. Otherwise
+/// the newest lines, one row each.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, expanded: bool) {
+    let t = app.theme;
+    let block = pane("Event log".into(), compact, t);
+    let inner = block.inner(area);
+    let height = usize::from(inner.height);
+    // Take lines from the newest back until the pane is full.
+    let mut shown: Vec<Line<'static>> = Vec::new();
+    let mut used = 0usize;
+    for e in app.log.iter().rev().skip(app.log_scroll) {
+        let l = line(e, t);
+        let h = if expanded {
+            usize::from(wrapped_height(&l, inner.width))
+        } else {
+            1
+        };
+        if used + h > height && !shown.is_empty() {
+            break;
+        }
+        used += h;
+        shown.push(l);
+    }
+    shown.reverse();
+    let mut p = Paragraph::new(shown).block(block);
+    if expanded {
+        p = p.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,7 @@
+//! The panes of the dashboard, one file each; all draw from `&App`.
+
+pub mod details;
+pub mod help;
+pub mod log;
+pub mod panel;
+pub mod records;
