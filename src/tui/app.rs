@@ -149,6 +149,8 @@ pub struct App {
     pub log: VecDeque<LogEntry>,
     /// Lines scrolled back from the newest, in the expanded log.
     pub log_scroll: usize,
+    /// Lines scrolled down in the details pane.
+    pub details_scroll: u16,
     /// Position in `report.records` of the row under the cursor.
     pub cursor: usize,
     pub mode: Mode,
@@ -185,6 +187,7 @@ impl App {
             changes: BTreeMap::new(),
             log: VecDeque::new(),
             log_scroll: 0,
+            details_scroll: 0,
             cursor: 0,
             mode: Mode::Normal,
             zoom: Zoom::None,
@@ -490,6 +493,15 @@ impl App {
 
     fn on_normal_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let rows = self.rows();
+        let cursor = self.cursor;
+        let effects = self.on_normal_key_inner(key, rows);
+        if self.cursor != cursor {
+            self.details_scroll = 0;
+        }
+        effects
+    }
+
+    fn on_normal_key_inner(&mut self, key: KeyEvent, rows: usize) -> Vec<Effect> {
         match key.code {
             KeyCode::Char('q') => return self.quit_now(),
             KeyCode::Esc if self.zoom != Zoom::None => self.zoom = Zoom::None,
@@ -514,6 +526,13 @@ impl App {
             KeyCode::End | KeyCode::Char('G') => self.cursor = rows.saturating_sub(1),
             KeyCode::Enter | KeyCode::Char('d') => self.toggle_zoom(Zoom::Details),
             KeyCode::Char('l') => self.toggle_zoom(Zoom::Log),
+            // PgUp/PgDn scroll the expanded details, otherwise the log.
+            KeyCode::PageUp if self.zoom == Zoom::Details => {
+                self.details_scroll = self.details_scroll.saturating_sub(10);
+            }
+            KeyCode::PageDown if self.zoom == Zoom::Details => {
+                self.details_scroll = self.details_scroll.saturating_add(10);
+            }
             KeyCode::PageUp => {
                 self.log_scroll = (self.log_scroll + 10).min(self.log.len().saturating_sub(1));
             }
@@ -537,6 +556,7 @@ impl App {
     fn toggle_zoom(&mut self, zoom: Zoom) {
         self.zoom = if self.zoom == zoom { Zoom::None } else { zoom };
         self.log_scroll = 0;
+        self.details_scroll = 0;
     }
 
     fn toggle_watch(&mut self) {

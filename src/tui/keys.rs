@@ -64,13 +64,13 @@ pub const KEYS: &[KeyHint] = &[
     hint(
         "d",
         "details",
-        "expand the details of the record under the cursor (also Enter)",
+        "expand the details of the row under the cursor (also Enter)",
         true,
     ),
     hint(
         "l",
         "log",
-        "expand the event log (PgUp/PgDn scroll it)",
+        "expand the event log (PgUp/PgDn scroll either pane)",
         true,
     ),
     hint("?", "help", "show or hide this help", true),

@@ -25,8 +25,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let banner = banner_lines(app);
     // The verdict is the point of the screen: up to 4 lines (5 when tall).
     let max_banner = match area.height {
-        36.. => 5,
-        22.. => 4,
+        22.. => 5,
         _ => 2,
     };
     let banner_h = banner
@@ -83,7 +82,7 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
     let compact = main.height < 30 || main.width < 100;
     match app.zoom {
         Zoom::Details => details::render(frame, main, app, compact),
-        Zoom::Log => log::render(frame, main, app, compact, true),
+        Zoom::Log => log::render(frame, main, app, compact),
         Zoom::None => {
             let rows = app.report.as_ref().map_or(0, |r| r.records.len()) as u16;
             let table_compact = main.height < rows + 3 + 10;
@@ -103,12 +102,12 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
                     Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                         .areas(bottom);
                 details::render(frame, d, app, compact);
-                log::render(frame, l, app, compact, false);
+                log::render(frame, l, app, compact);
             } else if bottom.height >= 14 {
                 let [d, l] =
                     Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(bottom);
                 details::render(frame, d, app, true);
-                log::render(frame, l, app, true, false);
+                log::render(frame, l, app, true);
             } else {
                 details::render(frame, bottom, app, true);
             }
@@ -234,15 +233,28 @@ fn key_bar(app: &App) -> Line<'static> {
         }],
         Mode::Normal => {
             let mut h: Vec<KeyHint> = Vec::new();
-            if app.zoom != Zoom::None {
+            if app.zoom == Zoom::None {
+                h.extend(KEYS.iter().copied().filter(|k| k.in_bar));
+            } else {
+                // An expanded pane: how to get back and move about first.
                 h.push(KeyHint {
                     keys: "Esc",
                     short: "back",
                     long: "",
                     in_bar: true,
                 });
+                h.push(KeyHint {
+                    keys: "PgUp/PgDn",
+                    short: "scroll",
+                    long: "",
+                    in_bar: true,
+                });
+                h.extend(
+                    KEYS.iter()
+                        .copied()
+                        .filter(|k| k.in_bar && matches!(k.keys, "r" | "↑↓" | "?" | "q")),
+                );
             }
-            h.extend(KEYS.iter().copied().filter(|k| k.in_bar));
             if let Some(ext) = &app.extension {
                 // Extension keys go before help/quit so a narrow bar keeps them.
                 let at = h.len().saturating_sub(2);

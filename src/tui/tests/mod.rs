@@ -1,1 +1,8 @@
+//! Dashboard tests: the reducer fed with messages, and the screen rendered
+//! to a `TestBackend` and compared with committed snapshots. Everything is
+//! built from model types with a fixed clock: no terminal, no network, no
+//! timing.
 
+mod fixtures;
+mod reducer;
+mod render;

@@ -31,6 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     };
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
+        .scroll((app.details_scroll, 0))
         .block(pane(title, compact, t));
     frame.render_widget(p, area);
 }
@@ -74,13 +75,16 @@ pub fn lines(
     if chosen {
         status.push(Span::styled(format!("  {CLIENT_USES}"), t.chosen()));
     }
-    if let Some(c) = change {
-        status.push(Span::styled(
-            format!("  changed: {} → {}", c.before, c.after),
-            t.changed(),
-        ));
-    }
     out.push(Line::from(status));
+    if let Some(c) = change {
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<10}", "changed"), t.label()),
+            Span::styled(
+                format!("{} → {} since the previous sweep", c.before, c.after),
+                t.changed(),
+            ),
+        ]));
+    }
     out.push(kv("detail", r.detail.clone(), t));
     if let Some(dns) = r.dns {
         let ttl = r.ttl.map(|t| format!(" · TTL {t} s")).unwrap_or_default();
@@ -94,7 +98,14 @@ pub fn lines(
         ));
     }
     for (i, target) in r.targets.iter().enumerate() {
-        out.extend(target_lines(target, srv, r.used_target == Some(i), t, now));
+        out.extend(target_lines(
+            target,
+            srv,
+            r.used_target == Some(i),
+            &r.detail,
+            t,
+            now,
+        ));
     }
     for w in &r.warnings {
         out.push(Line::styled(format!("⚠ {w}"), t.warn()));
@@ -106,6 +117,7 @@ fn target_lines(
     target: &TargetResult,
     srv: bool,
     used: bool,
+    row_detail: &str,
     t: Theme,
     now: OffsetDateTime,
 ) -> Vec<Line<'static>> {
@@ -167,7 +179,8 @@ fn target_lines(
     if !steps.is_empty() {
         out.push(kv("timings", steps.join(" · "), t));
     }
-    if !target.detail.is_empty() {
+    // An A row's detail is its target's: say it once.
+    if !target.detail.is_empty() && target.detail != row_detail {
         let key = if target.status == Status::Found || target.status.in_flight() {
             "result"
         } else {

@@ -30,9 +30,8 @@ pub fn line(e: &LogEntry, t: Theme) -> Line<'static> {
     ])
 }
 
-/// `expanded`: the whole body, lines wrapped, PgUp/PgDn scroll. Otherwise
-/// the newest lines, one row each.
-pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, expanded: bool) {
+/// The newest lines that fit, word-wrapped; PgUp/PgDn scroll back.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     let t = app.theme;
     let block = pane("Event log".into(), compact, t);
     let inner = block.inner(area);
@@ -42,11 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, expanded:
     let mut used = 0usize;
     for e in app.log.iter().rev().skip(app.log_scroll) {
         let l = line(e, t);
-        let h = if expanded {
-            usize::from(wrapped_height(&l, inner.width))
-        } else {
-            1
-        };
+        let h = usize::from(wrapped_height(&l, inner.width));
         if used + h > height && !shown.is_empty() {
             break;
         }
@@ -54,9 +49,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, expanded:
         shown.push(l);
     }
     shown.reverse();
-    let mut p = Paragraph::new(shown).block(block);
-    if expanded {
-        p = p.wrap(Wrap { trim: false });
-    }
+    let p = Paragraph::new(shown)
+        .wrap(Wrap { trim: false })
+        .block(block);
     frame.render_widget(p, area);
 }

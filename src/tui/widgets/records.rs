@@ -32,8 +32,10 @@ pub fn note(app: &App, r: &RecordResult) -> String {
     if r.status == Status::Rejected {
         parts.push(rejected_reason(r).to_string());
     }
+    // The status column shows the new status; the details pane and the log
+    // spell the change out in full ("missing → found").
     if let Some(c) = app.changes.get(&r.index) {
-        parts.push(format!("{} → {}", c.before, c.after));
+        parts.push(format!("was {}", c.before));
     }
     parts.join(" · ")
 }
@@ -41,10 +43,58 @@ pub fn note(app: &App, r: &RecordResult) -> String {
 struct Col {
     title: &'static str,
     width: usize,
+    /// The narrowest it may be squeezed to.
+    min: usize,
     /// Dropped first when the table is too wide (0 = never dropped).
     drop_order: u8,
-    /// Shrinks when the table is too wide.
-    flexible: bool,
+}
+
+/// Makes the columns fit `avail` cells: drop the least useful columns while
+/// the natural widths do not fit, but only the first three (time, address,
+/// type) before squeezing the flexible ones (query, target, note) towards their
+/// minimum in proportion to what each can give; the others go only when even
+/// the minimums do not fit.
+fn fit_columns(cols: &mut Vec<(usize, Col)>, avail: usize) {
+    // Widths plus one space between columns.
+    let total = |cols: &[(usize, Col)], f: fn(&Col) -> usize| -> usize {
+        cols.iter()
+            .map(|(_, c)| f(c) + 1)
+            .sum::<usize>()
+            .saturating_sub(1)
+    };
+    let drop_next = |cols: &mut Vec<(usize, Col)>, up_to: u8| -> bool {
+        let pos = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| c.drop_order > 0 && c.drop_order <= up_to)
+            .min_by_key(|(_, (_, c))| c.drop_order)
+            .map(|(pos, _)| pos);
+        pos.map(|p| cols.remove(p)).is_some()
+    };
+    while total(cols, |c| c.width) > avail && drop_next(cols, 3) {}
+    while total(cols, |c| c.min) > avail && drop_next(cols, u8::MAX) {}
+    let natural = total(cols, |c| c.width);
+    if natural <= avail {
+        return;
+    }
+    let give: usize = cols.iter().map(|(_, c)| c.width - c.min).sum();
+    let need = (natural - avail).min(give);
+    if give == 0 {
+        return;
+    }
+    let mut taken = 0;
+    for (_, c) in cols.iter_mut() {
+        let cut = need * (c.width - c.min) / give;
+        c.width -= cut;
+        taken += cut;
+    }
+    // Rounding leftovers, one cell at a time from columns that can give.
+    for (_, c) in cols.iter_mut().rev() {
+        if taken < need && c.width > c.min {
+            c.width -= 1;
+            taken += 1;
+        }
+    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
@@ -58,6 +108,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         frame.render_widget(hint, area);
         return;
     };
+    // Query names relative to the domain (shown in the header): the common
+    // suffix would take a third of the table.
+    let suffix = format!(".{}", report.domain);
     let rows: Vec<[String; 10]> = report
         .records
         .iter()
@@ -65,7 +118,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             let done = !r.status.in_flight();
             [
                 r.index.to_string(),
-                r.name.clone(),
+                r.name.strip_suffix(&suffix).unwrap_or(&r.name).to_string(),
                 r.kind.label().to_string(),
                 r.transport.label().to_string(),
                 format!("{} {}", r.status.symbol(), r.status),
@@ -85,66 +138,54 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             ]
         })
         .collect();
-    let spec: [(&str, u8, bool); 10] = [
-        ("#", 0, false),
-        ("query", 0, true),
-        ("type", 4, false),
-        ("via", 5, false),
-        ("status", 0, false),
-        ("target", 0, true),
-        ("address", 3, false),
-        ("TTL", 2, false),
-        ("time", 1, false),
-        ("", 0, false),
+    // (title, drop order: lowest dropped first, 0 never; narrowest it may be
+    // squeezed to, 0 = fixed). Time and address are in the details pane; the
+    // type is plain from the name (SRV names start with `_`).
+    let spec: [(&str, u8, usize); 10] = [
+        ("#", 0, 0),
+        ("query", 0, 12),
+        ("type", 3, 0),
+        ("via", 5, 0),
+        ("status", 0, 0),
+        ("target", 0, 16),
+        ("address", 2, 0),
+        ("TTL", 4, 0),
+        ("time", 1, 0),
+        ("", 0, CLIENT_USES.chars().count()),
     ];
     let mut cols: Vec<(usize, Col)> = spec
         .iter()
         .enumerate()
-        .map(|(i, (title, drop_order, flexible))| {
+        .map(|(i, (title, drop_order, min))| {
             let width = rows
                 .iter()
                 .map(|r| r[i].chars().count())
                 .chain([title.chars().count()])
                 .max()
                 .unwrap_or(0);
+            let min = if *min == 0 { width } else { width.min(*min) };
             (
                 i,
                 Col {
                     title,
                     width,
+                    min,
                     drop_order: *drop_order,
-                    flexible: *flexible,
                 },
             )
         })
         .collect();
     // The cursor symbol takes 2 columns, the block's borders 2.
     let avail = usize::from(area.width).saturating_sub(if compact { 2 } else { 4 });
-    let block = pane("Records".into(), compact, t);
-    let total =
-        |cols: &[(usize, Col)]| -> usize { cols.iter().map(|(_, c)| c.width + 1).sum::<usize>() };
-    while total(&cols) > avail {
-        let Some(pos) = cols
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| c.drop_order > 0)
-            .min_by_key(|(_, (_, c))| c.drop_order)
-            .map(|(pos, _)| pos)
-        else {
-            break;
-        };
-        cols.remove(pos);
-    }
-    let squeeze = total(&cols) > avail;
+    let block = pane(
+        format!("Records  (queries under .{})", report.domain),
+        compact,
+        t,
+    );
+    fit_columns(&mut cols, avail);
     let widths: Vec<Constraint> = cols
         .iter()
-        .map(|(_, c)| {
-            if squeeze && c.flexible {
-                Constraint::Fill(c.width as u16)
-            } else {
-                Constraint::Length(c.width as u16)
-            }
-        })
+        .map(|(_, c)| Constraint::Length(c.width as u16))
         .collect();
     let header = Row::new(
         cols.iter()

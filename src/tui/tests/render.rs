@@ -1,0 +1,133 @@
+//! Snapshots of what the user sees (insta; `cargo insta review` to update).
+
+use ratatui::style::Color;
+
+use super::fixtures::*;
+use crate::model::Status;
+use crate::sweep::SweepEvent;
+use crate::tui::app::Msg;
+use crate::tui::theme::Theme;
+
+#[test]
+fn sweep_in_flight() {
+    let (mut app, id, s) = sweeping();
+    let mut querying = pending(&s, 2);
+    querying.status = Status::Querying;
+    querying.detail = "asking 10.0.0.53:53 for SRV _sipinternal._tcp.contoso.com".into();
+    let mut probing = srv(&s, 1, "pool.contoso.com", 5061, Status::Probing);
+    probing.targets[0].certificate = None;
+    for row in [probing, querying, missing(&s, 3)] {
+        app.update(Msg::Sweep {
+            id,
+            event: SweepEvent::Row(row),
+        });
+    }
+    app.update(Msg::Tick(crate::tui::app::SPINNER_RATE));
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+#[test]
+fn all_found_screen() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, all_found(&s));
+    insta::assert_snapshot!(screen(&app, 120, 40));
+}
+
+/// The sipinternal CNAME case: row 5 (cert-mismatch) is what the client
+/// uses, although row 7 would work.
+#[test]
+fn cert_mismatch_selected() {
+    let (mut app, id, s) = sweeping();
+    let mut first = cert_mismatch(&s);
+    first[4] = missing(&s, 5);
+    finish(&mut app, id, &s, first);
+    let (id2, _) = started(&app.update(key('r'))).unwrap();
+    finish(&mut app, id2, &s, cert_mismatch(&s));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("◀ client uses this"));
+    assert!(text.contains("◀ client uses this · was missing"), "{text}");
+    assert!(text.contains("changed   missing → cert-mismatch"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn rejected_srv_screen() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, rejected_srv(&s));
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("out of domain"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn small_terminal_80x24() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("◀ client uses this"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn details_expanded_80x24() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    for _ in 0..4 {
+        app.update(key('j'));
+    }
+    app.update(key('d'));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, all_found(&s));
+    app.update(key('?'));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn address_field_with_an_error() {
+    let mut app = app();
+    app.start(None);
+    for c in "a@b@c".chars() {
+        app.update(key(c));
+    }
+    app.update(code(ratatui::crossterm::event::KeyCode::Enter));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn tiny_and_odd_sizes_do_not_panic() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    for (w, h) in [(1, 1), (10, 5), (40, 12), (80, 24), (200, 60), (300, 10)] {
+        for zoom in ['d', 'd', 'l', 'l', '?', '?'] {
+            screen(&app, w, h);
+            app.update(key(zoom));
+        }
+    }
+}
+
+fn colored_cells(buf: &ratatui::buffer::Buffer) -> usize {
+    buf.content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count()
+}
+
+#[test]
+fn no_color_drops_every_colour() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    assert_eq!(colored_cells(&buffer(&app, 120, 40)), 0);
+    app.theme = Theme::colored();
+    assert!(colored_cells(&buffer(&app, 120, 40)) > 0);
+}
