@@ -54,7 +54,11 @@ fn builtin_scenarios_parse_and_are_consistent() {
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
-    assert_eq!(domains.len(), all.len(), "each scenario is its own SIP domain");
+    assert_eq!(
+        domains.len(),
+        all.len(),
+        "each scenario is its own SIP domain"
+    );
     for s in &all {
         let (before, after) = s.expectations();
         assert_eq!(before.rows.len(), ROW_COUNT, "{}", s.name());
@@ -89,7 +93,10 @@ fn unknown_field_is_rejected() {
 #[test]
 fn wrong_row_count_is_rejected() {
     let err = error_of(&MINIMAL.replace("\"found\", \"missing\",", "\"found\","));
-    assert!(err.contains("rows lists 9 statuses, the profile has 10"), "{err}");
+    assert!(
+        err.contains("rows lists 9 statuses, the profile has 10"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -109,19 +116,26 @@ fn verdict_must_follow_d7() {
 #[test]
 fn bad_record_data_names_the_record() {
     let err = error_of(&MINIMAL.replace("0 0 5061 pool", "0 5061 pool"));
-    assert!(err.contains("records[0] `_sipinternaltls._tcp` SRV"), "{err}");
+    assert!(
+        err.contains("records[0] `_sipinternaltls._tcp` SRV"),
+        "{err}"
+    );
     assert!(err.contains("priority weight port target"), "{err}");
 }
 
 #[test]
 fn names_outside_the_zones_are_rejected() {
     let err = error_of(&MINIMAL.replace("name = \"pool\"", "name = \"pool.elsewhere.test.\""));
-    assert!(err.contains("host `pool.elsewhere.test.` is in none"), "{err}");
+    assert!(
+        err.contains("host `pool.elsewhere.test.` is in none"),
+        "{err}"
+    );
 }
 
 #[test]
 fn fix_needs_after_and_known_hosts() {
-    let with_fix = format!("{MINIMAL}\n[fix]\ndescription = \"Do it.\"\npublish_hosts = [\"pool\"]\n");
+    let with_fix =
+        format!("{MINIMAL}\n[fix]\ndescription = \"Do it.\"\npublish_hosts = [\"pool\"]\n");
     let err = error_of(&with_fix);
     assert!(err.contains("needs [expect.after]"), "{err}");
     let bad_host = with_fix.replace("publish_hosts = [\"pool\"]", "publish_hosts = [\"ghost\"]");
