@@ -29,17 +29,24 @@ async fn main() {
         .find(|s| s.name() == "healthy")
         .expect("healthy scenario");
     let address = scenario.sip_address().to_string();
-    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY }).await.expect("lab");
+    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
+        .await
+        .expect("lab");
 
     let mut walls = Vec::new();
     let mut paths = Vec::new();
     let mut queries = 0;
     for _ in 0..RUNS {
-        let sweep = Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
+        let sweep =
+            Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
         let started = Instant::now();
         let report = sweep.run(None).await;
         let wall = started.elapsed().as_secs_f64() * 1000.0;
-        assert!(report.signin_ok(), "healthy scenario must sign in: {}", report.verdict.summary);
+        assert!(
+            report.signin_ok(),
+            "healthy scenario must sign in: {}",
+            report.verdict.summary
+        );
         // Critical path: the SRV answer and the target's address each cost one
         // delayed answer; connect and handshake are measured by the probe.
         let row = report.record(1).expect("row 1");
@@ -64,11 +71,22 @@ async fn main() {
     let wall = median(walls.clone());
     let path = median(paths);
     let sequential = queries as f64 * DELAY.as_secs_f64() * 1000.0;
-    println!("sweep benchmark: healthy scenario, every DNS answer delayed {} ms, {RUNS} runs", DELAY.as_millis());
-    println!("  wall time      median {wall:7.1} ms   (min {:.1}, max {:.1})",
+    println!(
+        "sweep benchmark: healthy scenario, every DNS answer delayed {} ms, {RUNS} runs",
+        DELAY.as_millis()
+    );
+    println!(
+        "  wall time      median {wall:7.1} ms   (min {:.1}, max {:.1})",
         walls.iter().cloned().fold(f64::MAX, f64::min),
-        walls.iter().cloned().fold(0.0, f64::max));
+        walls.iter().cloned().fold(0.0, f64::max)
+    );
     println!("  critical path  median {path:7.1} ms   (2 delayed answers + connect + TLS)");
-    println!("  ratio          {:.2}x the critical path (target ≤ 1.25x)", wall / path);
-    println!("  one-by-one     ≥ {sequential:.0} ms for the {queries} distinct queries asked in turn ({:.1}x this sweep)", sequential / wall);
+    println!(
+        "  ratio          {:.2}x the critical path (target ≤ 1.25x)",
+        wall / path
+    );
+    println!(
+        "  one-by-one     ≥ {sequential:.0} ms for the {queries} distinct queries asked in turn ({:.1}x this sweep)",
+        sequential / wall
+    );
 }

@@ -2,10 +2,12 @@
 //! in with, and why it fails.
 //!
 //! Data flows one way: [`input`] → [`plan`] → [`sweep`] (using [`probe`]) →
-//! [`model`] (pure rules) → frontends ([`report`], [`cli`]).
+//! [`model`] (pure rules) → frontends ([`report`], [`cli`]). The in-process
+//! [`lab`] serves the tests, the benchmarks and `sipscope demo`.
 
 pub mod cli;
 pub mod input;
+pub mod lab;
 pub mod model;
 pub mod plan;
 pub mod probe;

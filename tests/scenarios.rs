@@ -19,14 +19,32 @@ fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when
         .iter()
         .map(|r| format!("#{} {} {}: {}", r.index, r.name, r.status, r.detail))
         .collect();
-    assert_eq!(got, expected, "{scenario} ({when}) statuses\n{}", details.join("\n"));
-    assert_eq!(report.selected, want.selected, "{scenario} ({when}) selected row\n{}", details.join("\n"));
-    let signin = if report.verdict.signin == Signin::Ok { "ok" } else { "fail" };
+    assert_eq!(
+        got,
+        expected,
+        "{scenario} ({when}) statuses\n{}",
+        details.join("\n")
+    );
+    assert_eq!(
+        report.selected,
+        want.selected,
+        "{scenario} ({when}) selected row\n{}",
+        details.join("\n")
+    );
+    let signin = if report.verdict.signin == Signin::Ok {
+        "ok"
+    } else {
+        "fail"
+    };
     let want_signin = match want.signin {
         sipscope::lab::Signin::Ok => "ok",
         sipscope::lab::Signin::Fail => "fail",
     };
-    assert_eq!(signin, want_signin, "{scenario} ({when}) verdict: {}", report.verdict.summary);
+    assert_eq!(
+        signin, want_signin,
+        "{scenario} ({when}) verdict: {}",
+        report.verdict.summary
+    );
 }
 
 async fn run_scenario(name: &str) {
@@ -35,7 +53,9 @@ async fn run_scenario(name: &str) {
         .into_iter()
         .find(|s| s.name() == name)
         .unwrap_or_else(|| panic!("no scenario {name}"));
-    let lab = Lab::start(vec![scenario.clone()], LabOptions::default()).await.unwrap();
+    let lab = Lab::start(vec![scenario.clone()], LabOptions::default())
+        .await
+        .unwrap();
     let (before, after) = scenario.expectations();
     let report = sweep(&lab, scenario.sip_address()).await;
     assert_matches(&report, before, name, "before the fix");
@@ -75,7 +95,7 @@ scenario_tests! {
     d7_tls_srv_beats_tcp_srv => "tls-wins",
     d5_dangling_srv_target => "dangling-srv",
     d9_untrusted_ca => "untrusted-ca",
-    d9_expired_certificate => "expired-cert",
+    d9_expired_certificate => "expired",
     d8_pool_down_unreachable => "pool-down",
     d8_servfail_refused_are_dns_errors => "dns-failures",
     d8_no_records_missing => "no-records",
