@@ -80,11 +80,9 @@ fn error_code(result: Result<Lookup, NetError>) -> ResponseCode {
 fn dial(lab: &Lab, host: &str, port: u16) -> SocketAddr {
     let ip = lab.host_addr(&name(host)).expect("lab host");
     let nominal = SocketAddr::new(IpAddr::V4(ip), port);
-    lab.dial_overrides()
-        .into_iter()
-        .find(|(n, _)| *n == nominal)
-        .map(|(_, actual)| actual)
-        .expect("override for nominal address")
+    let actual = lab.dial_addr(nominal);
+    assert!(lab.dial_overrides().contains(&(nominal, actual)));
+    actual
 }
 
 fn connector(lab: &Lab) -> TlsConnector {
@@ -527,6 +525,33 @@ async fn shutdown_stops_dns_and_listeners() {
     lab.shutdown().await;
     let err = TcpStream::connect(addr).await.unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    let r = resolver_for(dns, Duration::from_millis(200));
+    assert!(
+        lookup(&r, "pool.healthy.test.", RecordType::A)
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn dropping_the_lab_stops_its_tasks() {
+    let lab = lab_with(&["hostile", "healthy"]).await;
+    let tls = dial(&lab, "pool.healthy.test.", 5061);
+    let silent = dial(&lab, "pool.hostile.test.", 5061);
+    let held = TcpStream::connect(silent).await.unwrap();
+    let dns = lab.dns_addr();
+    drop(lab);
+    // Aborted tasks are dropped the next time the runtime runs them.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for addr in [tls, silent] {
+        let err = TcpStream::connect(addr).await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{addr}");
+    }
+    // The held silent connection was closed with its task.
+    let mut held = held;
+    let mut buf = [0u8; 1];
+    let read = tokio::time::timeout(Duration::from_secs(1), held.read(&mut buf)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "{read:?}");
     let r = resolver_for(dns, Duration::from_millis(200));
     assert!(
         lookup(&r, "pool.healthy.test.", RecordType::A)

@@ -107,6 +107,11 @@ impl Listeners {
         self.slots.iter().map(|(n, s)| (*n, s.actual)).collect()
     }
 
+    /// The socket standing in for `nominal`, if the lab has one.
+    pub fn actual(&self, nominal: SocketAddr) -> Option<SocketAddr> {
+        self.slots.get(&nominal).map(|s| s.actual)
+    }
+
     /// Stop every listener and connection and wait for the tasks to end.
     pub async fn shutdown(self) {
         let mut tasks = self.tasks.into_inner().unwrap_or_else(|e| e.into_inner());

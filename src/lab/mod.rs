@@ -26,10 +26,12 @@ mod client;
 pub use client::LAB_TIMEOUT;
 mod certs;
 mod dns;
+mod error;
 mod hostile;
 mod listeners;
 mod records;
 mod scenario;
+mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
 
@@ -43,6 +45,7 @@ use tokio_rustls::TlsAcceptor;
 
 pub use builtin::{builtin_scenarios, demo_scenarios, scenario};
 pub use certs::LabCa;
+pub use error::LabError;
 pub use hostile::{SilentDns, SilentTcp};
 pub use records::{RecordData, RecordKind, RecordMatch, ZoneRecord};
 pub use scenario::{
@@ -57,54 +60,6 @@ use listeners::Listeners;
 /// Ports every host reserves besides its SRV ports: the A rows dial 443 (TLS) and
 /// 5060 (TCP) (D2), and 5061 is the usual TLS SRV port (D5).
 const NOMINAL_PORTS: [u16; 3] = [443, 5060, 5061];
-
-/// Errors of the lab. Scenario errors name the file and what is wrong in it.
-#[derive(Debug, thiserror::Error)]
-pub enum LabError {
-    /// A scenario file does not parse or is inconsistent.
-    #[error("scenario {source_name}: {detail}")]
-    Scenario {
-        /// The file (or `<inline>`) the scenario came from.
-        source_name: String,
-        /// What is wrong.
-        detail: String,
-    },
-    /// Two scenarios share a name.
-    #[error("two scenarios are named `{0}`")]
-    DuplicateScenario(String),
-    /// No scenario of that name runs in this lab.
-    #[error("no scenario named `{0}` in this lab")]
-    UnknownScenario(String),
-    /// The scenario declares no fix.
-    #[error("scenario `{0}` has no fix")]
-    NoFix(String),
-    /// The lab could not be assembled (zones, addresses, listeners).
-    #[error("lab setup: {0}")]
-    Setup(String),
-    /// A socket operation failed.
-    #[error("{what}: {source}")]
-    Io {
-        /// What the lab was doing.
-        what: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// A certificate could not be made.
-    #[error("certificate: {0}")]
-    Certificate(#[from] rcgen::Error),
-    /// A TLS configuration could not be made.
-    #[error("TLS: {0}")]
-    Tls(#[from] rustls::Error),
-}
-
-impl LabError {
-    pub(crate) fn io(what: &str, source: std::io::Error) -> Self {
-        Self::Io {
-            what: what.to_string(),
-            source,
-        }
-    }
-}
 
 /// Lab start-up options.
 #[derive(Debug, Clone, Default)]
@@ -153,11 +108,6 @@ impl Lab {
                 return Err(LabError::DuplicateScenario(s.name.clone()));
             }
         }
-        if scenarios.len() > 254 {
-            return Err(LabError::Setup(
-                "at most 254 scenarios fit in 127.0.X.Y".into(),
-            ));
-        }
         let ca = LabCa::new()?;
         let mut zones = Zones::default();
         for zone in scenarios.iter().flat_map(|s| s.zones.iter()) {
@@ -169,60 +119,15 @@ impl Lab {
             for r in &s.records {
                 zones.insert(zone_for(s, &r.name)?, r).await?;
             }
-            if s.hosts.len() > 254 {
-                return Err(LabError::Setup(format!(
-                    "scenario {} has over 254 hosts",
-                    s.name
-                )));
-            }
-            let ports: BTreeSet<u16> = NOMINAL_PORTS
-                .into_iter()
-                .chain(s.srv_ports())
-                .chain(s.hosts.iter().flat_map(|h| h.listeners.keys().copied()))
-                .chain(
-                    s.fix
-                        .iter()
-                        .flat_map(|f| f.listeners.iter())
-                        .flat_map(|(_, m)| m.keys().copied()),
-                )
-                .collect();
             for (hi, h) in s.hosts.iter().enumerate() {
-                let ip = host_ip(si, hi);
                 if hosts.contains_key(&h.name) {
                     return Err(LabError::Setup(format!(
                         "host {} is in two scenarios",
                         h.name
                     )));
                 }
-                if h.published {
-                    zones
-                        .insert_address(zone_for(s, &h.name)?, &h.name, h.ttl, ip)
-                        .await?;
-                }
-                let cert = HostCert::new(ca.issue(&h.cert)?);
-                let acceptor = TlsAcceptor::from(cert.server_config()?);
-                for &port in &ports {
-                    listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), acceptor.clone())?;
-                }
-                hosts.insert(
-                    h.name.clone(),
-                    HostRuntime {
-                        ip,
-                        ttl: h.ttl,
-                        cert,
-                    },
-                );
-            }
-        }
-        for s in &scenarios {
-            for h in &s.hosts {
-                let ip = hosts
-                    .get(&h.name)
-                    .map(|r| r.ip)
-                    .ok_or_else(|| LabError::Setup(format!("host {} lost", h.name)))?;
-                for (&port, &kind) in &h.listeners {
-                    listeners.set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;
-                }
+                let host = start_host(s, h, host_ip(si, hi)?, &ca, &zones, &mut listeners).await?;
+                hosts.insert(h.name.clone(), host);
             }
         }
         let control = Arc::new(DnsControl::default());
@@ -244,9 +149,7 @@ impl Lab {
             hosts,
         })
     }
-}
 
-impl Lab {
     /// Start a lab serving every built-in scenario.
     pub async fn start_all(opts: LabOptions) -> Result<Lab, LabError> {
         Self::start(builtin_scenarios()?, opts).await
@@ -277,6 +180,12 @@ impl Lab {
     /// scenario; a down port maps to a reserved socket that refuses connections.
     pub fn dial_overrides(&self) -> Vec<(SocketAddr, SocketAddr)> {
         self.listeners.overrides()
+    }
+
+    /// Where to connect for `nominal`: its override, or `nominal` itself when the lab
+    /// has none (not a lab host).
+    pub fn dial_addr(&self, nominal: SocketAddr) -> SocketAddr {
+        self.listeners.actual(nominal).unwrap_or(nominal)
     }
 
     /// The scenarios this lab serves, in start order.
@@ -384,11 +293,53 @@ impl Lab {
     }
 }
 
-/// `127.0.X.Y` with X = scenario position + 1 and Y = host position + 1 (never 127.0.0.1).
-fn host_ip(scenario: usize, host: usize) -> Ipv4Addr {
-    let x = u8::try_from(scenario + 1).unwrap_or(u8::MAX);
-    let y = u8::try_from(host + 1).unwrap_or(u8::MAX);
-    Ipv4Addr::new(127, 0, x, y)
+/// `127.0.X.Y` with X = scenario position + 1 and Y = host position + 1: every
+/// host has its own address, and X >= 1 keeps it off 127.0.0.1.
+fn host_ip(scenario: usize, host: usize) -> Result<Ipv4Addr, LabError> {
+    match (u8::try_from(scenario + 1), u8::try_from(host + 1)) {
+        (Ok(x), Ok(y)) if x < 255 && y < 255 => Ok(Ipv4Addr::new(127, 0, x, y)),
+        _ => Err(LabError::Setup(
+            "at most 254 scenarios of 254 hosts fit in 127.0.X.Y".into(),
+        )),
+    }
+}
+
+/// Publish a host's A record, issue its certificate and reserve its listener slots:
+/// 443/5060/5061 and every SRV port of its scenario, so any address the engine can
+/// dial for it has an override; declared listeners start, the rest stay down.
+async fn start_host(
+    s: &Scenario,
+    h: &HostSpec,
+    ip: Ipv4Addr,
+    ca: &LabCa,
+    zones: &Zones,
+    listeners: &mut Listeners,
+) -> Result<HostRuntime, LabError> {
+    if h.published {
+        zones
+            .insert_address(zone_for(s, &h.name)?, &h.name, h.ttl, ip)
+            .await?;
+    }
+    let cert = HostCert::new(ca.issue(&h.cert)?);
+    let acceptor = TlsAcceptor::from(cert.server_config()?);
+    let fix_ports = s.fix.iter().flat_map(|f| f.listeners.iter());
+    let ports: BTreeSet<u16> = NOMINAL_PORTS
+        .into_iter()
+        .chain(s.srv_ports())
+        .chain(s.hosts.iter().flat_map(|h| h.listeners.keys().copied()))
+        .chain(fix_ports.flat_map(|(_, m)| m.keys().copied()))
+        .collect();
+    for port in ports {
+        listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), acceptor.clone())?;
+    }
+    for (&port, &kind) in &h.listeners {
+        listeners.set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;
+    }
+    Ok(HostRuntime {
+        ip,
+        ttl: h.ttl,
+        cert,
+    })
 }
 
 fn zone_for<'s>(s: &'s Scenario, name: &Name) -> Result<&'s Name, LabError> {
