@@ -48,6 +48,26 @@ pub enum Command {
     Check(CheckArgs),
     /// List the client profiles (query orders) sipscope knows
     Profiles,
+    /// Open the dashboard on the built-in lab (every failure mode, no OCS needed)
+    Demo(DemoArgs),
+    /// Run the built-in lab in the foreground, for use with `check` and `dig`
+    Lab(LabArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Print the scenarios and exit
+    #[arg(long)]
+    pub list: bool,
+    /// Scenario to open first (see --list)
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// Write the lab CA certificate here (default: a temporary file removed on exit)
+    #[arg(long, value_name = "PATH")]
+    pub ca_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +114,13 @@ pub struct SweepArgs {
     #[arg(long)]
     pub no_tcp: bool,
     /// Dial TO whenever a probe would dial FROM (lab and tests only)
-    #[arg(long = "dial", value_name = "FROM=TO", hide = true)]
+    #[arg(
+        long = "dial",
+        value_name = "FROM=TO",
+        hide = true,
+        env = "SIPSCOPE_DIAL",
+        value_delimiter = ','
+    )]
     pub dial: Vec<String>,
 }
 
@@ -191,6 +217,27 @@ pub fn profiles() -> String {
     out
 }
 
+/// `sipscope demo`: the dashboard on the lab, or `--list`.
+pub fn demo(args: &DemoArgs) -> Result<u8, UsageError> {
+    let scenarios = crate::lab::demo_scenarios()?;
+    if let Some(name) = &args.scenario
+        && !scenarios.iter().any(|s| s.name() == name)
+    {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name()).collect();
+        return Err(UsageError(format!(
+            "unknown scenario '{name}'; `sipscope demo --list` shows them ({})",
+            names.join(", ")
+        )));
+    }
+    if args.list {
+        print!("{}", crate::lab::console::scenario_list(&scenarios));
+        return Ok(exit::OK);
+    }
+    Err(UsageError(
+        "the dashboard is not built yet; try `sipscope demo --list` or `sipscope lab`".into(),
+    ))
+}
+
 /// Parses the command line and runs the command; the binary's whole `main`.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -200,6 +247,12 @@ pub fn main() -> ExitCode {
             print!("{}", profiles());
             Ok(exit::OK)
         }
+        Some(Command::Demo(args)) => demo(args),
+        Some(Command::Lab(args)) => runtime().and_then(|rt| {
+            rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
+                .map(|_| exit::OK)
+                .map_err(UsageError)
+        }),
         None => Err(UsageError(
             "the dashboard is not built yet; run `sipscope check ADDRESS`".into(),
         )),

@@ -23,6 +23,7 @@
 
 mod builtin;
 mod client;
+pub mod console;
 pub use client::LAB_TIMEOUT;
 mod certs;
 mod dns;
