@@ -5,9 +5,11 @@
 //! [`model`] (pure rules) → frontends ([`report`], [`cli`]).
 
 pub mod cli;
+pub mod config;
 pub mod input;
 pub mod model;
 pub mod plan;
 pub mod probe;
 pub mod report;
+pub mod snapshot;
 pub mod sweep;
