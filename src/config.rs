@@ -552,3 +552,5 @@ pub fn paths_report(resolved: &Resolved) -> String {
     )
 }
 
+#[cfg(test)]
+mod tests;

@@ -392,4 +392,3 @@ pub fn resolve_ref(dir: &Path, reference: &str) -> Result<PathBuf, SnapshotError
     }
     Ok(as_path.to_path_buf())
 }
-
