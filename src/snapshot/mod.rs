@@ -392,3 +392,6 @@ pub fn resolve_ref(dir: &Path, reference: &str) -> Result<PathBuf, SnapshotError
     }
     Ok(as_path.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests;
