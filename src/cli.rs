@@ -35,11 +35,12 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
-    pub global: crate::config::GlobalArgs,
-    #[command(flatten)]
     pub sweep: SweepArgs,
     /// SIP address to sweep: sip:user@domain, user@domain or domain
     pub input: Option<String>,
+    /// Last: its help heading applies to what follows it.
+    #[command(flatten)]
+    pub global: crate::config::GlobalArgs,
 }
 
 #[derive(Debug, Subcommand)]

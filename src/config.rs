@@ -354,6 +354,7 @@ pub fn load(explicit: Option<&Path>) -> Result<(Config, ConfigFile), ConfigError
 
 /// Options every command understands (clap `global`), for the files and the dashboard.
 #[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Configuration, files and dashboard")]
 pub struct GlobalArgs {
     /// Configuration file [default: see `sipscope paths`]
     #[arg(long, global = true, value_name = "PATH", env = "SIPSCOPE_CONFIG")]
