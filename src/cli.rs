@@ -94,8 +94,16 @@ pub struct SweepArgs {
     /// Do not trust the system's root certificates, only --ca-file ones
     #[arg(long)]
     pub no_system_roots: bool,
-    /// Trust the system's root certificates (--system-roots=false = --no-system-roots) [default: true]
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = BoolishValueParser::new(), env = "SIPSCOPE_SYSTEM_ROOTS")]
+    /// Trust the system's root certificates; --system-roots=false = --no-system-roots [default: true]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new(),
+        env = "SIPSCOPE_SYSTEM_ROOTS"
+    )]
     pub system_roots: Option<bool>,
     /// Limit for each network step (DNS query, TCP connect, TLS handshake), in ms [default: 3000]
     #[arg(long, value_name = "MS", env = "SIPSCOPE_TIMEOUT_MS")]
@@ -111,8 +119,16 @@ pub struct SweepArgs {
     /// Accept SRV targets that merely end with the SIP domain's text (DisableStrictDNSNaming)
     #[arg(long)]
     pub no_strict_dns_naming: bool,
-    /// Label-by-label SRV target matching (--strict-dns-naming=false = --no-strict-dns-naming) [default: true]
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = BoolishValueParser::new(), env = "SIPSCOPE_STRICT_DNS_NAMING")]
+    /// Label-by-label SRV target matching; =false is --no-strict-dns-naming [default: true]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new(),
+        env = "SIPSCOPE_STRICT_DNS_NAMING"
+    )]
     pub strict_dns_naming: Option<bool>,
     /// Treat TCP as forbidden by policy: TCP rows are rejected
     #[arg(long)]
