@@ -6,10 +6,12 @@
 //! [`lab`] serves the tests, the benchmarks and `sipscope demo`.
 
 pub mod cli;
+pub mod config;
 pub mod input;
 pub mod lab;
 pub mod model;
 pub mod plan;
 pub mod probe;
 pub mod report;
+pub mod snapshot;
 pub mod sweep;
