@@ -2,14 +2,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
-use crate::input::parse_target;
-use crate::model::TrustSettings;
+use crate::config::Resolved;
 use crate::plan;
-use crate::probe::{DialOverrides, ResolverSpec, parse_dial_override};
 use crate::report;
 use crate::sweep::{Sweep, SweepSettings};
 
@@ -40,6 +38,9 @@ pub struct Cli {
     pub sweep: SweepArgs,
     /// SIP address to sweep: sip:user@domain, user@domain or domain
     pub input: Option<String>,
+    /// Last: its help heading applies to what follows it.
+    #[command(flatten)]
+    pub global: crate::config::GlobalArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +49,30 @@ pub enum Command {
     Check(CheckArgs),
     /// List the client profiles (query orders) sipscope knows
     Profiles,
+    /// Show the config file, snapshot folder and log file in use
+    Paths,
+    /// List saved snapshots, show one, or compare two
+    Snapshots(crate::snapshot::commands::SnapshotsArgs),
+    /// Open the dashboard on the built-in lab (every failure mode, no OCS needed)
+    Demo(DemoArgs),
+    /// Run the built-in lab in the foreground, for use with `check` and `dig`
+    Lab(LabArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Print the scenarios and exit
+    #[arg(long)]
+    pub list: bool,
+    /// Scenario to open first (see --list)
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// Write the lab CA certificate here (default: a temporary file removed on exit)
+    #[arg(long, value_name = "PATH")]
+    pub ca_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -57,8 +82,11 @@ pub struct CheckArgs {
     /// Print the JSON document (version 1) instead of the table
     #[arg(long)]
     pub json: bool,
-    /// SIP address: sip:user@domain, user@domain or domain
-    pub input: String,
+    /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
+    #[arg(long)]
+    pub save: bool,
+    /// SIP address: sip:user@domain, user@domain or domain [default: config `address`]
+    pub input: Option<String>,
 }
 
 /// Options shared by the dashboard and `check`.
@@ -76,25 +104,63 @@ pub struct SweepArgs {
     #[arg(long, value_name = "NAME", env = "SIPSCOPE_PROFILE")]
     pub profile: Option<String>,
     /// Extra trusted CA certificates, PEM (repeatable); added to the system roots
-    #[arg(long = "ca-file", value_name = "PEM")]
+    #[arg(
+        long = "ca-file",
+        value_name = "PEM",
+        env = "SIPSCOPE_CA_FILE",
+        value_delimiter = ','
+    )]
     pub ca_files: Vec<PathBuf>,
     /// Do not trust the system's root certificates, only --ca-file ones
     #[arg(long)]
     pub no_system_roots: bool,
+    /// Trust the system's root certificates; --system-roots=false = --no-system-roots [default: true]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new(),
+        env = "SIPSCOPE_SYSTEM_ROOTS"
+    )]
+    pub system_roots: Option<bool>,
     /// Limit for each network step (DNS query, TCP connect, TLS handshake), in ms [default: 3000]
     #[arg(long, value_name = "MS", env = "SIPSCOPE_TIMEOUT_MS")]
     pub timeout_ms: Option<u64>,
     /// Extra domain whose hosts are accepted as SRV targets (TrustModelData; repeatable)
-    #[arg(long = "trusted-domain", value_name = "DOMAIN")]
+    #[arg(
+        long = "trusted-domain",
+        value_name = "DOMAIN",
+        env = "SIPSCOPE_TRUSTED_DOMAIN",
+        value_delimiter = ','
+    )]
     pub trusted_domains: Vec<String>,
     /// Accept SRV targets that merely end with the SIP domain's text (DisableStrictDNSNaming)
     #[arg(long)]
     pub no_strict_dns_naming: bool,
+    /// Label-by-label SRV target matching; =false is --no-strict-dns-naming [default: true]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new(),
+        env = "SIPSCOPE_STRICT_DNS_NAMING"
+    )]
+    pub strict_dns_naming: Option<bool>,
     /// Treat TCP as forbidden by policy: TCP rows are rejected
     #[arg(long)]
     pub no_tcp: bool,
     /// Dial TO whenever a probe would dial FROM (lab and tests only)
-    #[arg(long = "dial", value_name = "FROM=TO", hide = true)]
+    #[arg(
+        long = "dial",
+        value_name = "FROM=TO",
+        hide = true,
+        env = "SIPSCOPE_DIAL",
+        value_delimiter = ','
+    )]
     pub dial: Vec<String>,
 }
 
@@ -109,46 +175,10 @@ impl<E: std::fmt::Display> From<E> for UsageError {
 }
 
 impl SweepArgs {
-    /// Assembles sweep settings for `input` from these options.
+    /// Assembles sweep settings for `input` from these options over the
+    /// built-in defaults (no config file; see [`crate::config::sweep_settings`]).
     pub fn settings(&self, input: &str) -> Result<SweepSettings, UsageError> {
-        let target = parse_target(input)?;
-        let profile = plan::profile(self.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE))?;
-        let resolvers = if self.resolvers.is_empty() {
-            ResolverSpec::System
-        } else {
-            ResolverSpec::Servers(
-                self.resolvers
-                    .iter()
-                    .map(|r| ResolverSpec::parse_server(r))
-                    .collect::<Result<_, _>>()?,
-            )
-        };
-        let mut settings = SweepSettings::new(target, profile, resolvers);
-        if let Some(ms) = self.timeout_ms {
-            if !(1..=600_000).contains(&ms) {
-                return Err(UsageError(format!(
-                    "--timeout-ms {ms} is out of range; give 1 to 600000 milliseconds"
-                )));
-            }
-            settings.timeout = Duration::from_millis(ms);
-        }
-        settings.ca_files = self.ca_files.clone();
-        settings.system_roots = !self.no_system_roots;
-        settings.trust = TrustSettings {
-            trusted_domains: self
-                .trusted_domains
-                .iter()
-                .map(|d| crate::input::normalise_domain(d))
-                .collect::<Result<_, _>>()?,
-            strict_dns_naming: !self.no_strict_dns_naming,
-        };
-        settings.allow_tcp = !self.no_tcp;
-        settings.dial = self
-            .dial
-            .iter()
-            .map(|d| parse_dial_override(d))
-            .collect::<Result<DialOverrides, _>>()?;
-        Ok(settings)
+        crate::config::sweep_settings(self, &crate::config::Config::default(), input)
     }
 }
 
@@ -161,14 +191,36 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
 }
 
 /// `sipscope check`: one sweep, printed; exit 0 when sign-in works, 1 when not.
-pub fn check(args: &CheckArgs) -> Result<u8, UsageError> {
-    let settings = args.sweep.settings(&args.input)?;
+pub fn check(args: &CheckArgs, config: &Resolved) -> Result<u8, UsageError> {
+    let input = config.address(args.input.as_deref()).ok_or_else(|| {
+        UsageError("give an address (sipscope check ADDRESS) or set `address` in the config".into())
+    })?;
+    let settings = config.sweep_settings(&args.sweep, &input)?;
+    let summary = crate::snapshot::SettingsSummary::from_settings(&settings).with_config_file(
+        config
+            .config_file
+            .loaded
+            .then(|| config.config_file.path.clone())
+            .flatten(),
+    );
     let sweep = Sweep::prepare(settings)?;
     let report = runtime()?.block_on(sweep.run(None));
     if args.json {
         println!("{}", report::to_json(&report));
     } else {
         print!("{}", report::text::render(&report));
+    }
+    if args.save {
+        let dir = config
+            .snapshot_dir
+            .as_deref()
+            .ok_or(crate::snapshot::SnapshotError::NoFolder)?;
+        let saved = crate::snapshot::commands::save_one(dir, &report, &summary)?;
+        eprintln!(
+            "sipscope: snapshot saved to {} (and {})",
+            saved.json.display(),
+            saved.markdown.display()
+        );
     }
     Ok(if report.signin_ok() {
         exit::OK
@@ -191,17 +243,62 @@ pub fn profiles() -> String {
     out
 }
 
+/// `sipscope demo`: the dashboard on the lab, or `--list`.
+pub fn demo(args: &DemoArgs) -> Result<u8, UsageError> {
+    let scenarios = crate::lab::demo_scenarios()?;
+    if let Some(name) = &args.scenario
+        && !scenarios.iter().any(|s| s.name() == name)
+    {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name()).collect();
+        return Err(UsageError(format!(
+            "unknown scenario '{name}'; `sipscope demo --list` shows them ({})",
+            names.join(", ")
+        )));
+    }
+    if args.list {
+        print!("{}", crate::lab::console::scenario_list(&scenarios));
+        return Ok(exit::OK);
+    }
+    Err(UsageError(
+        "the dashboard is not built yet; try `sipscope demo --list` or `sipscope lab`".into(),
+    ))
+}
+
+fn run(cli: &Cli) -> Result<u8, UsageError> {
+    if let Some(Command::Profiles) = &cli.command {
+        print!("{}", profiles());
+        return Ok(exit::OK);
+    }
+    let config = Resolved::load(&cli.global)?;
+    match &cli.command {
+        Some(Command::Check(args)) => check(args, &config),
+        Some(Command::Demo(args)) => demo(args),
+        Some(Command::Lab(args)) => runtime().and_then(|rt| {
+            rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
+                .map(|_| exit::OK)
+                .map_err(UsageError)
+        }),
+        Some(Command::Paths) => {
+            print!("{}", crate::config::paths_report(&config));
+            Ok(exit::OK)
+        }
+        Some(Command::Snapshots(args)) => {
+            let dir = config
+                .snapshot_dir
+                .as_deref()
+                .ok_or(crate::snapshot::SnapshotError::NoFolder)?;
+            Ok(crate::snapshot::commands::run(args, dir)?)
+        }
+        None => crate::tui::run_dashboard(&cli.sweep, cli.input.as_deref(), &config),
+        // Answered above, before the configuration is read.
+        Some(Command::Profiles) => Ok(exit::OK),
+    }
+}
+
 /// Parses the command line and runs the command; the binary's whole `main`.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Profiles) => {
-            print!("{}", profiles());
-            Ok(exit::OK)
-        }
-        None => crate::tui::run_dashboard(&cli.sweep, cli.input.clone()),
-    };
+    let result = run(&cli);
     match result {
         Ok(code) => ExitCode::from(code),
         Err(UsageError(msg)) => {

@@ -399,7 +399,9 @@ impl Sweep {
 
     /// The report before anything is asked: every row pending.
     pub fn initial_report(&self) -> SweepReport {
-        initial_report(&self.settings)
+        let mut report = initial_report(&self.settings);
+        report.resolvers = self.dns.servers().to_vec();
+        report
     }
 
     /// Runs every query and probe concurrently. Updates stream to `events`

@@ -2,6 +2,7 @@
 //! Nothing here does I/O, so every rule is tested with plain unit tests.
 
 pub mod certname;
+pub mod diff;
 pub mod domain;
 pub mod eventlog;
 pub mod record;

@@ -132,6 +132,7 @@ pub struct AddrAnswer {
 pub struct Dns {
     resolver: TokioResolver,
     label: String,
+    servers: Vec<String>,
     timeout: Duration,
 }
 
@@ -142,9 +143,24 @@ fn plain(name: &Name) -> String {
 impl Dns {
     pub fn new(spec: &ResolverSpec, timeout: Duration) -> Result<Dns, DnsSetupError> {
         let provider = TokioRuntimeProvider::default();
+        let mut servers_used: Vec<String> = spec.labels();
         let mut builder = match spec {
-            ResolverSpec::System => TokioResolver::builder(provider)
-                .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?,
+            ResolverSpec::System => {
+                let (config, _) = hickory_resolver::system_conf::read_system_conf()
+                    .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
+                servers_used.clear();
+                for ns in config.name_servers() {
+                    let port = ns.connections.first().map_or(53, |c| c.port);
+                    let label = SocketAddr::new(ns.ip, port).to_string();
+                    if !servers_used.contains(&label) {
+                        servers_used.push(label);
+                    }
+                }
+                if servers_used.is_empty() {
+                    return Err(DnsSetupError::SystemConfig("it names no DNS server".into()));
+                }
+                TokioResolver::builder_with_config(config, provider)
+            }
             ResolverSpec::Servers(servers) => {
                 if servers.is_empty() {
                     return Err(DnsSetupError::NoServers);
@@ -176,7 +192,8 @@ impl Dns {
             .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
         Ok(Dns {
             resolver,
-            label: spec.labels().join(", "),
+            label: servers_used.join(", "),
+            servers: servers_used,
             timeout,
         })
     }
@@ -184,6 +201,11 @@ impl Dns {
     /// Who answered, for error messages ("REFUSED by 127.0.0.1:53").
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// The servers asked, as `IP:PORT` (the system's ones when none was named).
+    pub fn servers(&self) -> &[String] {
+        &self.servers
     }
 
     async fn query(&self, name: &str, rtype: RecordType) -> Result<Vec<Record>, DnsFailure> {

@@ -14,7 +14,9 @@ use super::edit::EditField;
 use super::extension::{Extension, Request, Task};
 use super::theme::Theme;
 use crate::cli::SweepArgs;
+use crate::config::{Config, Resolved};
 use crate::input::{Target, parse_target};
+use crate::model::diff::status_changes;
 use crate::model::{Status, SweepReport};
 use crate::plan;
 use crate::sweep::{self, SweepEvent, SweepSettings};
@@ -28,17 +30,30 @@ pub const COUNTDOWN_RATE: Duration = Duration::from_secs(1);
 /// Event log lines kept in memory.
 const LOG_CAPACITY: usize = 2000;
 
-/// Settings of the dashboard itself (a config file can fill these later).
+/// Settings of the dashboard: its own, and the configuration file's sweep
+/// keys, which every sweep merges under the command line's options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppConfig {
     /// `w`: re-run this often.
     pub watch_interval: Duration,
+    /// The configuration file over the defaults.
+    pub file: Config,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {
             watch_interval: DEFAULT_WATCH_INTERVAL,
+            file: Config::default(),
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn from_resolved(resolved: &Resolved) -> AppConfig {
+        AppConfig {
+            watch_interval: resolved.watch_interval,
+            file: resolved.config.clone(),
         }
     }
 }
@@ -123,14 +138,6 @@ pub struct SweepInfo {
     pub elapsed_ms: Option<u64>,
 }
 
-/// Final statuses of the last finished sweep, to mark changes (same domain and profile only).
-#[derive(Debug, Clone)]
-struct Baseline {
-    domain: String,
-    profile: String,
-    statuses: BTreeMap<usize, Status>,
-}
-
 pub struct App {
     pub config: AppConfig,
     pub theme: Theme,
@@ -143,7 +150,8 @@ pub struct App {
     pub sweep: Option<SweepInfo>,
     pub running: bool,
     sweeps_started: u32,
-    baseline: Option<Baseline>,
+    /// The last finished sweep, which changes are marked against.
+    baseline: Option<SweepReport>,
     /// Row index → change since the previous sweep.
     pub changes: BTreeMap<usize, Change>,
     pub log: VecDeque<LogEntry>,
@@ -172,7 +180,7 @@ impl App {
         let profile = args
             .profile
             .clone()
-            .unwrap_or_else(|| plan::DEFAULT_PROFILE.to_string());
+            .unwrap_or_else(|| config.file.profile.clone());
         App {
             config,
             theme,
@@ -248,7 +256,8 @@ impl App {
         let target = self.target.as_ref().ok_or("no address to sweep")?;
         let mut args = self.args.clone();
         args.profile = Some(self.profile.clone());
-        let mut settings = args.settings(&target.input).map_err(|e| e.0)?;
+        let mut settings = crate::config::sweep_settings(&args, &self.config.file, &target.input)
+            .map_err(|e| e.0)?;
         if let Some(ext) = &self.extension {
             ext.adjust_settings(&mut settings);
         }
@@ -394,15 +403,14 @@ impl App {
         match event {
             SweepEvent::Row(row) => {
                 let final_status = !row.status.in_flight();
-                let index = row.index;
                 if let Some(report) = self.report.as_mut() {
-                    if let Some(slot) = report.records.iter_mut().find(|r| r.index == index) {
+                    if let Some(slot) = report.records.iter_mut().find(|r| r.index == row.index) {
                         *slot = row;
                     }
                     report.decide();
                 }
                 if final_status {
-                    self.note_change(index);
+                    self.note_changes();
                 }
             }
             SweepEvent::Log(line) => {
@@ -412,59 +420,42 @@ impl App {
                 let elapsed = report.elapsed_ms;
                 self.report = Some(*report);
                 self.running = false;
-                let indices: Vec<usize> = self
-                    .report
-                    .iter()
-                    .flat_map(|r| r.records.iter().map(|r| r.index))
-                    .collect();
-                for index in indices {
-                    self.note_change(index);
-                }
+                self.note_changes();
                 let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();
                 if let Some(s) = self.sweep.as_mut() {
                     s.elapsed_ms = Some(elapsed);
                 }
                 let changes = match self.changes.len() {
-                    0 if self.baseline_matches() => ", no changes".to_string(),
+                    0 if self.baseline.is_some() => ", no changes".to_string(),
                     0 => String::new(),
                     1 => ", 1 record changed".to_string(),
                     n => format!(", {n} records changed"),
                 };
                 self.push_log(format!("sweep {id} finished in {elapsed} ms{changes}"));
-                self.baseline = self.report.as_ref().map(|r| Baseline {
-                    domain: r.domain.clone(),
-                    profile: r.profile.clone(),
-                    statuses: r.records.iter().map(|r| (r.index, r.status)).collect(),
-                });
+                self.baseline = self.report.clone();
                 self.restart_countdown();
             }
         }
     }
 
-    fn baseline_matches(&self) -> bool {
-        match (&self.baseline, &self.report) {
-            (Some(b), Some(r)) => b.domain == r.domain && b.profile == r.profile,
-            _ => false,
-        }
-    }
-
-    /// Marks and logs a row whose final status differs from the previous sweep's.
-    fn note_change(&mut self, index: usize) {
-        if self.changes.contains_key(&index) || !self.baseline_matches() {
-            return;
-        }
-        let Some(row) = self.report.as_ref().and_then(|r| r.record(index)) else {
+    /// Marks and logs rows whose final status differs from the previous
+    /// finished sweep's. Rows are matched by what they ask (model::diff), so
+    /// a profile switch still compares the queries both profiles make.
+    fn note_changes(&mut self) {
+        let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
             return;
         };
-        let after = row.status;
-        let name = row.name.clone();
-        let before = self
-            .baseline
-            .as_ref()
-            .and_then(|b| b.statuses.get(&index).copied());
-        if let Some(before) = before.filter(|b| *b != after && !after.in_flight()) {
+        let new: Vec<_> = status_changes(before, now)
+            .into_iter()
+            .filter(|c| !self.changes.contains_key(&c.index))
+            .filter_map(|c| match (c.from, c.to) {
+                (Some(from), Some(to)) if !to.in_flight() => Some((c.index, from, to, c)),
+                _ => None,
+            })
+            .collect();
+        for (index, before, after, change) in new {
             self.changes.insert(index, Change { before, after });
-            self.push_log(format!("#{index} {name}: {before} → {after}"));
+            self.push_log(change.to_string());
         }
     }
 
@@ -621,12 +612,17 @@ impl App {
         effects
     }
 
-    /// The resolvers as given on the command line, or "system".
+    /// The resolvers as given on the command line or in the file, or "system".
     pub fn resolver_label(&self) -> String {
-        if self.args.resolvers.is_empty() {
+        let given = if self.args.resolvers.is_empty() {
+            &self.config.file.resolvers
+        } else {
+            &self.args.resolvers
+        };
+        if given.is_empty() {
             "system".into()
         } else {
-            self.args.resolvers.join(", ")
+            given.join(", ")
         }
     }
 

@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use crate::cli::{SweepArgs, UsageError, exit};
+use crate::config::Resolved;
 use crate::sweep::{Sweep, SweepEvent, SweepSettings};
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
@@ -43,30 +44,45 @@ pub fn terminal_problem() -> Option<&'static str> {
     }
 }
 
-/// `sipscope [OPTIONS] [INPUT]`: the live dashboard. Returns the exit code.
-pub fn run_dashboard(args: &SweepArgs, input: Option<String>) -> Result<u8, UsageError> {
+/// `sipscope [OPTIONS] [INPUT]`: the live dashboard over `config` (file,
+/// environment and global options resolved). Returns the exit code.
+pub fn run_dashboard(
+    args: &SweepArgs,
+    input: Option<&str>,
+    config: &Resolved,
+) -> Result<u8, UsageError> {
     if let Some(problem) = terminal_problem() {
         return Err(UsageError(format!(
             "{problem}; run `sipscope check ADDRESS` for a text report"
         )));
     }
+    let input = config.address(input);
     // Configuration errors are reported like `check` does, before the screen
     // changes: bad options, unknown profile, unreadable CA file.
     let probe_input = input.as_deref().unwrap_or("example.invalid");
-    let settings = args.settings(probe_input)?;
-    Sweep::prepare(settings)?;
+    Sweep::prepare(config.sweep_settings(args, probe_input)?)?;
 
     // Read before any thread exists (the time crate refuses later).
     let clock = SystemClock::local();
-    let (log_file, _log_guard) = logfile::init();
-    let theme = Theme::from_env();
+    let (log_file, _log_guard) = logfile::init(config.log_file.as_deref(), config.log_level);
+    // `colours` already honours NO_COLOR and --colour/--no-colour.
+    let theme = if config.colours {
+        Theme::colored()
+    } else {
+        Theme::plain()
+    };
     install_panic_hook(theme);
 
-    let mut app = App::new(args.clone(), AppConfig::default(), theme, Box::new(clock));
+    let mut app = App::new(
+        args.clone(),
+        AppConfig::from_resolved(config),
+        theme,
+        Box::new(clock),
+    );
     app.log_file = log_file.clone();
     match &log_file {
         Some(path) => app.push_log(format!("log file: {}", path.display())),
-        None => app.push_log("no log file: the state folder is not writable"),
+        None => app.push_log("no log file (log_level off, or its folder is not writable)"),
     }
     tracing::info!("dashboard starting");
 

@@ -1,5 +1,6 @@
 //! Colours and text styles of the dashboard, in one place so `NO_COLOR`
-//! (<https://no-color.org>) can drop every colour at once. Without colour the
+//! (<https://no-color.org>, resolved with `--colour` in `config`) can drop
+//! every colour at once. Without colour the
 //! screen still reads: statuses carry symbols, the cursor row is reversed and
 //! the client's row is labelled.
 
@@ -20,14 +21,6 @@ impl Theme {
     /// No colours at all; only bold/reversed remain.
     pub fn plain() -> Theme {
         Theme { color: false }
-    }
-
-    /// Honours `NO_COLOR`: any non-empty value turns colour off.
-    pub fn from_env() -> Theme {
-        match std::env::var_os("NO_COLOR") {
-            Some(v) if !v.is_empty() => Theme::plain(),
-            _ => Theme::colored(),
-        }
     }
 
     pub fn has_color(self) -> bool {

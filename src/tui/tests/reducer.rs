@@ -126,7 +126,7 @@ fn changes_since_the_previous_sweep_are_marked_and_logged_until_the_next() {
     assert_eq!(app.changes.len(), 1);
     assert!(logged(
         &app,
-        "#5 sipinternal.contoso.com: missing → cert-mismatch"
+        "#5 A sipinternal.contoso.com TLS:443: missing → cert-mismatch"
     ));
     assert!(logged(&app, "sweep 2 finished in 412 ms, 1 record changed"));
 
@@ -228,7 +228,7 @@ fn q_in_the_address_field_is_text_not_quit() {
 }
 
 #[test]
-fn p_switches_profile_and_re_sweeps_without_cross_profile_markers() {
+fn p_switches_profile_and_re_sweeps() {
     let (mut app, id, s) = sweeping();
     finish(&mut app, id, &s, all_found(&s));
     app.cursor = 9;

@@ -1,0 +1,92 @@
+//! Sweep wall time against the critical path, with every DNS answer delayed.
+//!
+//! The lab's DNS server delays each answer by DELAY. The critical path of the
+//! healthy scenario is SRV answer → target address → TCP connect → TLS
+//! handshake; every other query runs beside it. A sweep that asked the
+//! queries one after another would take about (queries × DELAY) instead.
+//!
+//! Run: `cargo bench --bench sweep` (prints the figures recorded in BENCHMARKS.md).
+
+use std::time::{Duration, Instant};
+
+use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use sipscope::plan::RowKind;
+use sipscope::sweep::Sweep;
+
+const DELAY: Duration = Duration::from_millis(100);
+const RUNS: usize = 15;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let scenario = builtin_scenarios()
+        .expect("scenarios")
+        .into_iter()
+        .find(|s| s.name() == "healthy")
+        .expect("healthy scenario");
+    let address = scenario.sip_address().to_string();
+    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
+        .await
+        .expect("lab");
+
+    let mut walls = Vec::new();
+    let mut paths = Vec::new();
+    let mut queries = 0;
+    for _ in 0..RUNS {
+        let sweep =
+            Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
+        let started = Instant::now();
+        let report = sweep.run(None).await;
+        let wall = started.elapsed().as_secs_f64() * 1000.0;
+        assert!(
+            report.signin_ok(),
+            "healthy scenario must sign in: {}",
+            report.verdict.summary
+        );
+        // Critical path: the SRV answer and the target's address each cost one
+        // delayed answer; connect and handshake are measured by the probe.
+        let row = report.record(1).expect("row 1");
+        let t = row.used().expect("used target");
+        let probe_ms = (t.timings.connect_ms.unwrap_or(0) + t.timings.tls_ms.unwrap_or(0)) as f64;
+        paths.push(2.0 * DELAY.as_secs_f64() * 1000.0 + probe_ms);
+        walls.push(wall);
+        // Distinct names asked: SRV names, distinct A names, SRV targets.
+        let mut names: Vec<&str> = report.records.iter().map(|r| r.name.as_str()).collect();
+        names.sort();
+        names.dedup();
+        queries = names.len()
+            + report
+                .records
+                .iter()
+                .filter(|r| r.kind == RowKind::Srv)
+                .map(|r| r.targets.len())
+                .sum::<usize>();
+    }
+    lab.shutdown().await;
+
+    let wall = median(walls.clone());
+    let path = median(paths);
+    let sequential = queries as f64 * DELAY.as_secs_f64() * 1000.0;
+    println!(
+        "sweep benchmark: healthy scenario, every DNS answer delayed {} ms, {RUNS} runs",
+        DELAY.as_millis()
+    );
+    println!(
+        "  wall time      median {wall:7.1} ms   (min {:.1}, max {:.1})",
+        walls.iter().cloned().fold(f64::MAX, f64::min),
+        walls.iter().cloned().fold(0.0, f64::max)
+    );
+    println!("  critical path  median {path:7.1} ms   (2 delayed answers + connect + TLS)");
+    println!(
+        "  ratio          {:.2}x the critical path (target ≤ 1.25x)",
+        wall / path
+    );
+    println!(
+        "  one-by-one     ≥ {sequential:.0} ms for the {queries} distinct queries asked in turn ({:.1}x this sweep)",
+        sequential / wall
+    );
+}

@@ -1,0 +1,88 @@
+//! The built-in scenarios, compiled in from `assets/scenarios/*.toml`.
+
+use super::LabError;
+use super::scenario::Scenario;
+
+/// File name and text of every built-in scenario, in demo order.
+const FILES: &[(&str, &str)] = &[
+    (
+        "01-healthy.toml",
+        include_str!("../../assets/scenarios/01-healthy.toml"),
+    ),
+    (
+        "02-cname-cert.toml",
+        include_str!("../../assets/scenarios/02-cname-cert.toml"),
+    ),
+    (
+        "03-split-brain.toml",
+        include_str!("../../assets/scenarios/03-split-brain.toml"),
+    ),
+    (
+        "04-pool-other-domain.toml",
+        include_str!("../../assets/scenarios/04-pool-other-domain.toml"),
+    ),
+    (
+        "05-tls-wins.toml",
+        include_str!("../../assets/scenarios/05-tls-wins.toml"),
+    ),
+    (
+        "06-dangling-srv.toml",
+        include_str!("../../assets/scenarios/06-dangling-srv.toml"),
+    ),
+    (
+        "07-untrusted-ca.toml",
+        include_str!("../../assets/scenarios/07-untrusted-ca.toml"),
+    ),
+    (
+        "08-expired-cert.toml",
+        include_str!("../../assets/scenarios/08-expired-cert.toml"),
+    ),
+    (
+        "09-pool-down.toml",
+        include_str!("../../assets/scenarios/09-pool-down.toml"),
+    ),
+    (
+        "10-dns-failures.toml",
+        include_str!("../../assets/scenarios/10-dns-failures.toml"),
+    ),
+    (
+        "11-no-records.toml",
+        include_str!("../../assets/scenarios/11-no-records.toml"),
+    ),
+    (
+        "12-srv-priority.toml",
+        include_str!("../../assets/scenarios/12-srv-priority.toml"),
+    ),
+    (
+        "13-wildcard-cert.toml",
+        include_str!("../../assets/scenarios/13-wildcard-cert.toml"),
+    ),
+    (
+        "14-hostile.toml",
+        include_str!("../../assets/scenarios/14-hostile.toml"),
+    ),
+];
+
+/// Every built-in scenario, parsed; a broken asset is an error naming the file.
+pub fn builtin_scenarios() -> Result<Vec<Scenario>, LabError> {
+    FILES
+        .iter()
+        .map(|(file, text)| Scenario::from_toml(file, text))
+        .collect()
+}
+
+/// The built-in scenarios `sipscope demo` lists (hostile ones left out).
+pub fn demo_scenarios() -> Result<Vec<Scenario>, LabError> {
+    Ok(builtin_scenarios()?
+        .into_iter()
+        .filter(Scenario::in_demo)
+        .collect())
+}
+
+/// One built-in scenario by name (`None` if unknown or if the assets are broken).
+pub fn scenario(name: &str) -> Option<Scenario> {
+    builtin_scenarios()
+        .ok()?
+        .into_iter()
+        .find(|s| s.name() == name)
+}

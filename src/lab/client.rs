@@ -1,0 +1,53 @@
+//! How a sweep talks to the lab: its DNS server, its CA, its dial overrides.
+//! One place, used by the tests, the benchmarks and `sipscope demo`.
+
+use std::time::Duration;
+
+use super::Lab;
+use crate::input::{InputError, parse_target};
+use crate::plan::{DEFAULT_PROFILE, profile};
+use crate::probe::ResolverSpec;
+use crate::sweep::SweepSettings;
+
+/// Per-step limit inside the lab: loopback answers in microseconds, so a
+/// short limit keeps the hostile scenario (silent servers) quick to show.
+pub const LAB_TIMEOUT: Duration = Duration::from_millis(2000);
+
+impl Lab {
+    /// Settings for sweeping `address` through this lab with the default
+    /// profile: the lab's DNS server, trust in the lab CA only, and the dial
+    /// overrides that reach its listeners.
+    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, InputError> {
+        let target = parse_target(address)?;
+        // The default profile is compiled in and checked by a unit test.
+        let profile = profile(DEFAULT_PROFILE).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut settings = SweepSettings::new(
+            target,
+            profile,
+            ResolverSpec::Servers(vec![self.dns_addr()]),
+        );
+        settings.timeout = LAB_TIMEOUT;
+        settings.system_roots = false;
+        settings.extra_ca_pem = Some(self.ca_pem().to_string());
+        settings.dial = self.dial_overrides().into_iter().collect();
+        Ok(settings)
+    }
+
+    /// Command-line flags that point `sipscope check` at this lab from outside
+    /// (the CA must be written to `ca_path` first).
+    pub fn check_flags(&self, ca_path: &std::path::Path) -> Vec<String> {
+        let mut flags = vec![
+            "--resolver".to_string(),
+            self.dns_addr().to_string(),
+            "--ca-file".to_string(),
+            ca_path.display().to_string(),
+            "--no-system-roots".to_string(),
+            "--timeout-ms".to_string(),
+            LAB_TIMEOUT.as_millis().to_string(),
+        ];
+        for (from, to) in self.dial_overrides() {
+            flags.push(format!("--dial={from}={to}"));
+        }
+        flags
+    }
+}

@@ -1,0 +1,172 @@
+//! Listeners per (host address, nominal port), reached through dial overrides.
+//!
+//! The client dials fixed ports (443, 5060) that tests cannot bind without root, so
+//! every nominal address `127.0.X.Y:port` gets its own socket on `127.0.0.1:0`, and
+//! the engine dials that socket instead. A "down" port is a socket that is bound
+//! but not listening: the address stays reserved for the lab's lifetime and a
+//! connection is refused at once (D8 `unreachable`). A fix can bring it up by
+//! starting to listen on the same socket, so the dial overrides never change.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use super::LabError;
+use super::scenario::ListenerKind;
+
+/// How long a handshake may take before the lab gives up on a client.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+/// How long an idle, connected client is kept (the lab never closes first sooner).
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
+/// How long a silent listener holds a connection without a word.
+const SILENT_HOLD: Duration = Duration::from_secs(600);
+
+enum SlotState {
+    /// Bound, not listening: connections are refused.
+    Down(TcpSocket),
+    /// Listening; the kind is read per accepted connection, so a fix can change it.
+    Up(Arc<RwLock<ListenerKind>>),
+    /// Transient while switching from down to up.
+    Switching,
+}
+
+struct Slot {
+    actual: SocketAddr,
+    acceptor: TlsAcceptor,
+    state: Mutex<SlotState>,
+}
+
+/// Every listener slot of the lab and the tasks serving them. Dropping this aborts
+/// every accept loop, and with it every connection task (each loop owns its
+/// connections' `JoinSet`).
+#[derive(Default)]
+pub struct Listeners {
+    slots: BTreeMap<SocketAddr, Slot>,
+    tasks: Mutex<JoinSet<()>>,
+}
+
+impl Listeners {
+    /// Reserve a socket for `nominal`; it starts down.
+    pub fn reserve(&mut self, nominal: SocketAddr, acceptor: TlsAcceptor) -> Result<(), LabError> {
+        let socket =
+            TcpSocket::new_v4().map_err(|e| LabError::io("creating a listener socket", e))?;
+        socket
+            .bind((Ipv4Addr::LOCALHOST, 0).into())
+            .map_err(|e| LabError::io("binding a listener socket", e))?;
+        let actual = socket
+            .local_addr()
+            .map_err(|e| LabError::io("reading a listener address", e))?;
+        let slot = Slot {
+            actual,
+            acceptor,
+            state: Mutex::new(SlotState::Down(socket)),
+        };
+        self.slots.insert(nominal, slot);
+        Ok(())
+    }
+
+    /// Set what listens at `nominal`: starts listening if it was down.
+    pub fn set_kind(&self, nominal: SocketAddr, kind: ListenerKind) -> Result<(), LabError> {
+        let slot = self
+            .slots
+            .get(&nominal)
+            .ok_or_else(|| LabError::Setup(format!("no listener slot for {nominal}")))?;
+        let mut state = slot.state.lock().unwrap_or_else(|e| e.into_inner());
+        match std::mem::replace(&mut *state, SlotState::Switching) {
+            SlotState::Up(cell) => {
+                *cell.write().unwrap_or_else(|e| e.into_inner()) = kind;
+                *state = SlotState::Up(cell);
+            }
+            SlotState::Down(socket) => {
+                let listener = match socket.listen(1024) {
+                    Ok(l) => l,
+                    Err(e) => return Err(LabError::io("starting to listen", e)),
+                };
+                let cell = Arc::new(RwLock::new(kind));
+                let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+                tasks.spawn(accept_loop(listener, cell.clone(), slot.acceptor.clone()));
+                *state = SlotState::Up(cell);
+            }
+            SlotState::Switching => {
+                return Err(LabError::Setup(format!(
+                    "listener {nominal} is in a broken state"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `(nominal, actual)` for every slot: the engine dials `actual` for `nominal`.
+    pub fn overrides(&self) -> Vec<(SocketAddr, SocketAddr)> {
+        self.slots.iter().map(|(n, s)| (*n, s.actual)).collect()
+    }
+
+    /// The socket standing in for `nominal`, if the lab has one.
+    pub fn actual(&self, nominal: SocketAddr) -> Option<SocketAddr> {
+        self.slots.get(&nominal).map(|s| s.actual)
+    }
+
+    /// Stop every listener and connection and wait for the tasks to end.
+    pub async fn shutdown(self) {
+        let mut tasks = self.tasks.into_inner().unwrap_or_else(|e| e.into_inner());
+        tasks.shutdown().await;
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    kind: Arc<RwLock<ListenerKind>>,
+    acceptor: TlsAcceptor,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors or similar: back off instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let kind = *kind.read().unwrap_or_else(|e| e.into_inner());
+        connections.spawn(serve(stream, kind, acceptor.clone()));
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+async fn serve(stream: TcpStream, kind: ListenerKind, acceptor: TlsAcceptor) {
+    match kind {
+        ListenerKind::Silent => {
+            // Accept, read nothing, say nothing, close much later.
+            let _held = stream;
+            tokio::time::sleep(SILENT_HOLD).await;
+        }
+        ListenerKind::Tcp => drain(stream).await,
+        ListenerKind::Tls => {
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
+            {
+                drain(tls).await;
+            }
+        }
+    }
+}
+
+/// Keep a connection open, discarding what the client sends, until it closes or idles out.
+async fn drain<S: AsyncRead + Unpin>(mut stream: S) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(IDLE_LIMIT, async {
+        while let Ok(n) = stream.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+}

@@ -1,0 +1,292 @@
+//! Scenarios as data: one TOML file per broken (or healthy) deployment.
+//!
+//! A scenario is parsed from its raw TOML form (`raw` structs, `deny_unknown_fields`)
+//! into validated, typed values: every name is absolute, every record's data is
+//! parsed, every host and fix refers to something that exists, and the expectations
+//! are internally consistent (D7: sign-in can only succeed on a `found` selected row).
+//! See `assets/scenarios/README.md` for the file format.
+
+use std::collections::BTreeMap;
+
+use hickory_proto::rr::Name;
+use serde::Deserialize;
+
+use super::LabError;
+use super::records::{RecordData, RecordMatch, ZoneRecord};
+use super::scenario_file::RawScenario;
+
+/// Number of rows in the default profile (D2).
+pub const ROW_COUNT: usize = 10;
+
+/// What a listener at one (host, nominal port) does. A port with no listener is
+/// "down": the lab reserves it, so a connection is refused at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListenerKind {
+    /// Completes a TLS handshake with the host's certificate and chain (any SNI).
+    Tls,
+    /// Accepts plain TCP.
+    Tcp,
+    /// Accepts TCP and never sends a byte (a TLS server that never speaks).
+    Silent,
+}
+
+/// Whether a certificate's validity period covers "now".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validity {
+    /// Valid from yesterday for a year.
+    #[default]
+    Valid,
+    /// `not_after` in the past.
+    Expired,
+    /// `not_before` in the future.
+    NotYetValid,
+}
+
+/// Which CA signs a leaf certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertIssuer {
+    /// The lab CA, whose PEM is exposed by [`crate::lab::Lab::ca_pem`].
+    #[default]
+    Lab,
+    /// A second CA that no client trusts.
+    Untrusted,
+}
+
+/// How a host's leaf certificate is issued (D9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertSpec {
+    /// Subject alternative DNS names, exactly as written in the certificate.
+    pub names: Vec<String>,
+    /// Subject common name; `None` means the first SAN (or the host name).
+    pub common_name: Option<String>,
+    /// Validity period relative to now.
+    pub validity: Validity,
+    /// Signing CA.
+    pub issuer: CertIssuer,
+}
+
+/// A server host: gets a lab-allocated loopback address (`127.0.X.Y`), an A record
+/// when published, listeners per nominal port, and a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostSpec {
+    /// Absolute host name.
+    pub name: Name,
+    /// TTL of its A record.
+    pub ttl: u32,
+    /// Whether the A record exists before the fix (D5: an unpublished SRV target is "missing").
+    pub published: bool,
+    /// Listener per nominal port; any other port is down.
+    pub listeners: BTreeMap<u16, ListenerKind>,
+    /// Certificate served by its TLS listeners.
+    pub cert: CertSpec,
+}
+
+/// A forced DNS answer for every query of one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForcedAnswer {
+    /// Response code SERVFAIL.
+    Servfail,
+    /// Response code REFUSED.
+    Refused,
+    /// No answer at all (the client times out).
+    Silent,
+}
+
+/// The changes that repair a scenario, applied to the running lab by `apply_fix`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// One line for the user: what the administrator changes.
+    pub description: String,
+    /// Records removed (all of a name and type, or one record when data is given).
+    pub remove_records: Vec<RecordMatch>,
+    /// Records added.
+    pub add_records: Vec<ZoneRecord>,
+    /// Hosts whose A record is published.
+    pub publish_hosts: Vec<Name>,
+    /// Whether every forced DNS failure of the scenario stops.
+    pub clear_dns_failures: bool,
+    /// Certificates re-issued on running listeners.
+    pub reissue: Vec<(Name, CertSpec)>,
+    /// Listener kinds set per host and port (a down port can be brought up).
+    pub listeners: Vec<(Name, BTreeMap<u16, ListenerKind>)>,
+}
+
+/// A row status, named as in D8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowStatus {
+    /// Resolved, in domain, connected; for TLS the certificate is right and trusted.
+    Found,
+    /// NXDOMAIN/NODATA, SRV target `.` or without address.
+    Missing,
+    /// SRV target outside the SIP domain (D4).
+    Rejected,
+    /// The certificate does not cover the expected name (D6, D9).
+    CertMismatch,
+    /// Names fine, chain not trusted (expired, unknown CA).
+    Untrusted,
+    /// Resolved but no connection or no handshake.
+    Unreachable,
+    /// SERVFAIL, REFUSED, timeout: never reported as missing.
+    DnsError,
+}
+
+impl RowStatus {
+    /// The status name used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Found => "found",
+            Self::Missing => "missing",
+            Self::Rejected => "rejected",
+            Self::CertMismatch => "cert-mismatch",
+            Self::Untrusted => "untrusted",
+            Self::Unreachable => "unreachable",
+            Self::DnsError => "dns-error",
+        }
+    }
+}
+
+/// Whether sign-in succeeds (D7 verdict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Signin {
+    /// The selected row is `found`.
+    Ok,
+    /// It is not, or nothing was selected.
+    Fail,
+}
+
+/// What the real sweep must show in the default profile (D2 order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// Status of rows 1..=10.
+    pub rows: [RowStatus; ROW_COUNT],
+    /// Selected row (1-based), `None` when no row is usable (D7).
+    pub selected: Option<usize>,
+    /// Verdict.
+    pub signin: Signin,
+}
+
+/// One built-in or custom scenario: a SIP domain with its zones, hosts, failures,
+/// optional fix and expectations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) lesson: String,
+    pub(crate) sip_address: String,
+    pub(crate) domain: Name,
+    pub(crate) rules: Vec<String>,
+    pub(crate) demo: bool,
+    pub(crate) zones: Vec<Name>,
+    pub(crate) records: Vec<ZoneRecord>,
+    pub(crate) hosts: Vec<HostSpec>,
+    pub(crate) dns_failures: Vec<(Name, ForcedAnswer)>,
+    pub(crate) fix: Option<Fix>,
+    pub(crate) before: Expectation,
+    pub(crate) after: Option<Expectation>,
+}
+
+impl Scenario {
+    /// Short identifier, e.g. `healthy`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Title for lists.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// One-line lesson.
+    pub fn lesson(&self) -> &str {
+        &self.lesson
+    }
+    /// The address the user types, e.g. `sip:alice@healthy.test`.
+    pub fn sip_address(&self) -> &str {
+        &self.sip_address
+    }
+    /// The SIP domain without trailing dot, e.g. `healthy.test`.
+    pub fn domain(&self) -> String {
+        self.domain.to_ascii().trim_end_matches('.').to_string()
+    }
+    /// Rule ids the scenario shows, e.g. `["D4"]`.
+    pub fn rules(&self) -> &[String] {
+        &self.rules
+    }
+    /// Whether `sipscope demo` lists it (hostile scenarios do not).
+    pub fn in_demo(&self) -> bool {
+        self.demo
+    }
+    /// Zones served for this scenario (the SIP domain first).
+    pub fn zones(&self) -> &[Name] {
+        &self.zones
+    }
+    /// Records before the fix (host A records come from [`Scenario::hosts`]).
+    pub fn records(&self) -> &[ZoneRecord] {
+        &self.records
+    }
+    /// Server hosts.
+    pub fn hosts(&self) -> &[HostSpec] {
+        &self.hosts
+    }
+    /// Names whose queries are answered with a forced failure.
+    pub fn dns_failures(&self) -> &[(Name, ForcedAnswer)] {
+        &self.dns_failures
+    }
+    /// The fix, if the scenario can be fixed.
+    pub fn fix(&self) -> Option<&Fix> {
+        self.fix.as_ref()
+    }
+    /// One-line description of the fix.
+    pub fn fix_description(&self) -> Option<&str> {
+        self.fix.as_ref().map(|f| f.description.as_str())
+    }
+    /// Expectations before and (when there is a fix) after it.
+    pub fn expectations(&self) -> (&Expectation, Option<&Expectation>) {
+        (&self.before, self.after.as_ref())
+    }
+
+    /// Parse and validate a scenario file; `source` names it in errors.
+    pub fn from_toml(source: &str, text: &str) -> Result<Scenario, LabError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| LabError::Scenario {
+            source_name: source.to_string(),
+            detail: e.to_string(),
+        })?;
+        raw.validate().map_err(|detail| LabError::Scenario {
+            source_name: source.to_string(),
+            detail,
+        })
+    }
+
+    /// The host spec of an absolute host name.
+    pub fn host(&self, name: &Name) -> Option<&HostSpec> {
+        self.hosts.iter().find(|h| &h.name == name)
+    }
+
+    /// The served zone holding `name` (longest matching origin).
+    pub(crate) fn zone_of(&self, name: &Name) -> Option<&Name> {
+        zone_of(&self.zones, name)
+    }
+
+    /// Every SRV port used before or after the fix: listeners are reserved on them.
+    pub(crate) fn srv_ports(&self) -> impl Iterator<Item = u16> + '_ {
+        let fixed = self.fix.iter().flat_map(|f| f.add_records.iter());
+        self.records
+            .iter()
+            .chain(fixed)
+            .filter_map(|r| match r.data {
+                RecordData::Srv { port, .. } => Some(port),
+                _ => None,
+            })
+    }
+}
+
+pub(crate) fn zone_of<'z>(zones: &'z [Name], name: &Name) -> Option<&'z Name> {
+    zones
+        .iter()
+        .filter(|z| z.zone_of(name))
+        .max_by_key(|z| z.num_labels())
+}

@@ -1,0 +1,436 @@
+//! The scenario file format: raw serde structs (`deny_unknown_fields`) and their
+//! validation into [`super::scenario::Scenario`]. Every error says which field is wrong and why, and
+//! the caller prefixes the file name. Format reference: `assets/scenarios/README.md`.
+
+use std::collections::BTreeMap;
+
+use hickory_proto::rr::Name;
+use serde::Deserialize;
+
+use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
+use super::scenario::{
+    CertIssuer, CertSpec, Expectation, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT, RowStatus,
+    Signin, Validity, zone_of,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScenario {
+    name: String,
+    title: String,
+    lesson: String,
+    sip_address: String,
+    rules: Vec<String>,
+    #[serde(default = "yes")]
+    demo: bool,
+    #[serde(default)]
+    extra_zones: Vec<String>,
+    #[serde(default)]
+    records: Vec<RawRecord>,
+    #[serde(default)]
+    hosts: Vec<Host>,
+    #[serde(default)]
+    dns_failures: Vec<DnsFailure>,
+    fix: Option<Fix>,
+    expect: Expect,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Host {
+    name: String,
+    #[serde(default = "default_ttl")]
+    ttl: u32,
+    #[serde(default = "yes")]
+    published: bool,
+    #[serde(default)]
+    tls: Vec<u16>,
+    #[serde(default)]
+    tcp: Vec<u16>,
+    #[serde(default)]
+    silent: Vec<u16>,
+    cert: Option<Cert>,
+}
+
+fn default_ttl() -> u32 {
+    3600
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Cert {
+    names: Option<Vec<String>>,
+    cn: Option<String>,
+    #[serde(default)]
+    validity: Validity,
+    #[serde(default)]
+    issuer: CertIssuer,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DnsFailure {
+    name: String,
+    answer: ForcedAnswer,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fix {
+    description: String,
+    #[serde(default)]
+    remove_records: Vec<RawMatch>,
+    #[serde(default)]
+    add_records: Vec<RawRecord>,
+    #[serde(default)]
+    publish_hosts: Vec<String>,
+    #[serde(default)]
+    clear_dns_failures: bool,
+    #[serde(default)]
+    reissue: Vec<Reissue>,
+    #[serde(default)]
+    listeners: Vec<Listeners>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatch {
+    name: String,
+    #[serde(rename = "type")]
+    rtype: String,
+    data: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reissue {
+    host: String,
+    names: Option<Vec<String>>,
+    cn: Option<String>,
+    #[serde(default)]
+    validity: Validity,
+    #[serde(default)]
+    issuer: CertIssuer,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Listeners {
+    host: String,
+    #[serde(default)]
+    tls: Vec<u16>,
+    #[serde(default)]
+    tcp: Vec<u16>,
+    #[serde(default)]
+    silent: Vec<u16>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    before: RawExpectation,
+    after: Option<RawExpectation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpectation {
+    rows: Vec<RowStatus>,
+    selected: Selected,
+    signin: Signin,
+}
+
+/// `selected = 3` or `selected = "none"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Selected {
+    Row(i64),
+    Word(String),
+}
+
+impl RawScenario {
+    pub(super) fn validate(self) -> Result<super::scenario::Scenario, String> {
+        check_ident(&self.name)?;
+        for rule in &self.rules {
+            let digits = rule.strip_prefix('D').unwrap_or("");
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("rule id `{rule}` is not of the form D<number>"));
+            }
+        }
+        let domain = sip_domain(&self.sip_address)?;
+        let mut cx = Context {
+            zones: vec![domain.clone()],
+            domain,
+            hosts: Vec::new(),
+        };
+        for z in &self.extra_zones {
+            let zone = parse_name(z, &Name::root()).map_err(|e| format!("extra_zones: {e}"))?;
+            if cx.zones.contains(&zone) {
+                return Err(format!("zone `{z}` is listed twice"));
+            }
+            cx.zones.push(zone);
+        }
+        let records = cx.records(&self.records, "records")?;
+        for h in self.hosts {
+            let host = h.validate(&cx)?;
+            cx.hosts.push(host);
+        }
+        let mut dns_failures = Vec::new();
+        for f in &self.dns_failures {
+            let name = parse_name(&f.name, &cx.domain).map_err(|e| format!("dns_failures: {e}"))?;
+            cx.in_zone("dns failure", &name)?;
+            dns_failures.push((name, f.answer));
+        }
+        let fix = self.fix.map(|f| f.validate(&cx)).transpose()?;
+        let before = expectation(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
+        let after = match (self.expect.after, &fix) {
+            (Some(a), Some(_)) => {
+                let a = expectation(a).map_err(|e| format!("expect.after: {e}"))?;
+                if a.signin != Signin::Ok {
+                    return Err("expect.after: a fix must lead to signin = \"ok\"".into());
+                }
+                Some(a)
+            }
+            (None, Some(_)) => return Err("a scenario with a fix needs [expect.after]".into()),
+            (Some(_), None) => return Err("[expect.after] needs a [fix]".into()),
+            (None, None) => None,
+        };
+        Ok(super::scenario::Scenario {
+            name: self.name,
+            title: one_line("title", self.title)?,
+            lesson: one_line("lesson", self.lesson)?,
+            sip_address: self.sip_address,
+            domain: cx.domain,
+            rules: self.rules,
+            demo: self.demo,
+            zones: cx.zones,
+            records,
+            hosts: cx.hosts,
+            dns_failures,
+            fix,
+            before,
+            after,
+        })
+    }
+}
+
+/// What later parts of a scenario are checked against.
+struct Context {
+    domain: Name,
+    zones: Vec<Name>,
+    hosts: Vec<HostSpec>,
+}
+
+impl Context {
+    fn in_zone(&self, what: &str, name: &Name) -> Result<(), String> {
+        match zone_of(&self.zones, name) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "{what} `{name}` is in none of the scenario's zones"
+            )),
+        }
+    }
+
+    fn host_named(&self, raw: &str) -> Result<Name, String> {
+        let name = parse_name(raw, &self.domain)?;
+        match self.hosts.iter().any(|h| h.name == name) {
+            true => Ok(name),
+            false => Err(format!("`{raw}` is not a declared host")),
+        }
+    }
+
+    fn records(&self, raw: &[RawRecord], at: &str) -> Result<Vec<ZoneRecord>, String> {
+        let mut out = Vec::new();
+        for (i, r) in raw.iter().enumerate() {
+            let record = r
+                .parse(&self.domain)
+                .map_err(|e| format!("{at}[{i}] `{}` {}: {e}", r.name, r.rtype))?;
+            self.in_zone("record", &record.name)?;
+            out.push(record);
+        }
+        Ok(out)
+    }
+}
+
+impl Host {
+    fn validate(self, cx: &Context) -> Result<HostSpec, String> {
+        let name = parse_name(&self.name, &cx.domain).map_err(|e| format!("host: {e}"))?;
+        cx.in_zone("host", &name)?;
+        if cx.hosts.iter().any(|o| o.name == name) {
+            return Err(format!("host `{name}` is declared twice"));
+        }
+        let listeners = listener_map(&name, &self.tls, &self.tcp, &self.silent)?;
+        let cert = cert_spec(self.cert.unwrap_or_default(), &name);
+        Ok(HostSpec {
+            name,
+            ttl: self.ttl,
+            published: self.published,
+            listeners,
+            cert,
+        })
+    }
+}
+
+impl Fix {
+    fn validate(self, cx: &Context) -> Result<super::scenario::Fix, String> {
+        if self.description.trim().is_empty() || self.description.contains('\n') {
+            return Err("fix.description must be one non-empty line".into());
+        }
+        let mut remove_records = Vec::new();
+        for m in &self.remove_records {
+            let at = format!("fix.remove_records `{}`", m.name);
+            let parsed = RecordMatch::parse(&m.name, &m.rtype, m.data.as_deref(), &cx.domain)
+                .map_err(|e| format!("{at}: {e}"))?;
+            remove_records.push(parsed);
+        }
+        let add_records = cx.records(&self.add_records, "fix.add_records")?;
+        let publish_hosts = self
+            .publish_hosts
+            .iter()
+            .map(|h| {
+                cx.host_named(h)
+                    .map_err(|e| format!("fix.publish_hosts: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut reissue = Vec::new();
+        for r in self.reissue {
+            let host = cx
+                .host_named(&r.host)
+                .map_err(|e| format!("fix.reissue: {e}"))?;
+            let raw = Cert {
+                names: r.names,
+                cn: r.cn,
+                validity: r.validity,
+                issuer: r.issuer,
+            };
+            let cert = cert_spec(raw, &host);
+            reissue.push((host, cert));
+        }
+        let mut listeners = Vec::new();
+        for l in &self.listeners {
+            let host = cx
+                .host_named(&l.host)
+                .map_err(|e| format!("fix.listeners: {e}"))?;
+            let map = listener_map(&host, &l.tls, &l.tcp, &l.silent)?;
+            listeners.push((host, map));
+        }
+        Ok(super::scenario::Fix {
+            description: self.description.trim().to_string(),
+            remove_records,
+            add_records,
+            publish_hosts,
+            clear_dns_failures: self.clear_dns_failures,
+            reissue,
+            listeners,
+        })
+    }
+}
+
+fn check_ident(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    match ok {
+        true => Ok(()),
+        false => Err(format!(
+            "name `{name}` must be lowercase letters, digits and `-`"
+        )),
+    }
+}
+
+fn one_line(field: &str, text: String) -> Result<String, String> {
+    let text = text.trim().to_string();
+    match text.is_empty() || text.contains('\n') {
+        true => Err(format!("{field} must be one non-empty line")),
+        false => Ok(text),
+    }
+}
+
+/// The SIP domain of `sip:user@domain` (a simplified D1: the engine does the full job).
+fn sip_domain(address: &str) -> Result<Name, String> {
+    let lower = address.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("sip:")
+        .or_else(|| lower.strip_prefix("sips:"))
+        .unwrap_or(&lower);
+    let domain = rest
+        .rsplit('@')
+        .next()
+        .unwrap_or(rest)
+        .trim_end_matches('.');
+    if domain.is_empty() || !domain.contains('.') {
+        return Err(format!("sip_address `{address}` has no usable domain"));
+    }
+    parse_name(&format!("{domain}."), &Name::root())
+        .map_err(|e| format!("sip_address `{address}`: {e}"))
+}
+
+fn listener_map(
+    host: &Name,
+    tls: &[u16],
+    tcp: &[u16],
+    silent: &[u16],
+) -> Result<BTreeMap<u16, ListenerKind>, String> {
+    let mut map = BTreeMap::new();
+    let kinds = [
+        (tls, ListenerKind::Tls),
+        (tcp, ListenerKind::Tcp),
+        (silent, ListenerKind::Silent),
+    ];
+    for (ports, kind) in kinds {
+        for &port in ports {
+            if port == 0 {
+                return Err(format!("host `{host}`: port 0 is not a nominal port"));
+            }
+            if map.insert(port, kind).is_some() {
+                return Err(format!("host `{host}`: port {port} has two listeners"));
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
+    let host = host.to_ascii().trim_end_matches('.').to_string();
+    CertSpec {
+        names: raw.names.unwrap_or_else(|| vec![host]),
+        common_name: raw.cn,
+        validity: raw.validity,
+        issuer: raw.issuer,
+    }
+}
+
+fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
+    let count = raw.rows.len();
+    let rows: [RowStatus; ROW_COUNT] = raw
+        .rows
+        .try_into()
+        .map_err(|_| format!("rows lists {count} statuses, the profile has {ROW_COUNT}"))?;
+    let selected = match raw.selected {
+        Selected::Word(w) if w == "none" => None,
+        Selected::Word(w) => {
+            return Err(format!("selected = \"{w}\": use a row number or \"none\""));
+        }
+        Selected::Row(n) if (1..=ROW_COUNT as i64).contains(&n) => Some(n as usize),
+        Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={ROW_COUNT}")),
+    };
+    // D7: sign-in succeeds only when the selected row is found.
+    let selected_found = selected.is_some_and(|s| rows[s - 1] == RowStatus::Found);
+    if (raw.signin == Signin::Ok) != selected_found {
+        return Err(format!(
+            "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
+            raw.signin,
+            selected.map_or("none", |s| rows[s - 1].as_str())
+        ));
+    }
+    Ok(Expectation {
+        rows,
+        selected,
+        signin: raw.signin,
+    })
+}

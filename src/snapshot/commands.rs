@@ -1,0 +1,185 @@
+//! `sipscope snapshots [list | show REF | diff A B]` and `check --save`: the
+//! command-line face of snapshots. REF is a path or a number from the list.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+
+use super::{Entry, SavedPaths, Session, SettingsSummary, Skipped, Snapshot, SnapshotError};
+use crate::cli::exit;
+use crate::model::{Signin, SweepReport};
+use crate::report;
+
+#[derive(Debug, Args, Clone)]
+pub struct SnapshotsArgs {
+    #[command(subcommand)]
+    pub action: Option<SnapshotsAction>,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum SnapshotsAction {
+    /// List saved snapshots, newest first (the default)
+    List,
+    /// Print a snapshot as the `check` table
+    Show {
+        /// Path of a snapshot, or its number in `sipscope snapshots`
+        #[arg(value_name = "REF")]
+        snapshot: String,
+    },
+    /// Compare two snapshots row by row (exit 0 identical, 1 different)
+    Diff {
+        /// The earlier snapshot: path or number
+        #[arg(value_name = "A")]
+        a: String,
+        /// The later snapshot: path or number
+        #[arg(value_name = "B")]
+        b: String,
+    },
+}
+
+/// One line per skipped file, for stderr.
+pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
+    skipped
+        .iter()
+        .map(|s| format!("sipscope: skipped: {}", s.reason))
+        .collect()
+}
+
+fn when(saved_at: &str) -> String {
+    // "2026-11-22T11:09:23.123Z" → "2026-11-22 11:09:23Z"
+    let s = saved_at.replacen('T', " ", 1);
+    match s.find('.') {
+        Some(dot) => format!("{}Z", &s[..dot]),
+        None => s,
+    }
+}
+
+/// The listing table.
+pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
+    let mut out = String::new();
+    if entries.is_empty() {
+        let _ = writeln!(out, "no snapshots in {}", dir.display());
+        return out;
+    }
+    let _ = writeln!(out, "snapshots in {}", dir.display());
+    let dw = entries
+        .iter()
+        .map(|e| e.domain.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let pw = entries
+        .iter()
+        .map(|e| e.profile.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let _ = writeln!(
+        out,
+        "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {:<7}  {:>6}  file",
+        "#", "saved (UTC)", "domain", "profile", "sign-in", "sweeps"
+    );
+    for e in entries {
+        let verdict = match e.signin {
+            Signin::Ok => "ok",
+            Signin::Fail => "fails",
+        };
+        let file = e.path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let _ = writeln!(
+            out,
+            "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {verdict:<7}  {:>6}  {}",
+            e.index,
+            when(&e.saved_at),
+            e.domain,
+            e.profile,
+            e.sweeps,
+            file.unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// `snapshots show`: a heading, the `check` table, then the session's changes.
+pub fn show_text(path: &Path, s: &Snapshot) -> String {
+    let mut out = format!(
+        "snapshot {}  saved {}  by sipscope {}\n",
+        path.display(),
+        when(&s.saved_at),
+        s.tool_version
+    );
+    out.push_str(&report::text::render(&s.current));
+    if !s.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nChanges during the session ({} sweeps):",
+            s.sweep_count
+        );
+        for c in &s.changes {
+            for row in &c.rows {
+                let _ = writeln!(out, "  sweep {} ({}): {row}", c.sweep, when(&c.started_at));
+            }
+        }
+    }
+    out
+}
+
+/// `snapshots diff`: the text and whether anything differs.
+pub fn diff_text(pa: &Path, a: &Snapshot, pb: &Path, b: &Snapshot) -> (String, bool) {
+    let changes = super::diff(a, b);
+    let mut out = format!(
+        "a: {}  (saved {})\nb: {}  (saved {})\n",
+        pa.display(),
+        when(&a.saved_at),
+        pb.display(),
+        when(&b.saved_at)
+    );
+    if changes.is_empty() {
+        out.push_str("no differences\n");
+    } else {
+        for c in &changes {
+            let _ = writeln!(out, "{c}");
+        }
+        let n = changes.len();
+        let _ = writeln!(out, "{n} difference{}", if n == 1 { "" } else { "s" });
+    }
+    (out, !changes.is_empty())
+}
+
+/// Runs `sipscope snapshots …` on `dir`; returns the exit code.
+pub fn run(args: &SnapshotsArgs, dir: &Path) -> Result<u8, SnapshotError> {
+    match args.action.as_ref().unwrap_or(&SnapshotsAction::List) {
+        SnapshotsAction::List => {
+            let (entries, skipped) = super::list(dir)?;
+            for line in skipped_lines(&skipped) {
+                eprintln!("{line}");
+            }
+            print!("{}", list_text(dir, &entries));
+            Ok(exit::OK)
+        }
+        SnapshotsAction::Show { snapshot } => {
+            let path = super::resolve_ref(dir, snapshot)?;
+            let s = super::load(&path)?;
+            print!("{}", show_text(&path, &s));
+            Ok(exit::OK)
+        }
+        SnapshotsAction::Diff { a, b } => {
+            let (pa, pb) = (super::resolve_ref(dir, a)?, super::resolve_ref(dir, b)?);
+            let (sa, sb) = (super::load(&pa)?, super::load(&pb)?);
+            let (text, differs) = diff_text(&pa, &sa, &pb, &sb);
+            print!("{text}");
+            Ok(if differs { exit::FAIL } else { exit::OK })
+        }
+    }
+}
+
+/// `check --save`: a snapshot of that one sweep.
+pub fn save_one(
+    dir: &Path,
+    report: &SweepReport,
+    settings: &SettingsSummary,
+) -> Result<SavedPaths, SnapshotError> {
+    let mut session = Session::new();
+    session.push(report.clone());
+    super::save(dir, &session, settings)
+}

@@ -1,0 +1,171 @@
+//! The readable half of a snapshot: a Markdown report to paste into a ticket
+//! — settings, verdict, the table, details and warnings, certificates, and
+//! the session's change history.
+
+use std::fmt::Write;
+
+use super::Snapshot;
+use crate::model::diff::describe_certificate;
+use crate::model::{Signin, Status, SweepReport};
+use crate::report::text::columns;
+
+const HEADERS: [&str; 9] = [
+    "#", "query", "type", "via", "status", "target", "address", "TTL", "time",
+];
+
+/// Makes text safe inside a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report, in Markdown.
+pub fn render(s: &Snapshot) -> String {
+    let r = &s.current;
+    let mut out = String::new();
+    let _ = writeln!(out, "# sipscope snapshot: {}\n", r.domain);
+    let verdict = match r.verdict.signin {
+        Signin::Ok => "works",
+        Signin::Fail => "FAILS",
+    };
+    let _ = writeln!(
+        out,
+        "**Verdict: sign-in {verdict}.** {}\n",
+        r.verdict.summary
+    );
+    settings(&mut out, s);
+    let _ = writeln!(out, "## Records (sweep started {})\n", r.started_at);
+    table(&mut out, r);
+    details(&mut out, r);
+    certificates(&mut out, r);
+    history(&mut out, s);
+    out
+}
+
+fn settings(out: &mut String, s: &Snapshot) {
+    let st = &s.settings;
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let rows = [
+        ("Address", format!("`{}`", s.current.input)),
+        ("Domain", s.current.domain.clone()),
+        ("Profile", s.current.profile.clone()),
+        ("Resolvers", s.current.resolvers.join(", ")),
+        ("Timeout", format!("{} ms per step", st.timeout_ms)),
+        (
+            "CA files",
+            list(
+                st.ca_files
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect(),
+            ),
+        ),
+        ("System roots", yes_no(st.system_roots)),
+        ("Trusted domains", list(st.trusted_domains.clone())),
+        ("Strict DNS naming", yes_no(st.strict_dns_naming)),
+        ("TCP allowed", yes_no(st.allow_tcp)),
+        (
+            "Config file",
+            st.config_file
+                .as_ref()
+                .map_or("none".into(), |p| format!("`{}`", p.display())),
+        ),
+        ("Saved", s.saved_at.clone()),
+        ("Tool", format!("{} {}", s.tool, s.tool_version)),
+        ("Sweeps in session", s.sweep_count.to_string()),
+    ];
+    let _ = writeln!(out, "| Setting | Value |\n|---|---|");
+    for (k, v) in rows {
+        let _ = writeln!(out, "| {k} | {} |", cell(&v));
+    }
+    out.push('\n');
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn table(out: &mut String, r: &SweepReport) {
+    let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(HEADERS.len()));
+    for rec in &r.records {
+        let mut cols = columns(rec).map(|c| cell(&c));
+        if r.selected == Some(rec.index) {
+            cols[0] = format!("**▶ {}**", cols[0]);
+            cols[4] = format!("**{}** ◀ client uses this", cols[4]);
+        }
+        let _ = writeln!(out, "| {} |", cols.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn details(out: &mut String, r: &SweepReport) {
+    let lines: Vec<String> = r
+        .records
+        .iter()
+        .flat_map(|rec| {
+            let detail = (rec.status != Status::Missing
+                || r.selected == Some(rec.index)
+                || !rec.targets.is_empty())
+            .then(|| format!("- #{} {}: {}", rec.index, rec.status, rec.detail));
+            detail.into_iter().chain(
+                rec.warnings
+                    .iter()
+                    .map(move |w| format!("- #{} warning: {w}", rec.index)),
+            )
+        })
+        .collect();
+    if !lines.is_empty() {
+        let _ = writeln!(out, "## Details\n\n{}\n", lines.join("\n"));
+    }
+}
+
+fn certificates(out: &mut String, r: &SweepReport) {
+    let lines: Vec<String> = r
+        .records
+        .iter()
+        .flat_map(|rec| {
+            rec.targets.iter().filter_map(move |t| {
+                t.certificate.as_ref().map(|c| {
+                    format!(
+                        "- #{} {}:{}: {}",
+                        rec.index,
+                        t.host,
+                        t.port,
+                        describe_certificate(c)
+                    )
+                })
+            })
+        })
+        .collect();
+    let _ = writeln!(out, "## Certificates\n");
+    if lines.is_empty() {
+        let _ = writeln!(out, "No certificate was received.\n");
+    } else {
+        let _ = writeln!(out, "{}\n", lines.join("\n"));
+    }
+}
+
+fn history(out: &mut String, s: &Snapshot) {
+    let _ = writeln!(out, "## Change history\n");
+    if s.changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "No row changed status during the session ({} sweep{}).",
+            s.sweep_count,
+            if s.sweep_count == 1 { "" } else { "s" }
+        );
+        return;
+    }
+    for c in &s.changes {
+        let _ = writeln!(out, "- Sweep {} ({}):", c.sweep, c.started_at);
+        for row in &c.rows {
+            let _ = writeln!(out, "  - {row}");
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Snapshots: a session's sweeps saved to disk for a ticket — the current
+//! sweep in full (the `check --json` document), the earlier sweeps and what
+//! changed between them, and the settings used — as JSON beside a Markdown
+//! report of the same content.
+//!
+//! The dashboard keeps a [`Session`], pushes each finished sweep into it and
+//! calls [`save`] on `s`. The CLI lists ([`list`]), loads ([`load`]) and
+//! compares ([`diff`]) saved ones.
+//!
+//! Readers ignore fields they do not know (no `deny_unknown_fields` here), so
+//! a newer sipscope may add fields without bumping [`FORMAT`].
+
+pub mod commands;
+pub mod markdown;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::model::SweepReport;
+use crate::model::diff::{self, Aspect, Change, RowStatusChange};
+use crate::sweep::SweepSettings;
+
+pub use store::{Entry, SavedPaths, Skipped, list};
+
+/// Version of the snapshot document; bumped only when a field changes meaning.
+pub const FORMAT: u32 = 1;
+
+/// Full sweeps a session keeps (the oldest are dropped; their changes stay).
+pub const MAX_SWEEPS: usize = 100;
+
+/// The settings a session ran with, recorded beside its sweeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsSummary {
+    /// The address as the user gave it.
+    pub input: String,
+    pub domain: String,
+    pub profile: String,
+    /// `["system"]` or the servers asked.
+    pub resolvers: Vec<String>,
+    pub timeout_ms: u64,
+    /// Extra trusted CA files, by path.
+    #[serde(default)]
+    pub ca_files: Vec<PathBuf>,
+    #[serde(default)]
+    pub system_roots: bool,
+    #[serde(default)]
+    pub trusted_domains: Vec<String>,
+    #[serde(default)]
+    pub strict_dns_naming: bool,
+    #[serde(default)]
+    pub allow_tcp: bool,
+    /// The configuration file read, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_file: Option<PathBuf>,
+}
+
+impl SettingsSummary {
+    /// What `settings` says, minus what a ticket does not need (dial overrides, in-memory CAs).
+    pub fn from_settings(settings: &SweepSettings) -> SettingsSummary {
+        SettingsSummary {
+            input: settings.target.input.clone(),
+            domain: settings.target.domain.clone(),
+            profile: settings.profile.name.clone(),
+            resolvers: settings.resolvers.labels(),
+            timeout_ms: settings.timeout.as_millis().try_into().unwrap_or(u64::MAX),
+            ca_files: settings.ca_files.clone(),
+            system_roots: settings.system_roots,
+            trusted_domains: settings.trust.trusted_domains.clone(),
+            strict_dns_naming: settings.trust.strict_dns_naming,
+            allow_tcp: settings.allow_tcp,
+            config_file: None,
+        }
+    }
+
+    /// Records which configuration file was in use.
+    pub fn with_config_file(mut self, path: Option<PathBuf>) -> SettingsSummary {
+        self.config_file = path;
+        self
+    }
+}
+
+/// The status changes one sweep brought, against the sweep before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepChanges {
+    /// The sweep's number in the session (1 = the first).
+    pub sweep: usize,
+    /// When that sweep started (RFC 3339).
+    pub started_at: String,
+    pub rows: Vec<RowStatusChange>,
+}
+
+/// The sweeps of one dashboard session and the changes between them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Session {
+    sweeps: Vec<SweepReport>,
+    changes: Vec<SweepChanges>,
+    last: Vec<RowStatusChange>,
+    pushed: usize,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Adds a finished sweep and returns the rows whose status changed since
+    /// the previous one (empty for the first). Only sweeps that changed
+    /// something enter [`Session::changes`].
+    pub fn push(&mut self, report: SweepReport) -> &[RowStatusChange] {
+        self.pushed += 1;
+        self.last = match self.sweeps.last() {
+            Some(prev) => diff::status_changes(prev, &report),
+            None => Vec::new(),
+        };
+        if !self.last.is_empty() {
+            self.changes.push(SweepChanges {
+                sweep: self.pushed,
+                started_at: report.started_at.clone(),
+                rows: self.last.clone(),
+            });
+        }
+        self.sweeps.push(report);
+        if self.sweeps.len() > MAX_SWEEPS {
+            self.sweeps.remove(0);
+        }
+        &self.last
+    }
+
+    /// The latest sweep.
+    pub fn current(&self) -> Option<&SweepReport> {
+        self.sweeps.last()
+    }
+
+    /// The sweeps kept, oldest first (at most [`MAX_SWEEPS`]).
+    pub fn sweeps(&self) -> &[SweepReport] {
+        &self.sweeps
+    }
+
+    /// Every sweep that changed a row's status, oldest first.
+    pub fn changes(&self) -> &[SweepChanges] {
+        &self.changes
+    }
+
+    /// What the latest push changed (the dashboard's row markers).
+    pub fn last_changes(&self) -> &[RowStatusChange] {
+        &self.last
+    }
+
+    /// Sweeps pushed so far, including any dropped.
+    pub fn sweep_count(&self) -> usize {
+        self.pushed
+    }
+
+    /// Starts over (new address or profile).
+    pub fn clear(&mut self) {
+        *self = Session::default();
+    }
+}
+
+/// The saved document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// `"sipscope"`, so a foreign JSON file is told apart.
+    pub tool: String,
+    pub tool_version: String,
+    /// When the snapshot was saved (RFC 3339, UTC).
+    pub saved_at: String,
+    pub settings: SettingsSummary,
+    /// The current sweep in full: the `check --json` document.
+    pub current: SweepReport,
+    /// The session's earlier sweeps, oldest first.
+    #[serde(default)]
+    pub earlier: Vec<SweepReport>,
+    /// Status changes per sweep, oldest first.
+    #[serde(default)]
+    pub changes: Vec<SweepChanges>,
+    /// Sweeps in the session (more than `earlier` + 1 when old ones were dropped).
+    #[serde(default)]
+    pub sweep_count: usize,
+}
+
+pub const TOOL: &str = "sipscope";
+
+impl Snapshot {
+    /// The session as a snapshot taken now. `None` when it has no sweep yet.
+    pub fn of(session: &Session, settings: &SettingsSummary) -> Option<Snapshot> {
+        Snapshot::at(session, settings, OffsetDateTime::now_utc())
+    }
+
+    pub fn at(
+        session: &Session,
+        settings: &SettingsSummary,
+        saved_at: OffsetDateTime,
+    ) -> Option<Snapshot> {
+        let (current, earlier) = session.sweeps.split_last()?;
+        Some(Snapshot {
+            format: FORMAT,
+            tool: TOOL.into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            saved_at: saved_at.format(&Rfc3339).unwrap_or_default(),
+            settings: settings.clone(),
+            current: current.clone(),
+            earlier: earlier.to_vec(),
+            changes: session.changes.clone(),
+            sweep_count: session.pushed,
+        })
+    }
+
+    /// The time it was saved, if readable.
+    pub fn saved_time(&self) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(&self.saved_at, &Rfc3339).ok()
+    }
+}
+
+/// Why a snapshot could not be saved or read. Each message is one line and
+/// names the file or folder.
+#[derive(Debug, Error)]
+pub enum SnapshotError {
+    #[error("nothing to save: no sweep has finished yet")]
+    Empty,
+    #[error(
+        "no snapshot folder: there is no home folder; set snapshot_dir in the config or use --snapshot-dir"
+    )]
+    NoFolder,
+    #[error("cannot create snapshot folder {}: {source}", path.display())]
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write snapshot in {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot list snapshot folder {}: {source}", path.display())]
+    List {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a sipscope snapshot ({why})", path.display())]
+    Foreign { path: PathBuf, why: String },
+    #[error("{} was written by a newer sipscope (snapshot format {found}; this one reads format {FORMAT})", path.display())]
+    Newer { path: PathBuf, found: u32 },
+    #[error("{} is damaged: {why}", path.display())]
+    Corrupt { path: PathBuf, why: String },
+    #[error("no snapshot number {index} in {}: it holds {count}; `sipscope snapshots` lists them", dir.display())]
+    NoSuchIndex {
+        index: usize,
+        count: usize,
+        dir: PathBuf,
+    },
+}
+
+/// Saves `session` to `dir` (created if needed) as `<time>-<domain>.json` and
+/// `.md`, atomically and never over another snapshot.
+pub fn save(
+    dir: &Path,
+    session: &Session,
+    settings: &SettingsSummary,
+) -> Result<SavedPaths, SnapshotError> {
+    let snapshot = Snapshot::of(session, settings).ok_or(SnapshotError::Empty)?;
+    save_snapshot(dir, &snapshot)
+}
+
+/// Saves a prepared snapshot (see [`save`]).
+pub fn save_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<SavedPaths, SnapshotError> {
+    // Plain data: serialising cannot fail.
+    let json = serde_json::to_string_pretty(snapshot).unwrap_or_default() + "\n";
+    let md = markdown::render(snapshot);
+    let when = snapshot
+        .saved_time()
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    store::save_files(dir, when, &snapshot.current.domain, &json, &md)
+}
+
+/// Reads a snapshot file.
+pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path)
+}
+
+/// Parses a snapshot document; `path` names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<u32>,
+        tool: Option<String>,
+    }
+    let corrupt = |e: serde_json::Error| SnapshotError::Corrupt {
+        path: path.to_path_buf(),
+        why: e.to_string(),
+    };
+    let header: Header = serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            SnapshotError::Foreign {
+                path: path.to_path_buf(),
+                why: e.to_string(),
+            }
+        } else {
+            corrupt(e)
+        }
+    })?;
+    match (header.format, header.tool.as_deref()) {
+        (Some(f), Some(TOOL)) if f > FORMAT => Err(SnapshotError::Newer {
+            path: path.to_path_buf(),
+            found: f,
+        }),
+        (Some(_), Some(TOOL)) => serde_json::from_str(text).map_err(corrupt),
+        _ => Err(SnapshotError::Foreign {
+            path: path.to_path_buf(),
+            why: "no \"format\" and \"tool\": \"sipscope\"".into(),
+        }),
+    }
+}
+
+/// Every difference between two snapshots: their current sweeps (see
+/// [`crate::model::diff::changes`]) and the trust settings they ran with.
+pub fn diff(a: &Snapshot, b: &Snapshot) -> Vec<Change> {
+    let mut out = diff::changes(&a.current, &b.current);
+    let (x, y) = (&a.settings, &b.settings);
+    let mut setting = |name: &str, p: String, q: String| {
+        if p != q {
+            out.push(Change::new(
+                None,
+                Aspect::Setting,
+                format!("{name} {p}"),
+                format!("{name} {q}"),
+            ));
+        }
+    };
+    let paths = |v: &[PathBuf]| {
+        v.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    setting(
+        "trusted_domains",
+        x.trusted_domains.join(", "),
+        y.trusted_domains.join(", "),
+    );
+    setting(
+        "strict_dns_naming",
+        x.strict_dns_naming.to_string(),
+        y.strict_dns_naming.to_string(),
+    );
+    setting("ca_files", paths(&x.ca_files), paths(&y.ca_files));
+    setting(
+        "system_roots",
+        x.system_roots.to_string(),
+        y.system_roots.to_string(),
+    );
+    setting(
+        "allow_tcp",
+        x.allow_tcp.to_string(),
+        y.allow_tcp.to_string(),
+    );
+    out
+}
+
+/// A snapshot named on the command line: a path, or a number from `sipscope snapshots`.
+pub fn resolve_ref(dir: &Path, reference: &str) -> Result<PathBuf, SnapshotError> {
+    let as_path = Path::new(reference);
+    if let Ok(index) = reference.parse::<usize>()
+        && !as_path.exists()
+    {
+        let (entries, _) = list(dir)?;
+        return entries
+            .iter()
+            .find(|e| e.index == index)
+            .map(|e| e.path.clone())
+            .ok_or(SnapshotError::NoSuchIndex {
+                index,
+                count: entries.len(),
+                dir: dir.to_path_buf(),
+            });
+    }
+    Ok(as_path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests;

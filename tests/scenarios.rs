@@ -1,0 +1,105 @@
+//! Every lab scenario through the real sweep: a real DNS server and real
+//! TLS/TCP listeners on loopback. Each scenario file states the statuses,
+//! the selected row and the verdict before and after its fix (D4–D9).
+
+use sipscope::lab::{Expectation, Lab, LabOptions, Scenario, builtin_scenarios};
+use sipscope::model::{Signin, SweepReport};
+use sipscope::sweep::Sweep;
+
+async fn sweep(lab: &Lab, address: &str) -> SweepReport {
+    let settings = lab.sweep_settings(address).expect("lab settings");
+    Sweep::prepare(settings).expect("prepare").run(None).await
+}
+
+fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when: &str) {
+    let got: Vec<&str> = report.records.iter().map(|r| r.status.label()).collect();
+    let expected: Vec<&str> = want.rows.iter().map(|s| s.as_str()).collect();
+    let details: Vec<String> = report
+        .records
+        .iter()
+        .map(|r| format!("#{} {} {}: {}", r.index, r.name, r.status, r.detail))
+        .collect();
+    assert_eq!(
+        got,
+        expected,
+        "{scenario} ({when}) statuses\n{}",
+        details.join("\n")
+    );
+    assert_eq!(
+        report.selected,
+        want.selected,
+        "{scenario} ({when}) selected row\n{}",
+        details.join("\n")
+    );
+    let signin = if report.verdict.signin == Signin::Ok {
+        "ok"
+    } else {
+        "fail"
+    };
+    let want_signin = match want.signin {
+        sipscope::lab::Signin::Ok => "ok",
+        sipscope::lab::Signin::Fail => "fail",
+    };
+    assert_eq!(
+        signin, want_signin,
+        "{scenario} ({when}) verdict: {}",
+        report.verdict.summary
+    );
+}
+
+async fn run_scenario(name: &str) {
+    let scenario: Scenario = builtin_scenarios()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name() == name)
+        .unwrap_or_else(|| panic!("no scenario {name}"));
+    let lab = Lab::start(vec![scenario.clone()], LabOptions::default())
+        .await
+        .unwrap();
+    let (before, after) = scenario.expectations();
+    let report = sweep(&lab, scenario.sip_address()).await;
+    assert_matches(&report, before, name, "before the fix");
+    if let Some(after) = after {
+        lab.apply_fix(name).await.unwrap();
+        let report = sweep(&lab, scenario.sip_address()).await;
+        assert_matches(&report, after, name, "after the fix");
+    }
+    lab.shutdown().await;
+}
+
+macro_rules! scenario_tests {
+    ($($test:ident => $name:literal),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                run_scenario($name).await;
+            }
+        )*
+
+        /// A scenario added to assets/ without a test here is caught.
+        #[test]
+        fn every_scenario_has_a_test() {
+            let tested = [$($name),*];
+            for s in builtin_scenarios().unwrap() {
+                assert!(tested.contains(&s.name()), "scenario {} has no test in tests/scenarios.rs", s.name());
+            }
+        }
+    };
+}
+
+scenario_tests! {
+    healthy => "healthy",
+    d7_cname_cert_mismatch_is_selected => "cname-cert",
+    d4_split_brain_local_pool_rejected => "split-brain",
+    d4_pool_in_other_domain_rejected => "pool-other-domain",
+    d7_tls_srv_beats_tcp_srv => "tls-wins",
+    d5_dangling_srv_target => "dangling-srv",
+    d9_untrusted_ca => "untrusted-ca",
+    d9_expired_certificate => "expired",
+    d8_pool_down_unreachable => "pool-down",
+    d8_servfail_refused_are_dns_errors => "dns-failures",
+    d8_no_records_missing => "no-records",
+    d5_srv_priority_lower_first => "srv-priority",
+    d9_wildcard_only_certificate => "wildcard-cert",
+    hostile_servers_end_within_timeout => "hostile",
+}
