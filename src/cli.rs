@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Resolved;
 use crate::plan;
 use crate::report;
-use crate::sweep::{Sweep, SweepSettings};
+use crate::sweep::Sweep;
 
 /// Exit codes shared by every command.
 pub mod exit {
@@ -171,14 +171,6 @@ pub struct UsageError(pub String);
 impl<E: std::fmt::Display> From<E> for UsageError {
     fn from(e: E) -> Self {
         UsageError(e.to_string())
-    }
-}
-
-impl SweepArgs {
-    /// Assembles sweep settings for `input` from these options over the
-    /// built-in defaults (no config file; see [`crate::config::sweep_settings`]).
-    pub fn settings(&self, input: &str) -> Result<SweepSettings, UsageError> {
-        crate::config::sweep_settings(self, &crate::config::Config::default(), input)
     }
 }
 

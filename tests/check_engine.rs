@@ -283,7 +283,7 @@ async fn check_binary_json_and_exit_codes() {
         );
         let (before, _) = scenario.expectations();
         let got: Vec<&str> = report.records.iter().map(|r| r.status.label()).collect();
-        let expected: Vec<&str> = before.rows.iter().map(|s| s.as_str()).collect();
+        let expected: Vec<&str> = before.rows.iter().map(|s| s.label()).collect();
         assert_eq!(got, expected, "{address}");
         assert_eq!(report.version, 1);
         assert_eq!(report.records.len(), 10);

@@ -3,7 +3,7 @@
 //! the selected row and the verdict before and after its fix (D4–D9).
 
 use sipscope::lab::{Expectation, Lab, LabOptions, Scenario, builtin_scenarios};
-use sipscope::model::{Signin, SweepReport};
+use sipscope::model::SweepReport;
 use sipscope::sweep::Sweep;
 
 async fn sweep(lab: &Lab, address: &str) -> SweepReport {
@@ -13,7 +13,7 @@ async fn sweep(lab: &Lab, address: &str) -> SweepReport {
 
 fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when: &str) {
     let got: Vec<&str> = report.records.iter().map(|r| r.status.label()).collect();
-    let expected: Vec<&str> = want.rows.iter().map(|s| s.as_str()).collect();
+    let expected: Vec<&str> = want.rows.iter().map(|s| s.label()).collect();
     let details: Vec<String> = report
         .records
         .iter()
@@ -31,17 +31,8 @@ fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when
         "{scenario} ({when}) selected row\n{}",
         details.join("\n")
     );
-    let signin = if report.verdict.signin == Signin::Ok {
-        "ok"
-    } else {
-        "fail"
-    };
-    let want_signin = match want.signin {
-        sipscope::lab::Signin::Ok => "ok",
-        sipscope::lab::Signin::Fail => "fail",
-    };
     assert_eq!(
-        signin, want_signin,
+        report.verdict.signin, want.signin,
         "{scenario} ({when}) verdict: {}",
         report.verdict.summary
     );

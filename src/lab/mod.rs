@@ -51,7 +51,7 @@ pub use hostile::{SilentDns, SilentTcp};
 pub use records::{RecordData, RecordKind, RecordMatch, ZoneRecord};
 pub use scenario::{
     CertIssuer, CertSpec, Expectation, Fix, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT,
-    RowStatus, Scenario, Signin, Validity,
+    Scenario, Validity,
 };
 
 use certs::HostCert;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::LabError;
 use super::records::{RecordData, RecordMatch, ZoneRecord};
 use super::scenario_file::RawScenario;
+use crate::model::{Signin, Status};
 
 /// Number of rows in the default profile (D2).
 pub const ROW_COUNT: usize = 10;
@@ -115,56 +116,11 @@ pub struct Fix {
     pub listeners: Vec<(Name, BTreeMap<u16, ListenerKind>)>,
 }
 
-/// A row status, named as in D8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RowStatus {
-    /// Resolved, in domain, connected; for TLS the certificate is right and trusted.
-    Found,
-    /// NXDOMAIN/NODATA, SRV target `.` or without address.
-    Missing,
-    /// SRV target outside the SIP domain (D4).
-    Rejected,
-    /// The certificate does not cover the expected name (D6, D9).
-    CertMismatch,
-    /// Names fine, chain not trusted (expired, unknown CA).
-    Untrusted,
-    /// Resolved but no connection or no handshake.
-    Unreachable,
-    /// SERVFAIL, REFUSED, timeout: never reported as missing.
-    DnsError,
-}
-
-impl RowStatus {
-    /// The status name used in scenario files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Found => "found",
-            Self::Missing => "missing",
-            Self::Rejected => "rejected",
-            Self::CertMismatch => "cert-mismatch",
-            Self::Untrusted => "untrusted",
-            Self::Unreachable => "unreachable",
-            Self::DnsError => "dns-error",
-        }
-    }
-}
-
-/// Whether sign-in succeeds (D7 verdict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Signin {
-    /// The selected row is `found`.
-    Ok,
-    /// It is not, or nothing was selected.
-    Fail,
-}
-
 /// What the real sweep must show in the default profile (D2 order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
     /// Status of rows 1..=10.
-    pub rows: [RowStatus; ROW_COUNT],
+    pub rows: [Status; ROW_COUNT],
     /// Selected row (1-based), `None` when no row is usable (D7).
     pub selected: Option<usize>,
     /// Verdict.

@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
 use super::scenario::{
-    CertIssuer, CertSpec, Expectation, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT, RowStatus,
-    Signin, Validity, zone_of,
+    CertIssuer, CertSpec, Expectation, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT, Validity,
+    zone_of,
 };
+use crate::model::{Signin, Status};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,7 +140,7 @@ struct Expect {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpectation {
-    rows: Vec<RowStatus>,
+    rows: Vec<Status>,
     selected: Selected,
     signin: Signin,
 }
@@ -407,10 +408,16 @@ fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
 
 fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
     let count = raw.rows.len();
-    let rows: [RowStatus; ROW_COUNT] = raw
+    let rows: [Status; ROW_COUNT] = raw
         .rows
         .try_into()
         .map_err(|_| format!("rows lists {count} statuses, the profile has {ROW_COUNT}"))?;
+    // Expectations describe finished sweeps: the in-flight statuses have no place here.
+    if let Some(st) = rows.iter().find(|st| st.in_flight()) {
+        return Err(format!(
+            "rows lists \"{st}\", which is not a final status (D8)"
+        ));
+    }
     let selected = match raw.selected {
         Selected::Word(w) if w == "none" => None,
         Selected::Word(w) => {
@@ -420,12 +427,12 @@ fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
         Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={ROW_COUNT}")),
     };
     // D7: sign-in succeeds only when the selected row is found.
-    let selected_found = selected.is_some_and(|s| rows[s - 1] == RowStatus::Found);
+    let selected_found = selected.is_some_and(|s| rows[s - 1] == Status::Found);
     if (raw.signin == Signin::Ok) != selected_found {
         return Err(format!(
             "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
             raw.signin,
-            selected.map_or("none", |s| rows[s - 1].as_str())
+            selected.map_or("none", |s| rows[s - 1].label())
         ));
     }
     Ok(Expectation {

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::*;
+use crate::model::Signin;
 
 const MINIMAL: &str = r#"
 name = "mini"
