@@ -384,3 +384,39 @@ fn demo_list_and_unknown_scenario() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scenario 'nope'"));
 }
+
+// A server that answers the TLS hello with garbage ends the row, it never hangs or crashes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_tls_server_is_unreachable_with_reason() {
+    use tokio::io::AsyncWriteExt;
+    let lab = lab_of(&["healthy"]).await;
+    let garbage = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let garbage_addr = garbage.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = garbage.accept().await {
+            let noise: Vec<u8> = (0..4096u32).map(|i| (i * 7 + 13) as u8).collect();
+            let _ = s.write_all(&noise).await;
+        }
+    });
+    let mut settings = lab.sweep_settings("sip:alice@healthy.test").unwrap();
+    let first = sweep(settings.clone()).await;
+    let ip = first
+        .record(1)
+        .unwrap()
+        .first_address()
+        .unwrap()
+        .parse()
+        .unwrap();
+    settings
+        .dial
+        .insert(std::net::SocketAddr::new(ip, 5061), garbage_addr);
+    let report = sweep(settings).await;
+    let r = report.record(1).unwrap();
+    assert_eq!(r.status, Status::Unreachable, "{}", r.detail);
+    assert!(r.detail.contains("TLS handshake failed"), "{}", r.detail);
+    assert!(
+        report.verdict.summary.contains("cannot connect"),
+        "{}",
+        report.verdict.summary
+    );
+}
