@@ -79,6 +79,23 @@ pub struct Verdict {
     pub summary: String,
 }
 
+/// Rows the client would have preferred but skipped (rejected or DNS error),
+/// ranked ahead of `selected` — worth naming even when sign-in works
+/// (split-brain: internal clients silently going through the Edge).
+fn skipped_clause(records: &[RecordResult], selected: usize) -> String {
+    let skipped: Vec<String> = client_rank(records)
+        .into_iter()
+        .take_while(|r| r.index != selected)
+        .filter(|r| matches!(r.status, Status::Rejected | Status::DnsError))
+        .map(|r| format!("record {} ({}, {})", r.index, r.name, r.status))
+        .collect();
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(", after skipping {},", skipped.join(" and "))
+    }
+}
+
 /// D7: the verdict for a finished sweep.
 pub fn verdict(records: &[RecordResult], selected: Option<usize>, domain: &str) -> Verdict {
     let fail = |summary: String| Verdict {
@@ -93,11 +110,12 @@ pub fn verdict(records: &[RecordResult], selected: Option<usize>, domain: &str) 
         _ => String::new(),
     };
     let what = format!(
-        "record {} ({} {}{via}, {})",
+        "record {} ({} {}{via}, {}){}",
         row.index,
         row.kind.label(),
         row.name,
-        row.transport.label()
+        row.transport.label(),
+        skipped_clause(records, row.index)
     );
     let host = row.used().map(|t| t.host.as_str()).unwrap_or(&row.name);
     let reason = row
@@ -289,6 +307,22 @@ mod tests {
             v.summary.contains("record 1") && v.summary.contains("pool.contoso.com:5061"),
             "{}",
             v.summary
+        );
+
+        // Split-brain: sign-in works, but the skipped internal record is named.
+        let split = rows(&[Rejected, m, Found, m, m, m, m, m, m, m]);
+        let v = verdict(&split, select(&split), "contoso.com");
+        assert_eq!(v.signin, Signin::Ok);
+        assert!(
+            v.summary
+                .contains("after skipping record 1 (_sipinternaltls._tcp.contoso.com, rejected)"),
+            "{}",
+            v.summary
+        );
+        assert!(
+            !verdict(&ok, select(&ok), "contoso.com")
+                .summary
+                .contains("skipping")
         );
 
         let bad = rows(&[m, m, m, m, CertMismatch, m, Found, m, m, m]);
