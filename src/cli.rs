@@ -53,6 +53,8 @@ pub enum Command {
     Paths,
     /// List saved snapshots, show one, or compare two
     Snapshots(crate::snapshot::commands::SnapshotsArgs),
+    /// Show a saved snapshot in the dashboard, read-only; `r` sweeps live with its settings
+    Open(OpenArgs),
     /// Open the dashboard on the built-in lab (every failure mode, no OCS needed)
     Demo(DemoArgs),
     /// Run the built-in lab in the foreground, for use with `check` and `dig`
@@ -66,6 +68,16 @@ pub struct DemoArgs {
     pub list: bool,
     /// Scenario to open first (see --list)
     pub scenario: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Override the snapshot's settings for live sweeps
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    /// Path of a snapshot, or its number in `sipscope snapshots`
+    #[arg(value_name = "REF")]
+    pub snapshot: String,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +292,9 @@ fn run(cli: &Cli) -> Result<u8, UsageError> {
                 .as_deref()
                 .ok_or(crate::snapshot::SnapshotError::NoFolder)?;
             Ok(crate::snapshot::commands::run(args, dir)?)
+        }
+        Some(Command::Open(args)) => {
+            crate::tui::open_dashboard(&args.sweep, &args.snapshot, &config)
         }
         None => crate::tui::run_dashboard(&cli.sweep, cli.input.as_deref(), &config),
         // Answered above, before the configuration is read.

@@ -46,7 +46,8 @@ pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
         .collect()
 }
 
-fn when(saved_at: &str) -> String {
+/// A saved time as the listing shows it.
+pub fn when(saved_at: &str) -> String {
     // "2026-11-22T11:09:23.123Z" → "2026-11-22 11:09:23Z"
     let s = saved_at.replacen('T', " ", 1);
     match s.find('.') {

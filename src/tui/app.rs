@@ -13,13 +13,18 @@ use super::clock::Clock;
 use super::edit::EditField;
 use super::extension::{Extension, Request, Task};
 use super::theme::Theme;
+use super::toast::Toast;
 use crate::cli::SweepArgs;
 use crate::config::{Config, Resolved};
 use crate::input::{Target, parse_target};
 use crate::model::diff::status_changes;
 use crate::model::{Status, SweepReport};
 use crate::plan;
+use crate::snapshot::SavedPaths;
 use crate::sweep::{self, SweepEvent, SweepSettings};
+
+mod snapshot;
+pub use snapshot::{Opened, SaveRequest, Snapshots, config_with_snapshot};
 
 /// The watch interval when nothing else is configured.
 pub const DEFAULT_WATCH_INTERVAL: Duration = Duration::from_secs(10);
@@ -38,6 +43,10 @@ pub struct AppConfig {
     pub watch_interval: Duration,
     /// The configuration file over the defaults.
     pub file: Config,
+    /// Where `s` saves snapshots; `None` when there is no such folder.
+    pub snapshot_dir: Option<PathBuf>,
+    /// The configuration file read, if any (recorded in snapshots).
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -45,6 +54,8 @@ impl Default for AppConfig {
         AppConfig {
             watch_interval: DEFAULT_WATCH_INTERVAL,
             file: Config::default(),
+            snapshot_dir: None,
+            config_file: None,
         }
     }
 }
@@ -54,6 +65,12 @@ impl AppConfig {
         AppConfig {
             watch_interval: resolved.watch_interval,
             file: resolved.config.clone(),
+            snapshot_dir: resolved.snapshot_dir.clone(),
+            config_file: resolved
+                .config_file
+                .loaded
+                .then(|| resolved.config_file.path.clone())
+                .flatten(),
         }
     }
 }
@@ -77,6 +94,8 @@ pub enum Msg {
     Tick(Duration),
     /// The output of an extension's background task.
     Extension(Box<dyn Any + Send>),
+    /// How the write asked for by `Effect::SaveSnapshot` went.
+    SnapshotSaved(Result<SavedPaths, String>),
     /// Quit from outside (a signal).
     Quit,
 }
@@ -91,8 +110,9 @@ pub enum Effect {
     },
     /// Abort the sweep in flight (its task is dropped with its results).
     CancelSweep,
-    /// Reserved for `s`: save the current report as a snapshot (not wired yet).
-    SaveSnapshot,
+    /// `s`: write this session as a snapshot (off the render path); the
+    /// result comes back as `Msg::SnapshotSaved`.
+    SaveSnapshot(Box<SaveRequest>),
     /// Run an extension's task; its output comes back as `Msg::Extension`.
     Spawn(Task),
     Quit,
@@ -172,6 +192,10 @@ pub struct App {
     pub log_file: Option<PathBuf>,
     pub extension: Option<Box<dyn Extension>>,
     pub clock: Box<dyn Clock>,
+    /// The session for `s`, and the snapshot opened, if any.
+    pub snapshots: Snapshots,
+    /// A transient line over the key bar.
+    pub toast: Option<Toast>,
     quit: bool,
 }
 
@@ -206,6 +230,8 @@ impl App {
             log_file: None,
             extension: None,
             clock,
+            snapshots: Snapshots::default(),
+            toast: None,
             quit: false,
         }
     }
@@ -217,6 +243,10 @@ impl App {
 
     /// The first effects: sweep `input` at once, or open the address field.
     pub fn start(&mut self, input: Option<&str>) -> Vec<Effect> {
+        if self.snapshots.opened.is_some() {
+            // An opened snapshot waits for `r`.
+            return Vec::new();
+        }
         match input.map(parse_target) {
             Some(Ok(target)) => {
                 self.target = Some(target);
@@ -239,11 +269,12 @@ impl App {
         self.quit
     }
 
-    /// How often the loop must send `Tick`: only while something moves on screen.
+    /// How often the loop must send `Tick`: only while something moves on
+    /// screen (or a toast waits to go).
     pub fn tick_rate(&self) -> Option<Duration> {
         if self.running {
             Some(SPINNER_RATE)
-        } else if self.watch.is_some() && self.target.is_some() {
+        } else if (self.watch.is_some() && self.target.is_some()) || self.toast.is_some() {
             Some(COUNTDOWN_RATE)
         } else {
             None
@@ -306,6 +337,10 @@ impl App {
                 }
                 None => Vec::new(),
             },
+            Msg::SnapshotSaved(result) => {
+                self.on_snapshot_saved(result);
+                Vec::new()
+            }
             Msg::Quit => self.quit_now(),
         }
     }
@@ -321,6 +356,7 @@ impl App {
     }
 
     fn on_tick(&mut self, elapsed: Duration) -> Vec<Effect> {
+        self.toast = self.toast.take().and_then(|t| t.aged(elapsed));
         if self.running {
             self.spinner = self.spinner.wrapping_add(1);
             return Vec::new();
@@ -371,6 +407,7 @@ impl App {
                 return effects;
             }
         };
+        self.snapshot_sweep_started(&settings);
         self.sweeps_started += 1;
         let id = self.sweeps_started;
         let report = sweep::initial_report(&settings);
@@ -421,6 +458,7 @@ impl App {
                 self.report = Some(*report);
                 self.running = false;
                 self.note_changes();
+                self.snapshot_sweep_finished();
                 let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();
                 if let Some(s) = self.sweep.as_mut() {
                     s.elapsed_ms = Some(elapsed);
@@ -536,11 +574,6 @@ impl App {
                 }
             }
         }
-        Vec::new()
-    }
-
-    /// `s`, reserved: snapshots will be saved from here (Effect::SaveSnapshot).
-    fn save_snapshot(&mut self) -> Vec<Effect> {
         Vec::new()
     }
 

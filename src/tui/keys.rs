@@ -56,6 +56,12 @@ pub const KEYS: &[KeyHint] = &[
         true,
     ),
     hint(
+        "s",
+        "save snapshot",
+        "save the session as a snapshot (JSON + Markdown)",
+        true,
+    ),
+    hint(
         "↑↓",
         "move",
         "move between records (also j/k, Home/End)",

@@ -10,6 +10,7 @@ pub mod extension;
 pub mod keys;
 pub mod logfile;
 pub mod theme;
+pub mod toast;
 pub mod view;
 pub mod widgets;
 
@@ -17,6 +18,7 @@ pub mod widgets;
 mod tests;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -28,6 +30,7 @@ use tokio::time::{Interval, MissedTickBehavior};
 
 use crate::cli::{SweepArgs, UsageError, exit};
 use crate::config::Resolved;
+use crate::snapshot::{self, Snapshot, SnapshotError};
 use crate::sweep::{Sweep, SweepEvent, SweepSettings};
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
@@ -50,6 +53,32 @@ pub fn run_dashboard(
     args: &SweepArgs,
     input: Option<&str>,
     config: &Resolved,
+) -> Result<u8, UsageError> {
+    dashboard(args, input, config, None)
+}
+
+/// `sipscope open REF`: the dashboard on a saved snapshot (REF is a path or
+/// a number from `sipscope snapshots`), read-only until `r`. A bad REF is a
+/// one-line error before the screen changes.
+pub fn open_dashboard(
+    args: &SweepArgs,
+    reference: &str,
+    config: &Resolved,
+) -> Result<u8, UsageError> {
+    let dir = config
+        .snapshot_dir
+        .as_deref()
+        .ok_or(SnapshotError::NoFolder)?;
+    let path = snapshot::resolve_ref(dir, reference)?;
+    let opened = snapshot::load(&path)?;
+    dashboard(args, None, config, Some((path, opened)))
+}
+
+fn dashboard(
+    args: &SweepArgs,
+    input: Option<&str>,
+    config: &Resolved,
+    opened: Option<(PathBuf, Snapshot)>,
 ) -> Result<u8, UsageError> {
     if let Some(problem) = terminal_problem() {
         return Err(UsageError(format!(
@@ -83,6 +112,9 @@ pub fn run_dashboard(
     match &log_file {
         Some(path) => app.push_log(format!("log file: {}", path.display())),
         None => app.push_log("no log file (log_level off, or its folder is not writable)"),
+    }
+    if let Some((path, snapshot)) = opened {
+        app.open_snapshot(path, snapshot);
     }
     tracing::info!("dashboard starting");
 
@@ -219,8 +251,19 @@ async fn event_loop(
                 }
                 Effect::CancelSweep => sweep = None,
                 Effect::Quit => return Ok(()),
-                // Reserved: snapshots are not written yet.
-                Effect::SaveSnapshot => {}
+                Effect::SaveSnapshot(request) => {
+                    // File I/O stays off the render path.
+                    let tx = task_tx.clone();
+                    tokio::spawn(async move {
+                        let result = tokio::task::spawn_blocking(move || {
+                            request.write().map_err(|e| e.to_string())
+                        })
+                        .await;
+                        let result =
+                            result.unwrap_or_else(|e| Err(format!("the save stopped: {e}")));
+                        let _ = tx.send(Msg::SnapshotSaved(result));
+                    });
+                }
                 Effect::Spawn(task) => {
                     let tx = task_tx.clone();
                     tokio::spawn(async move {

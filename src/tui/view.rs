@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::app::{App, Mode, Zoom};
 use super::keys::{EDIT_KEYS, KEYS, KeyHint};
 use super::theme::Theme;
+use super::toast::ToastKind;
 use super::widgets::{details, help, log, panel, records};
 use crate::model::Signin;
 
@@ -33,20 +34,21 @@ pub fn render(frame: &mut Frame, app: &App) {
         .map(|l| wrapped_height(l, area.width))
         .sum::<u16>()
         .clamp(1, max_banner);
+    let header = header_lines(app);
     let [header_area, banner_area, body_area, keys_area] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header.len() as u16),
         Constraint::Length(banner_h),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(header_lines(app)), header_area);
+    frame.render_widget(Paragraph::new(header), header_area);
     frame.render_widget(
         Paragraph::new(banner).wrap(Wrap { trim: false }),
         banner_area,
     );
     render_body(frame, body_area, app);
-    frame.render_widget(Paragraph::new(key_bar(app)), keys_area);
+    frame.render_widget(Paragraph::new(key_bar(app, area.width)), keys_area);
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }
@@ -157,7 +159,13 @@ fn header_lines(app: &App) -> Vec<Line<'static>> {
         };
         second.push(Span::styled(text, t.busy()));
     }
-    vec![Line::from(first), Line::from(second)]
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    // An opened snapshot says so above everything else.
+    if let Some(o) = &app.snapshots.opened {
+        let style = if o.live { t.busy() } else { t.warn() };
+        lines.insert(0, Line::from(Span::styled(o.label(), style)));
+    }
+    lines
 }
 
 fn banner_lines(app: &App) -> Vec<Line<'static>> {
@@ -221,8 +229,17 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
     ))]
 }
 
-fn key_bar(app: &App) -> Line<'static> {
+/// The key bar, or the toast over it while one is visible.
+fn key_bar(app: &App, width: u16) -> Line<'static> {
     let t = app.theme;
+    if let Some(toast) = &app.toast {
+        let style = match toast.kind {
+            ToastKind::Ok => t.ok(),
+            ToastKind::Fail => t.fail(),
+            ToastKind::Info => t.busy(),
+        };
+        return Line::from(Span::styled(toast.text.clone(), style));
+    }
     let mut hints: Vec<KeyHint> = match app.mode {
         Mode::Edit(_) => EDIT_KEYS.to_vec(),
         Mode::Help => vec![KeyHint {
@@ -271,6 +288,13 @@ fn key_bar(app: &App) -> Line<'static> {
     {
         w.short = "stop watch";
     }
+    if app.read_only()
+        && app.mode == Mode::Normal
+        && let Some(r) = hints.iter_mut().find(|k| k.keys == "r")
+    {
+        r.short = "sweep live";
+    }
+    let hints = fit_hints(hints, width);
     let mut spans = Vec::new();
     for (i, k) in hints.iter().enumerate() {
         if i > 0 {
@@ -281,6 +305,27 @@ fn key_bar(app: &App) -> Line<'static> {
         spans.push(Span::styled(k.short, Style::new()));
     }
     Line::from(spans)
+}
+
+/// The hints that fit in `width` columns: the dashboard's own keys go from
+/// the least important (latest in [`KEYS`]); help, quit, an extension's keys
+/// and the mode's own keys stay while anything else can go.
+fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
+    let len = |h: &[KeyHint]| {
+        h.iter()
+            .map(|k| Span::raw(k.keys).width() + 1 + Span::raw(k.short).width())
+            .sum::<usize>()
+            + 2 * h.len().saturating_sub(1)
+    };
+    let kept =
+        |k: &KeyHint| matches!(k.keys, "?" | "q") || !KEYS.iter().any(|own| own.keys == k.keys);
+    while len(&hints) > usize::from(width) {
+        match hints.iter().rposition(|k| !kept(k)) {
+            Some(i) => hints.remove(i),
+            None => break,
+        };
+    }
+    hints
 }
 
 /// Lines `line` takes when word-wrapped to `width` columns.

@@ -27,9 +27,13 @@ pub fn args() -> SweepArgs {
 }
 
 pub fn app() -> App {
+    app_with(args(), AppConfig::default())
+}
+
+pub fn app_with(args: SweepArgs, config: AppConfig) -> App {
     App::new(
-        args(),
-        AppConfig::default(),
+        args,
+        config,
         Theme::plain(),
         Box::new(FixedClock(datetime!(2025-06-01 12:00:00 UTC))),
     )
@@ -194,13 +198,19 @@ pub fn a_row(
     r
 }
 
-/// Feeds `records` to sweep `id` as row events, a log line, then `Finished`.
-pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<RecordResult>) {
+/// The finished report of a sweep with `settings` that found `records`.
+pub fn report(settings: &SweepSettings, records: Vec<RecordResult>) -> SweepReport {
     let mut report: SweepReport = initial_report(settings);
     report.records = records;
     report.elapsed_ms = 412;
     report.started_at = "2025-06-01T12:00:00Z".into();
     report.decide();
+    report
+}
+
+/// Feeds `records` to sweep `id` as row events, a log line, then `Finished`.
+pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<RecordResult>) {
+    let report = report(settings, records);
     for r in &report.records {
         app.update(Msg::Sweep {
             id,
@@ -218,6 +228,18 @@ pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<Rec
         id,
         event: SweepEvent::Finished(Box::new(report)),
     });
+}
+
+/// An App whose first sweep found everything.
+pub fn app_idle() -> App {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, all_found(&s));
+    app
+}
+
+/// Whether a log line contains `needle`.
+pub fn logged(app: &App, needle: &str) -> bool {
+    app.log.iter().any(|l| l.text.contains(needle))
 }
 
 /// Every row found or missing; the client uses record 1.

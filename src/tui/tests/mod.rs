@@ -6,3 +6,5 @@
 mod fixtures;
 mod reducer;
 mod render;
+mod snapshot_open;
+mod snapshot_save;

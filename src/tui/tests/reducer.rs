@@ -19,10 +19,6 @@ fn is_quit(effects: &[Effect]) -> bool {
     matches!(effects.last(), Some(Effect::Quit))
 }
 
-fn logged(app: &crate::tui::app::App, needle: &str) -> bool {
-    app.log.iter().any(|l| l.text.contains(needle))
-}
-
 #[test]
 fn an_address_on_the_command_line_starts_a_sweep_with_every_row_pending() {
     let (app, id, settings) = sweeping();
@@ -262,12 +258,6 @@ fn quit_keys() {
     assert!(is_quit(&app.update(Msg::Quit)));
 }
 
-fn app_idle() -> crate::tui::app::App {
-    let (mut app, id, s) = sweeping();
-    finish(&mut app, id, &s, all_found(&s));
-    app
-}
-
 #[test]
 fn esc_and_q_close_what_is_open_first() {
     let mut app = app_idle();
@@ -302,14 +292,6 @@ fn the_cursor_moves_and_stays_in_the_table() {
     app.update(key('j'));
     assert_eq!(app.cursor, 9);
     assert_eq!(app.current_row().unwrap().index, 10);
-}
-
-#[test]
-fn s_is_reserved_and_does_nothing_yet() {
-    let mut app = app_idle();
-    let before = app.log.len();
-    assert!(app.update(key('s')).is_empty());
-    assert_eq!(app.log.len(), before);
 }
 
 #[test]

@@ -24,7 +24,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             let chosen = app.report.as_ref().and_then(|rep| rep.selected) == Some(r.index);
             (
                 format!("Details: record {}", r.index),
-                lines(r, chosen, app.changes.get(&r.index), t, app.clock.now()),
+                lines(
+                    r,
+                    chosen,
+                    app.changes.get(&r.index).map(|c| (c, app.changes_since())),
+                    t,
+                    app.clock.now(),
+                ),
             )
         }
         None => ("Details".to_string(), Vec::new()),
@@ -52,7 +58,7 @@ fn indent(mut line: Line<'static>, by: usize) -> Line<'static> {
 pub fn lines(
     r: &RecordResult,
     chosen: bool,
-    change: Option<&Change>,
+    change: Option<(&Change, &str)>,
     t: Theme,
     now: OffsetDateTime,
 ) -> Vec<Line<'static>> {
@@ -76,11 +82,11 @@ pub fn lines(
         status.push(Span::styled(format!("  {CLIENT_USES}"), t.chosen()));
     }
     out.push(Line::from(status));
-    if let Some(c) = change {
+    if let Some((c, since)) = change {
         out.push(Line::from(vec![
             Span::styled(format!("{:<10}", "changed"), t.label()),
             Span::styled(
-                format!("{} → {} since the previous sweep", c.before, c.after),
+                format!("{} → {} since {since}", c.before, c.after),
                 t.changed(),
             ),
         ]));

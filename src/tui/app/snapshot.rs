@@ -1,0 +1,297 @@
+//! The snapshot side of the reducer: the session every finished sweep joins,
+//! `s` (hand the session to the loop to write) and the write's result (a
+//! toast and the full paths in the log), and a dashboard opened on a saved
+//! snapshot (`sipscope open REF`): read-only until `r`, whose sweep runs with
+//! the snapshot's settings (the command line still overrides) and is compared
+//! with the snapshot's report.
+
+use std::path::PathBuf;
+
+use super::{App, Change, Effect};
+use crate::config::Config;
+use crate::input::parse_target;
+use crate::model::SweepReport;
+use crate::snapshot::commands::when;
+use crate::snapshot::{self, SavedPaths, Session, SettingsSummary, Snapshot, SnapshotError};
+use crate::sweep::SweepSettings;
+use crate::tui::toast::{Toast, ToastKind};
+
+/// What `s` hands the event loop: everything the write needs, so it runs off
+/// the render path and the reducer stays free of I/O.
+#[derive(Debug, Clone)]
+pub struct SaveRequest {
+    /// `None` when there is no snapshot folder (no home folder, none configured).
+    pub dir: Option<PathBuf>,
+    pub session: Session,
+    pub settings: SettingsSummary,
+}
+
+impl SaveRequest {
+    /// Writes the JSON and Markdown files. Blocking file I/O: the loop runs
+    /// it on a blocking thread and sends the result back as `Msg::SnapshotSaved`.
+    pub fn write(&self) -> Result<SavedPaths, SnapshotError> {
+        let dir = self.dir.as_deref().ok_or(SnapshotError::NoFolder)?;
+        snapshot::save(dir, &self.session, &self.settings)
+    }
+}
+
+/// The saved snapshot the dashboard was opened on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub path: PathBuf,
+    /// As `sipscope snapshots` lists it: `2026-11-22 11:09:23Z`.
+    pub saved: String,
+    pub domain: String,
+    /// A live sweep has started: the screen is no longer the snapshot's.
+    pub live: bool,
+    /// A live sweep has finished; its markers compare with the snapshot.
+    pub compared: bool,
+}
+
+impl Opened {
+    /// The header's label.
+    pub fn label(&self) -> String {
+        if self.live {
+            format!("live, compared with snapshot {}", self.saved)
+        } else {
+            format!("SNAPSHOT {} (read-only) — r: sweep live", self.saved)
+        }
+    }
+}
+
+/// The dashboard's snapshot state.
+#[derive(Debug, Default)]
+pub struct Snapshots {
+    /// The finished sweeps of this domain (a new domain starts a new session).
+    pub session: Session,
+    /// The settings the session's latest sweep ran with.
+    settings: Option<SettingsSummary>,
+    /// The settings of the sweep in flight, until it finishes.
+    pending: Option<SettingsSummary>,
+    /// The opened snapshot's report: the session's first sweep once a live
+    /// one finishes, so a snapshot saved then records what changed since.
+    seed: Option<SweepReport>,
+    pub opened: Option<Opened>,
+}
+
+/// The configuration file's sweep keys replaced by a snapshot's settings, so
+/// a sweep from an opened snapshot repeats it; the command line, merged over
+/// this, still wins.
+pub fn config_with_snapshot(file: &Config, s: &SettingsSummary) -> Config {
+    Config {
+        profile: s.profile.clone(),
+        resolvers: s.resolvers.clone(),
+        timeout_ms: s.timeout_ms,
+        ca_files: s.ca_files.clone(),
+        system_roots: s.system_roots,
+        trusted_domains: s.trusted_domains.clone(),
+        strict_dns_naming: s.strict_dns_naming,
+        ..file.clone()
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+fn settings_line(s: &SettingsSummary) -> String {
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "snapshot settings: profile {}, resolver {}, timeout {} ms, CA files {}, system roots {}, trusted domains {}, strict DNS naming {}, TCP {}",
+        s.profile,
+        s.resolvers.join(", "),
+        s.timeout_ms,
+        list(s.ca_files.iter().map(|p| p.display().to_string()).collect()),
+        on_off(s.system_roots),
+        list(s.trusted_domains.clone()),
+        on_off(s.strict_dns_naming),
+        if s.allow_tcp { "allowed" } else { "forbidden" },
+    )
+}
+
+impl App {
+    /// Shows `snapshot` (read from `path`) read-only: its current sweep in
+    /// the table and details, its history in the log. Call before
+    /// [`App::start`], which then starts nothing.
+    pub fn open_snapshot(&mut self, path: PathBuf, snapshot: Snapshot) {
+        let s = &snapshot.settings;
+        self.config.file = config_with_snapshot(&self.config.file, s);
+        // No option turns TCP back on, so a snapshot without it stays without.
+        self.args.no_tcp |= !s.allow_tcp;
+        self.profile = self
+            .args
+            .profile
+            .clone()
+            .unwrap_or_else(|| s.profile.clone());
+        self.target = parse_target(&s.input)
+            .or_else(|_| parse_target(&snapshot.current.input))
+            .ok();
+        let saved = when(&snapshot.saved_at);
+        let sweeps = snapshot.sweep_count.max(snapshot.earlier.len() + 1);
+        self.push_log(format!(
+            "opened snapshot {} (saved {saved} by sipscope {}, {sweeps} sweep{})",
+            path.display(),
+            snapshot.tool_version,
+            if sweeps == 1 { "" } else { "s" }
+        ));
+        self.push_log(settings_line(s));
+        if snapshot.changes.is_empty() {
+            self.push_log("no status changed during the snapshot's session");
+        }
+        for c in &snapshot.changes {
+            for row in &c.rows {
+                self.push_log(format!(
+                    "sweep {} ({}): {row}",
+                    c.sweep,
+                    when(&c.started_at)
+                ));
+            }
+        }
+        self.push_log("read-only: r sweeps live with these settings and marks what changed since");
+        // The markers of the snapshot's last sweep, as the dashboard showed them.
+        self.changes.clear();
+        if let Some(last) = snapshot.changes.last().filter(|c| c.sweep == sweeps) {
+            for c in &last.rows {
+                if let (Some(before), Some(after)) = (c.from, c.to) {
+                    self.changes.insert(c.index, Change { before, after });
+                }
+            }
+        }
+        self.report = Some(snapshot.current.clone());
+        self.baseline = Some(snapshot.current.clone());
+        self.snapshots = Snapshots {
+            session: Session::new(),
+            settings: Some(snapshot.settings.clone()),
+            pending: None,
+            seed: Some(snapshot.current.clone()),
+            opened: Some(Opened {
+                path,
+                saved,
+                domain: snapshot.current.domain,
+                live: false,
+                compared: false,
+            }),
+        };
+    }
+
+    /// Whether the screen shows a saved snapshot that no live sweep replaced yet.
+    pub fn read_only(&self) -> bool {
+        self.snapshots.opened.as_ref().is_some_and(|o| !o.live)
+    }
+
+    /// What the change markers compare with, for the details pane.
+    pub fn changes_since(&self) -> &'static str {
+        match &self.snapshots.opened {
+            Some(o) if o.live => "the snapshot",
+            _ => "the previous sweep",
+        }
+    }
+
+    /// A sweep with `settings` starts: remember its settings for the
+    /// session; an opened snapshot turns live, and is let go once a second
+    /// live sweep (or another domain) no longer compares with it.
+    pub(super) fn snapshot_sweep_started(&mut self, settings: &SweepSettings) {
+        let config_file = self.config.config_file.clone();
+        self.snapshots.pending =
+            Some(SettingsSummary::from_settings(settings).with_config_file(config_file));
+        let domain = &settings.target.domain;
+        let keep = match &mut self.snapshots.opened {
+            Some(o) if o.compared || &o.domain != domain => false,
+            Some(o) => {
+                o.live = true;
+                true
+            }
+            None => true,
+        };
+        if !keep {
+            self.snapshots.opened = None;
+            self.snapshots.seed = None;
+        }
+    }
+
+    /// The current sweep finished: it joins the session.
+    pub(super) fn snapshot_sweep_finished(&mut self) {
+        let Some(report) = self.report.clone() else {
+            return;
+        };
+        let snaps = &mut self.snapshots;
+        if let Some(o) = snaps.opened.as_mut() {
+            o.compared = true;
+        }
+        if let Some(seed) = snaps.seed.take()
+            && seed.domain == report.domain
+        {
+            snaps.session.push(seed);
+        }
+        if snaps
+            .session
+            .current()
+            .is_some_and(|c| c.domain != report.domain)
+        {
+            snaps.session.clear();
+        }
+        snaps.session.push(report);
+        if let Some(p) = snaps.pending.take() {
+            snaps.settings = Some(p);
+        }
+    }
+
+    /// `s`: hands the session to the loop to write, or says why not.
+    pub(super) fn save_snapshot(&mut self) -> Vec<Effect> {
+        let settings = match (&self.snapshots.settings, self.snapshots.session.current()) {
+            (Some(settings), Some(_)) => settings.clone(),
+            _ => {
+                let why = match &self.snapshots.opened {
+                    Some(o) => format!(
+                        "nothing new to save: this is snapshot {}; r sweeps live",
+                        o.path.display()
+                    ),
+                    None => "nothing to save yet: no sweep has finished".to_string(),
+                };
+                self.push_log(format!("snapshot: {why}"));
+                self.show_toast(ToastKind::Info, why);
+                return Vec::new();
+            }
+        };
+        let session = self.snapshots.session.clone();
+        let n = session.sweeps().len();
+        self.push_log(format!(
+            "saving a snapshot of {n} sweep{}",
+            if n == 1 { "" } else { "s" }
+        ));
+        vec![Effect::SaveSnapshot(Box::new(SaveRequest {
+            dir: self.config.snapshot_dir.clone(),
+            session,
+            settings,
+        }))]
+    }
+
+    /// The write's outcome: a toast saying where it went (or why not) and
+    /// the full paths in the log.
+    pub(super) fn on_snapshot_saved(&mut self, result: Result<SavedPaths, String>) {
+        match result {
+            Ok(paths) => {
+                self.push_log(format!("snapshot saved: {}", paths.json.display()));
+                self.push_log(format!("snapshot Markdown: {}", paths.markdown.display()));
+                self.show_toast(
+                    ToastKind::Ok,
+                    format!("✓ snapshot saved: {} (+ .md)", paths.json.display()),
+                );
+            }
+            Err(e) => {
+                self.push_log(format!("cannot save snapshot: {e}"));
+                self.show_toast(ToastKind::Fail, format!("✗ snapshot not saved: {e}"));
+            }
+        }
+    }
+
+    pub fn show_toast(&mut self, kind: ToastKind, text: impl Into<String>) {
+        self.toast = Some(Toast::new(kind, text));
+    }
+}
