@@ -20,12 +20,12 @@ const PATH: &str = "/srv/snaps/20261122T110923Z-contoso.com.json";
 /// A snapshot of two sweeps of contoso.com (row 5 went missing →
 /// cert-mismatch) taken with settings unlike the defaults.
 fn saved() -> Snapshot {
-    let s = SweepArgs {
+    let args = SweepArgs {
         resolvers: vec!["10.9.9.9".into()],
         ..SweepArgs::default()
-    }
-    .settings(ADDRESS)
-    .unwrap();
+    };
+    let s =
+        crate::config::sweep_settings(&args, &crate::config::Config::default(), ADDRESS).unwrap();
     let mut session = Session::new();
     let mut first = cert_mismatch(&s);
     first[4] = missing(&s, 5);
