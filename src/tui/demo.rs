@@ -28,7 +28,7 @@ pub const DEMO_KEYS: &[KeyHint] = &[
     KeyHint {
         keys: "n/b",
         short: "scenario",
-        long: "next / previous lab scenario (also Tab / Shift-Tab); sweeps its address",
+        long: "next / previous lab scenario, swept at once (also Tab / Shift-Tab)",
         in_bar: true,
     },
 ];
