@@ -247,8 +247,8 @@ pub fn profiles() -> String {
     out
 }
 
-/// `sipscope demo`: the dashboard on the lab, or `--list`.
-pub fn demo(args: &DemoArgs) -> Result<u8, UsageError> {
+/// `sipscope demo`: the dashboard on the in-process lab, or `--list`.
+pub fn demo(args: &DemoArgs, config: &Resolved) -> Result<u8, UsageError> {
     let scenarios = crate::lab::demo_scenarios()?;
     if let Some(name) = &args.scenario
         && !scenarios.iter().any(|s| s.name() == name)
@@ -263,9 +263,27 @@ pub fn demo(args: &DemoArgs) -> Result<u8, UsageError> {
         print!("{}", crate::lab::console::scenario_list(&scenarios));
         return Ok(exit::OK);
     }
-    Err(UsageError(
-        "the dashboard is not built yet; try `sipscope demo --list` or `sipscope lab`".into(),
-    ))
+    let first = match &args.scenario {
+        Some(name) => name.clone(),
+        None => scenarios
+            .first()
+            .map(|s| s.name().to_string())
+            .ok_or_else(|| UsageError("there are no demo scenarios".into()))?,
+    };
+    let address = scenarios
+        .iter()
+        .find(|s| s.name() == first)
+        .map(|s| s.sip_address().to_string());
+    // The lab runs on the dashboard's runtime; every sweep is pointed at it
+    // (its DNS, its CA only, its listeners) by the demo extension.
+    crate::tui::run_dashboard_with(&SweepArgs::default(), address.as_deref(), config, |rt| {
+        let lab = rt.block_on(crate::lab::Lab::start(
+            scenarios,
+            crate::lab::LabOptions::default(),
+        ))?;
+        let demo = crate::tui::demo::DemoExtension::new(std::sync::Arc::new(lab), &first)?;
+        Ok(Some(Box::new(demo)))
+    })
 }
 
 fn run(cli: &Cli) -> Result<u8, UsageError> {
@@ -276,7 +294,7 @@ fn run(cli: &Cli) -> Result<u8, UsageError> {
     let config = Resolved::load(&cli.global)?;
     match &cli.command {
         Some(Command::Check(args)) => check(args, &config),
-        Some(Command::Demo(args)) => demo(args),
+        Some(Command::Demo(args)) => demo(args, &config),
         Some(Command::Lab(args)) => runtime().and_then(|rt| {
             rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
                 .map(|_| exit::OK)

@@ -21,16 +21,22 @@ impl Lab {
         let target = parse_target(address)?;
         // The default profile is compiled in and checked by a unit test.
         let profile = profile(DEFAULT_PROFILE).unwrap_or_else(|e| unreachable!("{e}"));
-        let mut settings = SweepSettings::new(
-            target,
-            profile,
-            ResolverSpec::Servers(vec![self.dns_addr()]),
-        );
+        let mut settings = SweepSettings::new(target, profile, ResolverSpec::System);
+        self.apply_to(&mut settings);
+        Ok(settings)
+    }
+
+    /// Points `settings` at this lab, whatever they said before: its DNS
+    /// server, trust in the lab CA only (no system roots, no CA files), the
+    /// dial overrides that reach its listeners and the lab's step limit.
+    /// Address, profile and trust rules are left as they are.
+    pub fn apply_to(&self, settings: &mut SweepSettings) {
+        settings.resolvers = ResolverSpec::Servers(vec![self.dns_addr()]);
         settings.timeout = LAB_TIMEOUT;
         settings.system_roots = false;
+        settings.ca_files.clear();
         settings.extra_ca_pem = Some(self.ca_pem().to_string());
         settings.dial = self.dial_overrides().into_iter().collect();
-        Ok(settings)
     }
 
     /// Command-line flags that point `sipscope check` at this lab from outside

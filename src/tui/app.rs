@@ -639,6 +639,14 @@ impl App {
             match request {
                 Request::Rerun => effects.extend(self.rerun()),
                 Request::Log(line) => self.push_log(line),
+                Request::SetAddress(input) => match parse_target(&input) {
+                    Ok(target) => {
+                        self.push_log(format!("address → {}", target.input));
+                        self.target = Some(target);
+                        effects.extend(self.rerun());
+                    }
+                    Err(e) => self.push_log(format!("cannot sweep {input}: {e}")),
+                },
                 Request::Spawn(task) => effects.push(Effect::Spawn(task)),
             }
         }

@@ -39,6 +39,8 @@ pub enum Request {
     Rerun,
     /// A line for the event log.
     Log(String),
+    /// Sweep this address instead (parsed like the address field), at once.
+    SetAddress(String),
     /// Run this in the background.
     Spawn(Task),
 }
@@ -64,4 +66,10 @@ pub trait Extension: Send {
 
     /// Adjusts the settings of each sweep before it starts (a lab's resolver and CA).
     fn adjust_settings(&self, _settings: &mut SweepSettings) {}
+
+    /// Called once when the dashboard closes, on its runtime (a lab stops its
+    /// servers here).
+    fn shutdown(self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
 }

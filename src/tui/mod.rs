@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod demo;
 pub mod edit;
 pub mod extension;
 pub mod keys;
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Interval, MissedTickBehavior};
@@ -34,6 +36,7 @@ use crate::snapshot::{self, Snapshot, SnapshotError};
 use crate::sweep::{Sweep, SweepEvent, SweepSettings};
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
+use extension::Extension;
 use theme::Theme;
 
 /// Why the dashboard cannot start here, if it cannot: it needs a terminal.
@@ -54,7 +57,20 @@ pub fn run_dashboard(
     input: Option<&str>,
     config: &Resolved,
 ) -> Result<u8, UsageError> {
-    dashboard(args, input, config, None)
+    run_dashboard_with(args, input, config, |_| Ok(None))
+}
+
+/// The dashboard with an extension made by `plug_in`, which runs on the
+/// dashboard's runtime before the screen changes (`sipscope demo` starts its
+/// lab there, so the lab's servers live exactly as long as the dashboard).
+/// The extension is shut down on that runtime when the dashboard closes.
+pub fn run_dashboard_with(
+    args: &SweepArgs,
+    input: Option<&str>,
+    config: &Resolved,
+    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, UsageError>,
+) -> Result<u8, UsageError> {
+    dashboard(args, input, config, None, plug_in)
 }
 
 /// `sipscope open REF`: the dashboard on a saved snapshot (REF is a path or
@@ -71,7 +87,7 @@ pub fn open_dashboard(
         .ok_or(SnapshotError::NoFolder)?;
     let path = snapshot::resolve_ref(dir, reference)?;
     let opened = snapshot::load(&path)?;
-    dashboard(args, None, config, Some((path, opened)))
+    dashboard(args, None, config, Some((path, opened)), |_| Ok(None))
 }
 
 fn dashboard(
@@ -79,6 +95,7 @@ fn dashboard(
     input: Option<&str>,
     config: &Resolved,
     opened: Option<(PathBuf, Snapshot)>,
+    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, UsageError>,
 ) -> Result<u8, UsageError> {
     if let Some(problem) = terminal_problem() {
         return Err(UsageError(format!(
@@ -119,6 +136,9 @@ fn dashboard(
     tracing::info!("dashboard starting");
 
     let runtime = crate::cli::runtime()?;
+    if let Some(extension) = plug_in(&runtime)? {
+        app = app.with_extension(extension);
+    }
     let mut terminal =
         ratatui::try_init().map_err(|e| UsageError(format!("cannot set up the terminal: {e}")))?;
     let result = runtime.block_on(async {
@@ -126,6 +146,12 @@ fn dashboard(
         event_loop(&mut terminal, &mut app, first).await
     });
     ratatui::restore();
+    if let Some(extension) = app.extension.take() {
+        // Bounded: quitting must not hang on a server that will not stop.
+        runtime.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_secs(2), extension.shutdown()).await;
+        });
+    }
     // Sweeps still in flight are dropped with the runtime.
     runtime.shutdown_background();
     match result {

@@ -3,13 +3,16 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use crate::tui::extension::Panel;
 use crate::tui::theme::Theme;
 use crate::tui::view::pane;
 
 pub fn render(frame: &mut Frame, area: Rect, panel: &Panel, t: Theme, compact: bool) {
+    // The selection marker takes a column only when there is a selection;
+    // otherwise a padding column keeps wrapped lines aligned.
+    let marked = panel.selected.is_some();
     let lines: Vec<Line<'static>> = panel
         .lines
         .iter()
@@ -17,13 +20,22 @@ pub fn render(frame: &mut Frame, area: Rect, panel: &Panel, t: Theme, compact: b
         .map(|(i, l)| {
             if panel.selected == Some(i) {
                 Line::styled(format!("› {l}"), t.cursor())
-            } else {
+            } else if marked {
                 Line::raw(format!("  {l}"))
+            } else {
+                Line::raw(l.clone())
             }
         })
         .collect();
+    let mut block = pane(panel.title.clone(), compact, t);
+    if !marked {
+        block = block.padding(Padding::left(1));
+    }
+    // Word-wrapped: a lesson is a sentence, and the side panel is narrow.
     frame.render_widget(
-        Paragraph::new(lines).block(pane(panel.title.clone(), compact, t)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         area,
     );
 }
