@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A private tmux server (its own socket), killed when the test ends.
@@ -17,8 +18,11 @@ impl Tmux {
             .arg("-V")
             .output()
             .is_ok_and(|o| o.status.success());
+        // One server per test: the tests of a binary run in parallel.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         available.then(|| Tmux {
-            socket: format!("sipscope-{name}-{}", std::process::id()),
+            socket: format!("sipscope-{name}-{}-{n}", std::process::id()),
         })
     }
 
@@ -32,8 +36,9 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Runs `sh script` in session `dash`, `width`×`height`.
+    /// Runs `sh script` in session `dash`, `width`×`height` (replacing an old session).
     pub fn start(&self, script: &Path, width: u16, height: u16) {
+        self.run(&["kill-session", "-t", "dash"]);
         self.run(&[
             "new-session",
             "-d",
@@ -68,7 +73,8 @@ impl Tmux {
         }
     }
 
-    /// Waits for the script's `status` file and returns the exit status in it.
+    /// Waits for the script's `status` file and returns the exit status in it
+    /// (the file is removed, so the same folder can run another script).
     pub fn wait_for_exit(&self, status: &Path) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !status.exists() {
@@ -79,10 +85,9 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        std::fs::read_to_string(status)
-            .expect("read the status")
-            .trim()
-            .to_string()
+        let code = std::fs::read_to_string(status).expect("read the status");
+        std::fs::remove_file(status).expect("remove the status");
+        code.trim().to_string()
     }
 }
 
