@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use super::Lab;
-use crate::input::{InputError, parse_target};
+use crate::cli::UsageError;
+use crate::input::parse_target;
 use crate::plan::{DEFAULT_PROFILE, profile};
 use crate::probe::ResolverSpec;
 use crate::sweep::SweepSettings;
@@ -17,10 +18,9 @@ impl Lab {
     /// Settings for sweeping `address` through this lab with the default
     /// profile: the lab's DNS server, trust in the lab CA only, and the dial
     /// overrides that reach its listeners.
-    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, InputError> {
+    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, UsageError> {
         let target = parse_target(address)?;
-        // The default profile is compiled in and checked by a unit test.
-        let profile = profile(DEFAULT_PROFILE).unwrap_or_else(|e| unreachable!("{e}"));
+        let profile = profile(DEFAULT_PROFILE)?;
         let mut settings = SweepSettings::new(target, profile, ResolverSpec::System);
         self.apply_to(&mut settings);
         Ok(settings)
