@@ -70,29 +70,14 @@ pub fn client_events(report: &SweepReport) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Signin, TargetResult, Verdict};
-    use crate::plan::{DEFAULT_PROFILE, profile};
+    use crate::model::{Signin, Verdict};
 
     fn report(statuses: &[Status]) -> SweepReport {
-        let records = profile(DEFAULT_PROFILE)
-            .unwrap()
-            .queries("d.test")
-            .iter()
-            .zip(statuses)
-            .map(|(q, st)| {
-                let mut r = RecordResult::pending(q);
-                r.status = *st;
-                if st.resolved() {
-                    r.targets.push(TargetResult::new(&q.name, 443));
-                    r.used_target = Some(0);
-                }
-                r
-            })
-            .collect();
+        let records = crate::model::select::tests::rows(statuses);
         let mut rep = SweepReport {
             version: 1,
-            input: "d.test".into(),
-            domain: "d.test".into(),
+            input: "contoso.com".into(),
+            domain: "contoso.com".into(),
             profile: "ocs2007".into(),
             resolvers: vec![],
             started_at: String::new(),
@@ -118,7 +103,7 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("Event ID 4:") && l.contains("sipinternal.d.test")),
+                .any(|l| l.starts_with("Event ID 4:") && l.contains("sipinternal.contoso.com")),
             "{lines:?}"
         );
 

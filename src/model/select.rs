@@ -202,12 +202,12 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::plan::{DEFAULT_PROFILE, profile};
 
     /// The default profile's rows with the given statuses; resolved rows get a target.
-    fn rows(statuses: &[Status]) -> Vec<RecordResult> {
+    pub(crate) fn rows(statuses: &[Status]) -> Vec<RecordResult> {
         let queries = profile(DEFAULT_PROFILE).unwrap().queries("contoso.com");
         queries
             .iter()

@@ -63,20 +63,10 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Pending,
-            Status::Querying,
-            Status::Probing,
-            Status::Found,
-            Status::Missing,
-            Status::Rejected,
-            Status::CertMismatch,
-            Status::Untrusted,
-            Status::Unreachable,
-            Status::DnsError,
-        ]
-        .into_iter()
-        .find(|st| st.label() == s)
+        [Status::Pending, Status::Querying, Status::Probing]
+            .into_iter()
+            .chain(Status::FINAL)
+            .find(|st| st.label() == s)
     }
 
     /// The sweep has not finished this row yet.
