@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::model::{RecordResult, Status};
+use crate::report::text::columns;
 use crate::tui::app::App;
 use crate::tui::view::{START_HINT, pane};
 
@@ -115,25 +116,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         .records
         .iter()
         .map(|r| {
-            let done = !r.status.in_flight();
+            // The `check` columns, with the dashboard's own touches: names
+            // relative to the domain, no time while in flight, and a note.
+            let [index, name, kind, via, status, target, address, ttl, time] = columns(r);
+            let name = name.strip_suffix(&suffix).unwrap_or(&name).to_string();
+            let time = if r.status.in_flight() {
+                "-".into()
+            } else {
+                time
+            };
             [
-                r.index.to_string(),
-                r.name.strip_suffix(&suffix).unwrap_or(&r.name).to_string(),
-                r.kind.label().to_string(),
-                r.transport.label().to_string(),
-                format!("{} {}", r.status.symbol(), r.status),
-                if r.targets.is_empty() {
-                    "-".into()
-                } else {
-                    r.target_label()
-                },
-                r.first_address().unwrap_or("-").to_string(),
-                r.ttl.map_or("-".into(), |t| t.to_string()),
-                if done {
-                    format!("{} ms", r.elapsed_ms)
-                } else {
-                    "-".into()
-                },
+                index,
+                name,
+                kind,
+                via,
+                status,
+                target,
+                address,
+                ttl,
+                time,
                 note(app, r),
             ]
         })
