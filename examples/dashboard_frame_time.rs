@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use sipscope::cli::SweepArgs;
+use sipscope::config::SweepOverrides;
 use sipscope::model::{DnsOutcome, Status, TargetResult};
 use sipscope::sweep::SweepEvent;
 use sipscope::tui::app::{App, AppConfig, Effect, Msg};
@@ -23,9 +23,9 @@ use sipscope::tui::view;
 use time::macros::datetime;
 
 fn finished_app() -> App {
-    let args = SweepArgs {
+    let args = SweepOverrides {
         resolvers: vec!["10.0.0.53".into()],
-        ..SweepArgs::default()
+        ..SweepOverrides::default()
     };
     let clock = FixedClock(datetime!(2025-06-01 12:00:00 UTC));
     let mut app = App::new(

@@ -81,7 +81,7 @@ signin = "ok"
 
     // TrustModelData widens the rule (D4 settings): the same answer is then used.
     let mut settings = lab.sweep_settings("sip:alice@corp.test").unwrap();
-    settings.trust.trusted_domains = vec!["evilcorp.test".into()];
+    settings.options.trust.trusted_domains = vec!["evilcorp.test".into()];
     let report = sweep(settings).await;
     assert_ne!(report.record(1).unwrap().status, Status::Rejected);
     assert_eq!(report.selected, Some(1));
@@ -127,8 +127,8 @@ async fn d8_refused_and_servfail_name_the_resolver() {
 async fn d8_silent_resolver_is_dns_error_not_missing() {
     let lab = lab_of(&["healthy"]).await;
     let mut settings = lab.sweep_settings("sip:alice@healthy.test").unwrap();
-    settings.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
-    settings.timeout = Duration::from_millis(300);
+    settings.options.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
+    settings.options.timeout = Duration::from_millis(300);
     let report = sweep(settings).await;
     assert!(
         statuses(&report).iter().all(|s| *s == Status::DnsError),
@@ -146,7 +146,7 @@ async fn d8_silent_resolver_is_dns_error_not_missing() {
 async fn d8_silent_tls_server_is_unreachable() {
     let lab = lab_of(&["hostile"]).await;
     let mut settings = lab.sweep_settings("sip:alice@hostile.test").unwrap();
-    settings.timeout = Duration::from_millis(300);
+    settings.options.timeout = Duration::from_millis(300);
     let report = sweep(settings).await;
     let r = report.record(1).unwrap();
     assert_eq!(r.status, Status::Unreachable);
@@ -233,8 +233,8 @@ async fn sweep_streams_row_updates_then_finishes() {
 async fn sweep_can_be_cancelled() {
     let lab = lab_of(&["healthy"]).await;
     let mut settings = lab.sweep_settings("sip:alice@healthy.test").unwrap();
-    settings.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
-    settings.timeout = Duration::from_secs(20);
+    settings.options.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
+    settings.options.timeout = Duration::from_secs(20);
     let (handle, _rx) = Sweep::prepare(settings).unwrap().spawn();
     handle.abort();
     let ended = tokio::time::timeout(Duration::from_secs(5), handle)
@@ -283,7 +283,7 @@ async fn check_binary_json_and_exit_codes() {
         );
         let (before, _) = scenario.expectations();
         let got: Vec<&str> = report.records.iter().map(|r| r.status.label()).collect();
-        let expected: Vec<&str> = before.rows.iter().map(|s| s.label()).collect();
+        let expected: Vec<&str> = before.rows.iter().map(|s| s.status.label()).collect();
         assert_eq!(got, expected, "{address}");
         assert_eq!(report.version, 1);
         assert_eq!(report.records.len(), 10);
@@ -408,6 +408,7 @@ async fn garbage_tls_server_is_unreachable_with_reason() {
         .parse()
         .unwrap();
     settings
+        .options
         .dial
         .insert(std::net::SocketAddr::new(ip, 5061), garbage_addr);
     let report = sweep(settings).await;

@@ -10,7 +10,7 @@ use sipscope::model::{Status, SweepReport, TargetResult};
 use sipscope::plan;
 use sipscope::probe::ResolverSpec;
 use sipscope::snapshot::{self, Session, SettingsSummary};
-use sipscope::sweep::{SweepSettings, initial_report};
+use sipscope::sweep::{SweepOptions, SweepSettings, initial_report};
 
 struct Env {
     home: tempfile::TempDir,
@@ -75,8 +75,7 @@ fn code(o: &Output) -> i32 {
 fn settings() -> SweepSettings {
     SweepSettings::new(
         parse_target("contoso.com").unwrap(),
-        plan::profile("ocs2007").unwrap(),
-        ResolverSpec::System,
+        SweepOptions::new(plan::profile("ocs2007").unwrap(), ResolverSpec::System),
     )
 }
 

@@ -6,14 +6,43 @@ use sipscope::lab::{Expectation, Lab, LabOptions, Scenario, builtin_scenarios};
 use sipscope::model::SweepReport;
 use sipscope::sweep::Sweep;
 
-async fn sweep(lab: &Lab, address: &str) -> SweepReport {
-    let settings = lab.sweep_settings(address).expect("lab settings");
+async fn sweep(lab: &Lab, address: &str, profile: &str) -> SweepReport {
+    let mut settings = lab.sweep_settings(address).expect("lab settings");
+    settings.options.profile = sipscope::plan::profile(profile).expect("profile");
     Sweep::prepare(settings).expect("prepare").run(None).await
 }
 
 fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when: &str) {
-    let got: Vec<&str> = report.records.iter().map(|r| r.status.label()).collect();
-    let expected: Vec<&str> = want.rows.iter().map(|s| s.label()).collect();
+    // Rows are matched by name and transport, not by position.
+    let domain = &report.domain;
+    let got: Vec<String> = want
+        .rows
+        .iter()
+        .map(|w| {
+            let name = format!("{}.{domain}", w.name);
+            let row = report
+                .records
+                .iter()
+                .find(|r| r.name == name && r.transport == w.transport);
+            format!(
+                "{name} {}: {}",
+                w.transport.label(),
+                row.map_or("absent", |r| r.status.label())
+            )
+        })
+        .collect();
+    let expected: Vec<String> = want
+        .rows
+        .iter()
+        .map(|w| {
+            format!(
+                "{}.{domain} {}: {}",
+                w.name,
+                w.transport.label(),
+                w.status.label()
+            )
+        })
+        .collect();
     let details: Vec<String> = report
         .records
         .iter()
@@ -48,11 +77,11 @@ async fn run_scenario(name: &str) {
         .await
         .unwrap();
     let (before, after) = scenario.expectations();
-    let report = sweep(&lab, scenario.sip_address()).await;
+    let report = sweep(&lab, scenario.sip_address(), &before.profile).await;
     assert_matches(&report, before, name, "before the fix");
     if let Some(after) = after {
         lab.apply_fix(name).await.unwrap();
-        let report = sweep(&lab, scenario.sip_address()).await;
+        let report = sweep(&lab, scenario.sip_address(), &after.profile).await;
         assert_matches(&report, after, name, "after the fix");
     }
     lab.shutdown().await;

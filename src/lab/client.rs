@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use super::Lab;
-use crate::cli::UsageError;
+use crate::error::Failure;
 use crate::input::parse_target;
 use crate::plan::{DEFAULT_PROFILE, profile};
 use crate::probe::ResolverSpec;
-use crate::sweep::SweepSettings;
+use crate::sweep::{SweepOptions, SweepSettings};
 
 /// Per-step limit inside the lab: loopback answers in microseconds, so a
 /// short limit keeps the hostile scenario (silent servers) quick to show.
@@ -18,10 +18,11 @@ impl Lab {
     /// Settings for sweeping `address` through this lab with the default
     /// profile: the lab's DNS server, trust in the lab CA only, and the dial
     /// overrides that reach its listeners.
-    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, UsageError> {
+    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, Failure> {
         let target = parse_target(address)?;
         let profile = profile(DEFAULT_PROFILE)?;
-        let mut settings = SweepSettings::new(target, profile, ResolverSpec::System);
+        let options = SweepOptions::new(profile, ResolverSpec::System);
+        let mut settings = SweepSettings::new(target, options);
         self.apply_to(&mut settings);
         Ok(settings)
     }
@@ -31,12 +32,12 @@ impl Lab {
     /// dial overrides that reach its listeners and the lab's step limit.
     /// Address, profile and trust rules are left as they are.
     pub fn apply_to(&self, settings: &mut SweepSettings) {
-        settings.resolvers = ResolverSpec::Servers(vec![self.dns_addr()]);
-        settings.timeout = LAB_TIMEOUT;
-        settings.system_roots = false;
-        settings.ca_files.clear();
-        settings.extra_ca_pem = Some(self.ca_pem().to_string());
-        settings.dial = self.dial_overrides().into_iter().collect();
+        settings.options.resolvers = ResolverSpec::Servers(vec![self.dns_addr()]);
+        settings.options.timeout = LAB_TIMEOUT;
+        settings.options.system_roots = false;
+        settings.options.ca_files.clear();
+        settings.options.extra_ca_pem = Some(self.ca_pem().to_string());
+        settings.options.dial = self.dial_overrides().into_iter().collect();
     }
 
     /// Command-line flags that point `sipscope check` at this lab from outside

@@ -50,7 +50,7 @@ pub use error::LabError;
 pub use hostile::{SilentDns, SilentTcp};
 pub use records::{RecordData, RecordKind, RecordMatch, ZoneRecord};
 pub use scenario::{
-    CertIssuer, CertSpec, Expectation, Fix, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT,
+    CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, ListenerKind,
     Scenario, Validity,
 };
 

@@ -11,13 +11,9 @@ use std::collections::BTreeMap;
 use hickory_proto::rr::Name;
 use serde::Deserialize;
 
-use super::LabError;
 use super::records::{RecordData, RecordMatch, ZoneRecord};
-use super::scenario_file::RawScenario;
 use crate::model::{Signin, Status};
-
-/// Number of rows in the default profile (D2).
-pub const ROW_COUNT: usize = 10;
+use crate::plan::Transport;
 
 /// What a listener at one (host, nominal port) does. A port with no listener is
 /// "down": the lab reserves it, so a connection is refused at once.
@@ -116,11 +112,22 @@ pub struct Fix {
     pub listeners: Vec<(Name, BTreeMap<u16, ListenerKind>)>,
 }
 
-/// What the real sweep must show in the default profile (D2 order).
+/// The status one named row of a profile must end with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedRow {
+    /// The queried name relative to the SIP domain, e.g. `_sipinternaltls._tcp`.
+    pub name: String,
+    pub transport: Transport,
+    pub status: Status,
+}
+
+/// What the real sweep must show in a profile (the default one unless named).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
-    /// Status of rows 1..=10.
-    pub rows: [Status; ROW_COUNT],
+    /// The profile the sweep runs with.
+    pub profile: String,
+    /// Rows by name and transport, in the profile's order.
+    pub rows: Vec<ExpectedRow>,
     /// Selected row (1-based), `None` when no row is usable (D7).
     pub selected: Option<usize>,
     /// Verdict.
@@ -203,18 +210,6 @@ impl Scenario {
     /// Expectations before and (when there is a fix) after it.
     pub fn expectations(&self) -> (&Expectation, Option<&Expectation>) {
         (&self.before, self.after.as_ref())
-    }
-
-    /// Parse and validate a scenario file; `source` names it in errors.
-    pub fn from_toml(source: &str, text: &str) -> Result<Scenario, LabError> {
-        let raw: RawScenario = toml::from_str(text).map_err(|e| LabError::Scenario {
-            source_name: source.to_string(),
-            detail: e.to_string(),
-        })?;
-        raw.validate().map_err(|detail| LabError::Scenario {
-            source_name: source.to_string(),
-            detail,
-        })
     }
 
     /// The host spec of an absolute host name.

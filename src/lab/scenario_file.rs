@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use hickory_proto::rr::Name;
 use serde::Deserialize;
 
+use super::LabError;
 use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
 use super::scenario::{
-    CertIssuer, CertSpec, Expectation, ForcedAnswer, HostSpec, ListenerKind, ROW_COUNT, Validity,
-    zone_of,
+    CertIssuer, CertSpec, Expectation, ExpectedRow, ForcedAnswer, HostSpec, ListenerKind, Scenario,
+    Validity, zone_of,
 };
 use crate::model::{Signin, Status};
+use crate::plan;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +142,9 @@ struct Expect {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpectation {
+    /// The profile whose rows `rows` lists, in order (default: the default profile).
+    #[serde(default)]
+    profile: Option<String>,
     rows: Vec<Status>,
     selected: Selected,
     signin: Signin,
@@ -151,6 +156,20 @@ struct RawExpectation {
 enum Selected {
     Row(i64),
     Word(String),
+}
+
+impl Scenario {
+    /// Parse and validate a scenario file; `source` names it in errors.
+    pub fn from_toml(source: &str, text: &str) -> Result<Scenario, LabError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| LabError::Scenario {
+            source_name: source.to_string(),
+            detail: e.to_string(),
+        })?;
+        raw.validate().map_err(|detail| LabError::Scenario {
+            source_name: source.to_string(),
+            detail,
+        })
+    }
 }
 
 impl RawScenario {
@@ -407,35 +426,50 @@ fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
 }
 
 fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
-    let count = raw.rows.len();
-    let rows: [Status; ROW_COUNT] = raw
-        .rows
-        .try_into()
-        .map_err(|_| format!("rows lists {count} statuses, the profile has {ROW_COUNT}"))?;
+    let profile_name = raw.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE);
+    let profile = plan::profile(profile_name).map_err(|e| e.to_string())?;
+    let count = profile.rows.len();
+    if raw.rows.len() != count {
+        return Err(format!(
+            "rows lists {} statuses, profile {profile_name} has {count}",
+            raw.rows.len()
+        ));
+    }
     // Expectations describe finished sweeps: the in-flight statuses have no place here.
-    if let Some(st) = rows.iter().find(|st| st.in_flight()) {
+    if let Some(st) = raw.rows.iter().find(|st| st.in_flight()) {
         return Err(format!(
             "rows lists \"{st}\", which is not a final status (D8)"
         ));
     }
+    let rows: Vec<ExpectedRow> = profile
+        .rows
+        .iter()
+        .zip(&raw.rows)
+        .map(|(row, status)| ExpectedRow {
+            name: row.name().to_string(),
+            transport: row.transport(),
+            status: *status,
+        })
+        .collect();
     let selected = match raw.selected {
         Selected::Word(w) if w == "none" => None,
         Selected::Word(w) => {
             return Err(format!("selected = \"{w}\": use a row number or \"none\""));
         }
-        Selected::Row(n) if (1..=ROW_COUNT as i64).contains(&n) => Some(n as usize),
-        Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={ROW_COUNT}")),
+        Selected::Row(n) if (1..=count as i64).contains(&n) => Some(n as usize),
+        Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={count}")),
     };
     // D7: sign-in succeeds only when the selected row is found.
-    let selected_found = selected.is_some_and(|s| rows[s - 1] == Status::Found);
-    if (raw.signin == Signin::Ok) != selected_found {
+    let selected_status = selected.map(|s| rows[s - 1].status);
+    if (raw.signin == Signin::Ok) != (selected_status == Some(Status::Found)) {
         return Err(format!(
             "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
             raw.signin,
-            selected.map_or("none", |s| rows[s - 1].label())
+            selected_status.map_or("none", Status::label)
         ));
     }
     Ok(Expectation {
+        profile: profile_name.to_string(),
         rows,
         selected,
         signin: raw.signin,

@@ -1,5 +1,6 @@
 //! D9 — does a certificate name the host the client expects?
 
+use super::domain::canonical;
 use serde::{Deserialize, Serialize};
 
 /// How the expected name is covered by a certificate.
@@ -12,10 +13,6 @@ pub enum NameMatch {
     Wildcard,
     /// Nothing covers it.
     None,
-}
-
-fn canonical(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// `*.d` covers exactly one label to the left of `d` (RFC 6125), never `d` itself.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reason;
+
 /// The administrator's widening of D4: `TrustModelData` and `DisableStrictDNSNaming`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustSettings {
@@ -21,7 +23,8 @@ impl Default for TrustSettings {
     }
 }
 
-fn canonical(name: &str) -> String {
+/// A DNS name as compared: trimmed, lowercase, without the trailing dot.
+pub(crate) fn canonical(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
@@ -36,8 +39,9 @@ pub fn in_domain(host: &str, domain: &str) -> bool {
     host == domain || host.ends_with(&format!(".{domain}"))
 }
 
-/// Why a target is acceptable, or `Err` with the reason it is rejected.
-pub fn check_target(host: &str, sip_domain: &str, trust: &TrustSettings) -> Result<(), String> {
+/// `Ok` when the client accepts `host` as an SRV target, or `Err` with the
+/// reason it is rejected.
+pub fn check_target(host: &str, sip_domain: &str, trust: &TrustSettings) -> Result<(), Reason> {
     if in_domain(host, sip_domain) {
         return Ok(());
     }
@@ -47,11 +51,10 @@ pub fn check_target(host: &str, sip_domain: &str, trust: &TrustSettings) -> Resu
     if !trust.strict_dns_naming && canonical(host).ends_with(&canonical(sip_domain)) {
         return Ok(());
     }
-    Err(format!(
-        "target {} is outside the SIP domain {}; the client ignores it (D4)",
-        canonical(host),
-        canonical(sip_domain)
-    ))
+    Err(Reason::OutOfDomain {
+        host: canonical(host),
+        domain: canonical(sip_domain),
+    })
 }
 
 #[cfg(test)]
@@ -85,7 +88,11 @@ mod tests {
         let strict = TrustSettings::default();
         assert!(check_target("pool.corp.test", "corp.test", &strict).is_ok());
         let err = check_target("pool.evilcorp.test", "corp.test", &strict).unwrap_err();
-        assert!(err.contains("outside the SIP domain corp.test"), "{err}");
+        assert_eq!(err.code(), crate::model::ReasonCode::OutOfDomain);
+        assert!(
+            err.to_string().contains("outside the SIP domain corp.test"),
+            "{err}"
+        );
 
         let widened = TrustSettings {
             trusted_domains: vec!["company.local".into()],

@@ -5,6 +5,9 @@ pub mod certname;
 pub mod diff;
 pub mod domain;
 pub mod eventlog;
+pub mod evidence;
+pub mod judge;
+pub mod reason;
 pub mod record;
 pub mod select;
 pub mod status;
@@ -13,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 pub use certname::{NameMatch, match_name};
 pub use domain::{TrustSettings, check_target, in_domain};
+pub use judge::Judged;
+pub use reason::{Reason, ReasonCode};
 pub use record::{CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings};
 pub use select::{Signin, Verdict, select, verdict};
 pub use status::Status;
@@ -43,8 +48,13 @@ pub struct SweepReport {
 impl SweepReport {
     /// Recomputes the selection and verdict from the records (D7).
     pub fn decide(&mut self) {
-        self.selected = select(&self.records);
-        self.verdict = verdict(&self.records, self.selected, &self.domain);
+        // The profile declares how its client ranks rows (D7); a report of a
+        // profile this build does not know is ranked the classic way.
+        let ranking = crate::plan::profile(&self.profile)
+            .map(|p| p.ranking)
+            .unwrap_or_else(|_| crate::plan::CLASSIC_RANKING.to_vec());
+        self.selected = select(&self.records, &ranking);
+        self.verdict = verdict(&self.records, self.selected, &self.domain, &ranking);
     }
 
     pub fn record(&self, index: usize) -> Option<&RecordResult> {

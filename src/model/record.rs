@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Status;
+use super::reason::{Reason, ReasonCode};
+use super::{Judged, Status};
 use crate::model::certname::NameMatch;
 use crate::plan::{RowKind, Transport};
 
@@ -91,6 +92,9 @@ pub struct TargetResult {
     pub weight: Option<u16>,
     pub addresses: Vec<String>,
     pub status: Status,
+    /// Why it has this status (machine label; `detail` says it in words).
+    #[serde(default)]
+    pub reason: Option<ReasonCode>,
     pub certificate: Option<CertInfo>,
     /// One human sentence on this target.
     #[serde(default)]
@@ -117,6 +121,7 @@ impl TargetResult {
             weight: None,
             addresses: Vec::new(),
             status: Status::Pending,
+            reason: None,
             certificate: None,
             detail: String::new(),
             ttl: None,
@@ -124,6 +129,17 @@ impl TargetResult {
             dialed: None,
             timings: Timings::default(),
         }
+    }
+
+    /// Records a judgement: status, machine reason and its sentence.
+    pub fn set(&mut self, status: Status, reason: &Reason) {
+        self.status = status;
+        self.reason = Some(reason.code());
+        self.detail = reason.to_string();
+    }
+
+    pub fn judged(&mut self, j: &Judged) {
+        self.set(j.status, &j.reason);
     }
 }
 
@@ -137,6 +153,9 @@ pub struct RecordResult {
     /// Fixed port of A rows; `null` for SRV rows (the port is per target).
     pub port: Option<u16>,
     pub status: Status,
+    /// Why it has this status (machine label; `detail` says it in words).
+    #[serde(default)]
+    pub reason: Option<ReasonCode>,
     /// One human sentence.
     pub detail: String,
     /// TTL of the row's own answer (SRV set, or the A answer).
@@ -163,6 +182,7 @@ impl RecordResult {
             transport: query.transport,
             port: query.port,
             status: Status::Pending,
+            reason: None,
             detail: "waiting".into(),
             ttl: None,
             elapsed_ms: 0,
@@ -170,6 +190,26 @@ impl RecordResult {
             targets: Vec::new(),
             dns: None,
             used_target: None,
+        }
+    }
+
+    /// Records a judgement of the row itself (its own query, or a policy).
+    pub fn judged(&mut self, j: &Judged) {
+        self.status = j.status;
+        self.reason = Some(j.reason.code());
+        self.detail = j.reason.to_string();
+    }
+
+    /// Takes the status and reason of the target the client uses.
+    pub fn follow_used_target(&mut self) {
+        match self.used() {
+            Some(t) => {
+                let (status, reason) = (t.status, t.reason);
+                self.detail = format!("{}:{} — {}", t.host, t.port, t.detail);
+                self.status = status;
+                self.reason = reason;
+            }
+            None => self.status = Status::Rejected,
         }
     }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{RecordResult, Status, TargetResult};
-use crate::plan::{RowKind, Transport};
+use crate::plan::{RowClass, RowKind, Transport};
 
 /// Orders SRV answers the way the client tries them (D5, RFC 2782): lowest
 /// priority first; within a priority the heavier weight first (the most
@@ -35,26 +35,26 @@ pub fn used_target(targets: &[TargetResult]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// D7: rows in the order the client considers them: TLS SRV rows, then TCP
-/// SRV rows (the client ignores TCP entries when a TLS one succeeded), then
-/// the other rows in profile order.
-fn client_rank(records: &[RecordResult]) -> Vec<&RecordResult> {
-    let srv = |t: Transport| {
-        records
-            .iter()
-            .filter(move |r| r.kind == RowKind::Srv && r.transport == t)
-    };
-    srv(Transport::Tls)
-        .chain(srv(Transport::Tcp))
-        .chain(records.iter().filter(|r| r.kind != RowKind::Srv))
+/// D7: rows in the order the client considers them: the profile's ranking
+/// of row classes (for the Communicator generations TLS SRV rows, then TCP
+/// SRV rows — the client ignores TCP entries when a TLS one succeeded —
+/// then the A rows), profile order within a class.
+fn client_rank<'r>(records: &'r [RecordResult], ranking: &[RowClass]) -> Vec<&'r RecordResult> {
+    ranking
+        .iter()
+        .flat_map(|class| {
+            records
+                .iter()
+                .filter(move |r| RowClass::of(r.kind, r.transport) == *class)
+        })
         .collect()
 }
 
 /// D7: the row the client uses — the first, in client order, whose name
 /// resolved (whatever happens afterwards). `None` when nothing resolved, or
 /// while a row ranked ahead of every resolved one is still in flight.
-pub fn select(records: &[RecordResult]) -> Option<usize> {
-    for r in client_rank(records) {
+pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
+    for r in client_rank(records, ranking) {
         if r.status.resolved() {
             return Some(r.index);
         }
@@ -82,8 +82,8 @@ pub struct Verdict {
 /// Rows the client would have preferred but skipped (rejected or DNS error),
 /// ranked ahead of `selected` — worth naming even when sign-in works
 /// (split-brain: internal clients silently going through the Edge).
-fn skipped_clause(records: &[RecordResult], selected: usize) -> String {
-    let skipped: Vec<String> = client_rank(records)
+fn skipped_clause(records: &[RecordResult], selected: usize, ranking: &[RowClass]) -> String {
+    let skipped: Vec<String> = client_rank(records, ranking)
         .into_iter()
         .take_while(|r| r.index != selected)
         .filter(|r| matches!(r.status, Status::Rejected | Status::DnsError))
@@ -97,7 +97,12 @@ fn skipped_clause(records: &[RecordResult], selected: usize) -> String {
 }
 
 /// D7: the verdict for a finished sweep.
-pub fn verdict(records: &[RecordResult], selected: Option<usize>, domain: &str) -> Verdict {
+pub fn verdict(
+    records: &[RecordResult],
+    selected: Option<usize>,
+    domain: &str,
+    ranking: &[RowClass],
+) -> Verdict {
     let fail = |summary: String| Verdict {
         signin: Signin::Fail,
         summary,
@@ -115,7 +120,7 @@ pub fn verdict(records: &[RecordResult], selected: Option<usize>, domain: &str) 
         row.kind.label(),
         row.name,
         row.transport.label(),
-        skipped_clause(records, row.index)
+        skipped_clause(records, row.index, ranking)
     );
     let host = row.used().map(|t| t.host.as_str()).unwrap_or(&row.name);
     let reason = row
@@ -204,7 +209,7 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::plan::{DEFAULT_PROFILE, profile};
+    use crate::plan::{CLASSIC_RANKING, DEFAULT_PROFILE, profile};
 
     /// The default profile's rows with the given statuses; resolved rows get a target.
     pub(crate) fn rows(statuses: &[Status]) -> Vec<RecordResult> {
@@ -280,7 +285,7 @@ pub(crate) mod tests {
             ),
         ];
         for (statuses, want, why) in cases {
-            assert_eq!(select(&rows(&statuses)), want, "{why}");
+            assert_eq!(select(&rows(&statuses), &CLASSIC_RANKING), want, "{why}");
         }
     }
 
@@ -292,7 +297,7 @@ pub(crate) mod tests {
             Missing, Querying, Found, Querying, Pending, Pending, Pending, Pending, Pending,
             Pending,
         ]);
-        assert_eq!(select(&r), Some(3));
+        assert_eq!(select(&r, &CLASSIC_RANKING), Some(3));
     }
 
     // D7: verdict sentences name the record and what to fix.
@@ -301,7 +306,12 @@ pub(crate) mod tests {
         use Status::*;
         let m = Missing;
         let ok = rows(&[Found, m, m, m, m, m, m, m, m, m]);
-        let v = verdict(&ok, select(&ok), "contoso.com");
+        let v = verdict(
+            &ok,
+            select(&ok, &CLASSIC_RANKING),
+            "contoso.com",
+            &CLASSIC_RANKING,
+        );
         assert_eq!(v.signin, Signin::Ok);
         assert!(
             v.summary.contains("record 1") && v.summary.contains("pool.contoso.com:5061"),
@@ -311,7 +321,12 @@ pub(crate) mod tests {
 
         // Split-brain: sign-in works, but the skipped internal record is named.
         let split = rows(&[Rejected, m, Found, m, m, m, m, m, m, m]);
-        let v = verdict(&split, select(&split), "contoso.com");
+        let v = verdict(
+            &split,
+            select(&split, &CLASSIC_RANKING),
+            "contoso.com",
+            &CLASSIC_RANKING,
+        );
         assert_eq!(v.signin, Signin::Ok);
         assert!(
             v.summary
@@ -320,13 +335,23 @@ pub(crate) mod tests {
             v.summary
         );
         assert!(
-            !verdict(&ok, select(&ok), "contoso.com")
-                .summary
-                .contains("skipping")
+            !verdict(
+                &ok,
+                select(&ok, &CLASSIC_RANKING),
+                "contoso.com",
+                &CLASSIC_RANKING
+            )
+            .summary
+            .contains("skipping")
         );
 
         let bad = rows(&[m, m, m, m, CertMismatch, m, Found, m, m, m]);
-        let v = verdict(&bad, select(&bad), "contoso.com");
+        let v = verdict(
+            &bad,
+            select(&bad, &CLASSIC_RANKING),
+            "contoso.com",
+            &CLASSIC_RANKING,
+        );
         assert_eq!(v.signin, Signin::Fail);
         assert!(
             v.summary.contains("record 5") && v.summary.contains("sipinternal.contoso.com"),
@@ -340,7 +365,12 @@ pub(crate) mod tests {
         );
 
         let down = rows(&[Unreachable, m, m, m, m, m, m, m, m, m]);
-        let v = verdict(&down, select(&down), "contoso.com");
+        let v = verdict(
+            &down,
+            select(&down, &CLASSIC_RANKING),
+            "contoso.com",
+            &CLASSIC_RANKING,
+        );
         assert!(
             v.summary.contains("cannot connect (connection refused)"),
             "{}",
@@ -348,7 +378,7 @@ pub(crate) mod tests {
         );
 
         let none = rows(&[m; 10]);
-        let v = verdict(&none, None, "contoso.com");
+        let v = verdict(&none, None, "contoso.com", &CLASSIC_RANKING);
         assert!(
             v.summary.contains("none of the 10 records")
                 && v.summary.contains("temporarily unavailable"),
@@ -358,7 +388,7 @@ pub(crate) mod tests {
 
         let mut dns = rows(&[DnsError, m, m, m, m, m, m, m, m, m]);
         dns[0].detail = "SERVFAIL from 127.0.0.1:53".into();
-        let v = verdict(&dns, None, "contoso.com");
+        let v = verdict(&dns, None, "contoso.com", &CLASSIC_RANKING);
         assert!(
             v.summary.contains("DNS errors") && v.summary.contains("SERVFAIL"),
             "{}",
@@ -367,7 +397,7 @@ pub(crate) mod tests {
 
         let mut rejected = rows(&[Rejected, m, m, m, m, m, m, m, m, m]);
         rejected[0].detail = "target pool.contoso.local is outside the SIP domain".into();
-        let v = verdict(&rejected, None, "contoso.com");
+        let v = verdict(&rejected, None, "contoso.com", &CLASSIC_RANKING);
         assert!(
             v.summary.contains("rejected") && v.summary.contains("trusted_domains"),
             "{}",

@@ -4,18 +4,8 @@ use rustls::pki_types::CertificateDer;
 use time::format_description::well_known::Rfc3339;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
-use crate::model::{CertInfo, ChainEntry, NameMatch};
-
-/// What the leaf certificate says, before the client's judgement is added.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Leaf {
-    pub subject: String,
-    pub subject_cn: Option<String>,
-    pub sans: Vec<String>,
-    pub issuer: String,
-    pub not_before: String,
-    pub not_after: String,
-}
+use crate::model::ChainEntry;
+use crate::model::evidence::CertFacts;
 
 fn rfc3339(t: x509_parser::time::ASN1Time) -> String {
     t.to_datetime()
@@ -23,8 +13,10 @@ fn rfc3339(t: x509_parser::time::ASN1Time) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
-/// Parses one certificate; `None` when it is not valid DER X.509.
-pub fn read_leaf(der: &[u8]) -> Option<Leaf> {
+/// Parses the leaf of `chain` and the chain as sent; `None` when the leaf is
+/// not valid DER X.509. Trust is judged elsewhere (`trust` is left `None`).
+pub fn read_facts(chain: &[CertificateDer<'_>]) -> Option<CertFacts> {
+    let der = chain.first()?.as_ref();
     let (_, cert) = X509Certificate::from_der(der).ok()?;
     let subject_cn = cert
         .subject()
@@ -45,18 +37,20 @@ pub fn read_leaf(der: &[u8]) -> Option<Leaf> {
         _ => Vec::new(),
     };
     let validity = cert.validity();
-    Some(Leaf {
+    Some(CertFacts {
         subject: cert.subject().to_string(),
         subject_cn,
         sans,
         issuer: cert.issuer().to_string(),
         not_before: rfc3339(validity.not_before),
         not_after: rfc3339(validity.not_after),
+        chain: read_chain(chain),
+        trust: None,
     })
 }
 
 /// The chain as received, subject and issuer of each certificate.
-pub fn read_chain(chain: &[CertificateDer<'_>]) -> Vec<ChainEntry> {
+fn read_chain(chain: &[CertificateDer<'_>]) -> Vec<ChainEntry> {
     chain
         .iter()
         .map(|der| match X509Certificate::from_der(der.as_ref()) {
@@ -70,34 +64,6 @@ pub fn read_chain(chain: &[CertificateDer<'_>]) -> Vec<ChainEntry> {
             },
         })
         .collect()
-}
-
-/// Builds the display record for a chain whose leaf is `leaf`.
-pub fn cert_info(
-    leaf: &Leaf,
-    chain: &[CertificateDer<'_>],
-    expected_name: &str,
-    name_match: NameMatch,
-    trust_error: Option<String>,
-) -> CertInfo {
-    CertInfo {
-        subject: leaf.subject.clone(),
-        sans: leaf.sans.clone(),
-        issuer: leaf.issuer.clone(),
-        not_before: leaf.not_before.clone(),
-        not_after: leaf.not_after.clone(),
-        chain_len: chain.len(),
-        expected_name: expected_name.to_string(),
-        name_match,
-        trusted: trust_error.is_none(),
-        trust_error,
-        chain: read_chain(chain),
-    }
-}
-
-/// Whole days from now until `not_after` (negative once expired).
-pub fn days_left(not_after: &str) -> Option<i64> {
-    days_left_at(not_after, time::OffsetDateTime::now_utc())
 }
 
 /// Whole days from `now` until `not_after`; the dashboard passes its own

@@ -13,7 +13,7 @@ use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use thiserror::Error;
 
-use crate::model::DnsOutcome;
+pub use crate::model::evidence::{DnsFailure, SrvRecord};
 
 /// Which resolver(s) a sweep asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,60 +56,6 @@ pub enum DnsSetupError {
     SystemConfig(String),
     #[error("no resolver given")]
     NoServers,
-}
-
-/// Why a query produced no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DnsFailure {
-    NxDomain,
-    NoData,
-    ServFail(String),
-    Refused(String),
-    OtherCode(String, String),
-    Timeout(String),
-    Network(String),
-}
-
-impl DnsFailure {
-    /// NXDOMAIN and NODATA mean "the record does not exist"; everything else
-    /// is a DNS error and never reported as missing (D8).
-    pub fn is_missing(&self) -> bool {
-        matches!(self, DnsFailure::NxDomain | DnsFailure::NoData)
-    }
-
-    pub fn outcome(&self) -> DnsOutcome {
-        match self {
-            DnsFailure::NxDomain => DnsOutcome::NxDomain,
-            DnsFailure::NoData => DnsOutcome::NoData,
-            DnsFailure::ServFail(_) => DnsOutcome::ServFail,
-            DnsFailure::Refused(_) => DnsOutcome::Refused,
-            DnsFailure::Timeout(_) => DnsOutcome::Timeout,
-            DnsFailure::OtherCode(..) | DnsFailure::Network(_) => DnsOutcome::Error,
-        }
-    }
-
-    /// A short phrase, e.g. "REFUSED by 127.0.0.1:53".
-    pub fn describe(&self) -> String {
-        match self {
-            DnsFailure::NxDomain => "NXDOMAIN (the name does not exist)".into(),
-            DnsFailure::NoData => "NODATA (the name exists but has no record of this type)".into(),
-            DnsFailure::ServFail(by) => format!("SERVFAIL from {by}"),
-            DnsFailure::Refused(by) => format!("REFUSED by {by}"),
-            DnsFailure::OtherCode(code, by) => format!("{code} from {by}"),
-            DnsFailure::Timeout(by) => format!("no answer from {by} (timed out)"),
-            DnsFailure::Network(e) => format!("network error: {e}"),
-        }
-    }
-}
-
-/// One SRV answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SrvRecord {
-    pub priority: u16,
-    pub weight: u16,
-    pub port: u16,
-    /// Target host without the trailing dot; `.` stays `.`.
-    pub target: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

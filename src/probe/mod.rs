@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
-use crate::model::{CertInfo, NameMatch, Status, match_name};
-use crate::plan::{Transport, WildcardPolicy};
+use crate::model::evidence::{Connect, Handshake, ProbeEvidence};
+use crate::plan::Transport;
 
 pub use dns::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer, SrvRecord};
 pub use tls::Trust;
@@ -41,33 +41,6 @@ pub struct ProbeContext {
     pub trust: Trust,
     pub timeout: Duration,
     pub dial: DialOverrides,
-    pub wildcards: WildcardPolicy,
-}
-
-/// The result of connecting to one target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProbeOutcome {
-    pub status: Status,
-    pub detail: String,
-    pub certificate: Option<CertInfo>,
-    pub dialed: Option<String>,
-    pub connect_ms: Option<u64>,
-    pub tls_ms: Option<u64>,
-    pub warnings: Vec<String>,
-}
-
-impl ProbeOutcome {
-    fn new(status: Status, detail: String) -> ProbeOutcome {
-        ProbeOutcome {
-            status,
-            detail,
-            certificate: None,
-            dialed: None,
-            connect_ms: None,
-            tls_ms: None,
-            warnings: Vec::new(),
-        }
-    }
 }
 
 fn ms(d: Duration) -> u64 {
@@ -75,168 +48,69 @@ fn ms(d: Duration) -> u64 {
 }
 
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,
-/// handshakes with SNI `expected` and judges the certificate (D9).
+/// handshakes with SNI `expected` and reads the certificate and its trust.
+/// Returns what it saw; `model::judge::probe` says what it means.
 pub async fn probe(
     ctx: &ProbeContext,
     ip: IpAddr,
     port: u16,
     transport: Transport,
     expected: &str,
-) -> ProbeOutcome {
+) -> ProbeEvidence {
     let nominal = SocketAddr::new(ip, port);
     let actual = ctx.dial.get(&nominal).copied().unwrap_or(nominal);
-    let dialed = (actual != nominal).then(|| actual.to_string());
-    let limit = ctx.timeout.as_millis();
-
+    let mut evidence = ProbeEvidence {
+        nominal,
+        dialed: (actual != nominal).then(|| actual.to_string()),
+        connect: Connect::Accepted,
+        connect_ms: None,
+        handshake: None,
+        tls_ms: None,
+        limit_ms: ms(ctx.timeout),
+    };
     let started = Instant::now();
     let stream = match tokio::time::timeout(ctx.timeout, TcpStream::connect(actual)).await {
         Err(_) => {
-            let mut o = ProbeOutcome::new(
-                Status::Unreachable,
-                format!("no TCP connection to {nominal} within {limit} ms"),
-            );
-            o.dialed = dialed;
-            return o;
+            evidence.connect = Connect::TimedOut;
+            return evidence;
         }
         Ok(Err(e)) => {
-            let mut o = ProbeOutcome::new(
-                Status::Unreachable,
-                format!("TCP connection to {nominal} failed: {}", io_phrase(&e)),
-            );
-            o.dialed = dialed;
-            o.connect_ms = Some(ms(started.elapsed()));
-            return o;
+            evidence.connect = match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => Connect::Refused,
+                std::io::ErrorKind::ConnectionReset => Connect::Reset,
+                _ => Connect::Failed(e.to_string()),
+            };
+            evidence.connect_ms = Some(ms(started.elapsed()));
+            return evidence;
         }
         Ok(Ok(s)) => s,
     };
-    let connect_ms = Some(ms(started.elapsed()));
-    let mut out = match transport {
-        Transport::Tcp => ProbeOutcome::new(
-            Status::Found,
-            format!("TCP connection to {nominal} accepted"),
-        ),
-        Transport::Tls => tls_probe(ctx, stream, nominal, expected).await,
-    };
-    out.dialed = dialed;
-    out.connect_ms = connect_ms;
-    out
-}
-
-fn io_phrase(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
-        std::io::ErrorKind::ConnectionReset => "connection reset".into(),
-        _ => e.to_string(),
+    evidence.connect_ms = Some(ms(started.elapsed()));
+    if transport == Transport::Tls {
+        let started = Instant::now();
+        evidence.handshake = Some(tls_probe(ctx, stream, expected).await);
+        evidence.tls_ms = Some(ms(started.elapsed()));
     }
+    evidence
 }
 
-async fn tls_probe(
-    ctx: &ProbeContext,
-    stream: TcpStream,
-    nominal: SocketAddr,
-    expected: &str,
-) -> ProbeOutcome {
-    let started = Instant::now();
+async fn tls_probe(ctx: &ProbeContext, stream: TcpStream, expected: &str) -> Handshake {
     let Ok(server_name) = ServerName::try_from(expected.to_string()) else {
-        return ProbeOutcome::new(
-            Status::Unreachable,
-            format!("'{expected}' cannot be sent as a TLS server name"),
-        );
+        return Handshake::BadServerName;
     };
-    let result =
-        tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone())).await;
-    let tls_ms = Some(ms(started.elapsed()));
-    let chain = match result {
-        Err(_) => {
-            let mut o = ProbeOutcome::new(
-                Status::Unreachable,
-                format!(
-                    "{nominal} accepted TCP but completed no TLS handshake within {} ms",
-                    ctx.timeout.as_millis()
-                ),
-            );
-            o.tls_ms = tls_ms;
-            return o;
-        }
-        Ok(Err(e)) => {
-            let mut o = ProbeOutcome::new(Status::Unreachable, format!("{e} ({nominal})"));
-            o.tls_ms = tls_ms;
-            return o;
-        }
+    let chain = match tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()))
+        .await
+    {
+        Err(_) => return Handshake::TimedOut,
+        Ok(Err(e)) => return Handshake::Failed(e.to_string()),
         Ok(Ok(chain)) => chain,
     };
-    let Some(leaf) = cert::read_leaf(chain[0].as_ref()) else {
-        let mut o = ProbeOutcome::new(
-            Status::Untrusted,
-            "the server's certificate cannot be read".into(),
-        );
-        o.tls_ms = tls_ms;
-        return o;
-    };
-    let name_match = match_name(expected, &leaf.sans, leaf.subject_cn.as_deref());
-    let trust_error = ctx.trust.chain_problem(&chain, &server_name);
-    let mut warnings = Vec::new();
-    let (status, detail) = match (name_match, ctx.wildcards, &trust_error) {
-        (NameMatch::None, _, _) => (
-            Status::CertMismatch,
-            format!(
-                "the certificate does not name {expected} (names: {})",
-                names_of(&leaf)
-            ),
-        ),
-        (NameMatch::Wildcard, WildcardPolicy::Mismatch, _) => (
-            Status::CertMismatch,
-            format!(
-                "{expected} is covered only by a wildcard ({}), which this client does not accept",
-                names_of(&leaf)
-            ),
-        ),
-        (_, _, Some(problem)) => (
-            Status::Untrusted,
-            format!("certificate for {expected}: {problem}"),
-        ),
-        (m, _, None) => {
-            if m == NameMatch::Wildcard {
-                warnings.push(format!(
-                    "{expected} is covered only by a wildcard certificate"
-                ));
-            }
-            (
-                Status::Found,
-                format!(
-                    "TLS handshake with {nominal} succeeded; certificate names {expected} and is trusted"
-                ),
-            )
+    match cert::read_facts(&chain) {
+        None => Handshake::Unreadable,
+        Some(mut facts) => {
+            facts.trust = ctx.trust.chain_problem(&chain, &server_name);
+            Handshake::Presented(Box::new(facts))
         }
-    };
-    ProbeOutcome {
-        status,
-        detail,
-        certificate: Some(cert::cert_info(
-            &leaf,
-            &chain,
-            expected,
-            name_match,
-            trust_error,
-        )),
-        dialed: None,
-        connect_ms: None,
-        tls_ms,
-        warnings,
-    }
-}
-
-fn names_of(leaf: &cert::Leaf) -> String {
-    let mut names = leaf.sans.clone();
-    if let Some(cn) = &leaf.subject_cn
-        && !names.contains(cn)
-    {
-        names.push(format!("CN={cn}"));
-    }
-    if names.is_empty() {
-        "none".into()
-    } else {
-        names.join(", ")
     }
 }
 

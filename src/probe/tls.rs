@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::model::evidence::TrustProblem;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
@@ -94,7 +95,7 @@ impl Trust {
         &self,
         chain: &[CertificateDer<'static>],
         name: &ServerName<'static>,
-    ) -> Option<String> {
+    ) -> Option<TrustProblem> {
         let (leaf, rest) = chain.split_first()?;
         let verifier = match WebPkiServerVerifier::builder_with_provider(
             self.roots.clone(),
@@ -103,7 +104,7 @@ impl Trust {
         .build()
         {
             Ok(v) => v,
-            Err(_) => return Some("no trusted root certificates are configured".into()),
+            Err(_) => return Some(TrustProblem::NoRoots),
         };
         match verifier.verify_server_cert(leaf, rest, name, &[], UnixTime::now()) {
             Ok(_) => None,
@@ -112,26 +113,26 @@ impl Trust {
             | Err(TlsError::InvalidCertificate(CertificateError::NotValidForNameContext {
                 ..
             })) => None,
-            Err(e) => Some(describe_tls_error(&e)),
+            Err(e) => Some(trust_problem(&e)),
         }
     }
 }
 
-fn describe_tls_error(e: &TlsError) -> String {
+fn trust_problem(e: &TlsError) -> TrustProblem {
     match e {
         TlsError::InvalidCertificate(c) => match c {
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "the certificate has expired".into()
+                TrustProblem::Expired
             }
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "the certificate is not valid yet".into()
+                TrustProblem::NotValidYet
             }
-            CertificateError::UnknownIssuer => "issued by a CA that is not trusted".into(),
-            CertificateError::BadSignature => "the chain's signature does not verify".into(),
-            CertificateError::Revoked => "the certificate is revoked".into(),
-            other => format!("{other:?}"),
+            CertificateError::UnknownIssuer => TrustProblem::UnknownIssuer,
+            CertificateError::BadSignature => TrustProblem::BadSignature,
+            CertificateError::Revoked => TrustProblem::Revoked,
+            other => TrustProblem::Other(format!("{other:?}")),
         },
-        other => other.to_string(),
+        other => TrustProblem::Other(other.to_string()),
     }
 }
 

@@ -1,42 +1,12 @@
-//! `sipscope snapshots [list | show REF | diff A B]` and `check --save`: the
-//! command-line face of snapshots. REF is a path or a number from the list.
+//! The texts of `sipscope snapshots [list | show REF | diff A B]` and the
+//! save of `check --save`. REF is a path or a number from the list.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use clap::{Args, Subcommand};
-
 use super::{Entry, SavedPaths, Session, SettingsSummary, Skipped, Snapshot, SnapshotError};
-use crate::cli::exit;
 use crate::model::{Signin, SweepReport};
 use crate::report;
-
-#[derive(Debug, Args, Clone)]
-pub struct SnapshotsArgs {
-    #[command(subcommand)]
-    pub action: Option<SnapshotsAction>,
-}
-
-#[derive(Debug, Subcommand, Clone)]
-pub enum SnapshotsAction {
-    /// List saved snapshots, newest first (the default)
-    List,
-    /// Print a snapshot as the `check` table
-    Show {
-        /// Path of a snapshot, or its number in `sipscope snapshots`
-        #[arg(value_name = "REF")]
-        snapshot: String,
-    },
-    /// Compare two snapshots row by row (exit 0 identical, 1 different)
-    Diff {
-        /// The earlier snapshot: path or number
-        #[arg(value_name = "A")]
-        a: String,
-        /// The later snapshot: path or number
-        #[arg(value_name = "B")]
-        b: String,
-    },
-}
 
 /// One line per skipped file, for stderr.
 pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
@@ -145,33 +115,6 @@ pub fn diff_text(pa: &Path, a: &Snapshot, pb: &Path, b: &Snapshot) -> (String, b
         let _ = writeln!(out, "{n} difference{}", if n == 1 { "" } else { "s" });
     }
     (out, !changes.is_empty())
-}
-
-/// Runs `sipscope snapshots …` on `dir`; returns the exit code.
-pub fn run(args: &SnapshotsArgs, dir: &Path) -> Result<u8, SnapshotError> {
-    match args.action.as_ref().unwrap_or(&SnapshotsAction::List) {
-        SnapshotsAction::List => {
-            let (entries, skipped) = super::list(dir)?;
-            for line in skipped_lines(&skipped) {
-                eprintln!("{line}");
-            }
-            print!("{}", list_text(dir, &entries));
-            Ok(exit::OK)
-        }
-        SnapshotsAction::Show { snapshot } => {
-            let path = super::resolve_ref(dir, snapshot)?;
-            let s = super::load(&path)?;
-            print!("{}", show_text(&path, &s));
-            Ok(exit::OK)
-        }
-        SnapshotsAction::Diff { a, b } => {
-            let (pa, pb) = (super::resolve_ref(dir, a)?, super::resolve_ref(dir, b)?);
-            let (sa, sb) = (super::load(&pa)?, super::load(&pb)?);
-            let (text, differs) = diff_text(&pa, &sa, &pb, &sb);
-            print!("{text}");
-            Ok(if differs { exit::FAIL } else { exit::OK })
-        }
-    }
 }
 
 /// `check --save`: a snapshot of that one sweep.

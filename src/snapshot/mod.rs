@@ -65,14 +65,19 @@ impl SettingsSummary {
         SettingsSummary {
             input: settings.target.input.clone(),
             domain: settings.target.domain.clone(),
-            profile: settings.profile.name.clone(),
-            resolvers: settings.resolvers.labels(),
-            timeout_ms: settings.timeout.as_millis().try_into().unwrap_or(u64::MAX),
-            ca_files: settings.ca_files.clone(),
-            system_roots: settings.system_roots,
-            trusted_domains: settings.trust.trusted_domains.clone(),
-            strict_dns_naming: settings.trust.strict_dns_naming,
-            allow_tcp: settings.allow_tcp,
+            profile: settings.options.profile.name.clone(),
+            resolvers: settings.options.resolvers.labels(),
+            timeout_ms: settings
+                .options
+                .timeout
+                .as_millis()
+                .try_into()
+                .unwrap_or(u64::MAX),
+            ca_files: settings.options.ca_files.clone(),
+            system_roots: settings.options.system_roots,
+            trusted_domains: settings.options.trust.trusted_domains.clone(),
+            strict_dns_naming: settings.options.trust.strict_dns_naming,
+            allow_tcp: settings.options.allow_tcp,
             config_file: None,
         }
     }

@@ -7,13 +7,12 @@ use crate::input::parse_target;
 use crate::model::{CertInfo, NameMatch, Signin, Status, TargetResult};
 use crate::plan;
 use crate::probe::ResolverSpec;
-use crate::sweep::{SweepSettings, initial_report};
+use crate::sweep::{SweepOptions, SweepSettings, initial_report};
 
 fn settings() -> SweepSettings {
     SweepSettings::new(
         parse_target("sip:alice@contoso.com").unwrap(),
-        plan::profile("ocs2007").unwrap(),
-        ResolverSpec::System,
+        SweepOptions::new(plan::profile("ocs2007").unwrap(), ResolverSpec::System),
     )
 }
 

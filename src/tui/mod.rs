@@ -30,8 +30,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Interval, MissedTickBehavior};
 
-use crate::cli::{SweepArgs, UsageError, exit};
-use crate::config::Resolved;
+use crate::config::{Resolved, SweepOverrides, sweep_options};
+use crate::error::{Failure, exit};
+use crate::input::parse_target;
 use crate::snapshot::{self, Snapshot, SnapshotError};
 use crate::sweep::{Sweep, SweepEvent, SweepSettings};
 use app::{App, AppConfig, Effect, Msg};
@@ -53,10 +54,10 @@ pub fn terminal_problem() -> Option<&'static str> {
 /// `sipscope [OPTIONS] [INPUT]`: the live dashboard over `config` (file,
 /// environment and global options resolved). Returns the exit code.
 pub fn run_dashboard(
-    args: &SweepArgs,
+    args: &SweepOverrides,
     input: Option<&str>,
     config: &Resolved,
-) -> Result<u8, UsageError> {
+) -> Result<u8, Failure> {
     run_dashboard_with(args, input, config, |_| Ok(None))
 }
 
@@ -65,11 +66,11 @@ pub fn run_dashboard(
 /// lab there, so the lab's servers live exactly as long as the dashboard).
 /// The extension is shut down on that runtime when the dashboard closes.
 pub fn run_dashboard_with(
-    args: &SweepArgs,
+    args: &SweepOverrides,
     input: Option<&str>,
     config: &Resolved,
-    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, UsageError>,
-) -> Result<u8, UsageError> {
+    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, Failure>,
+) -> Result<u8, Failure> {
     dashboard(args, input, config, None, plug_in)
 }
 
@@ -77,10 +78,10 @@ pub fn run_dashboard_with(
 /// a number from `sipscope snapshots`), read-only until `r`. A bad REF is a
 /// one-line error before the screen changes.
 pub fn open_dashboard(
-    args: &SweepArgs,
+    args: &SweepOverrides,
     reference: &str,
     config: &Resolved,
-) -> Result<u8, UsageError> {
+) -> Result<u8, Failure> {
     let dir = config
         .snapshot_dir
         .as_deref()
@@ -91,22 +92,24 @@ pub fn open_dashboard(
 }
 
 fn dashboard(
-    args: &SweepArgs,
+    args: &SweepOverrides,
     input: Option<&str>,
     config: &Resolved,
     opened: Option<(PathBuf, Snapshot)>,
-    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, UsageError>,
-) -> Result<u8, UsageError> {
+    plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, Failure>,
+) -> Result<u8, Failure> {
     if let Some(problem) = terminal_problem() {
-        return Err(UsageError(format!(
+        return Err(Failure::usage(format!(
             "{problem}; run `sipscope check ADDRESS` for a text report"
         )));
     }
     let input = config.address(input);
     // Configuration errors are reported like `check` does, before the screen
-    // changes: bad options, unknown profile, unreadable CA file.
-    let probe_input = input.as_deref().unwrap_or("example.invalid");
-    Sweep::prepare(config.sweep_settings(args, probe_input)?)?;
+    // changes: bad address, bad options, unknown profile, unreadable CA file.
+    let layer = opened.as_ref().map(|(_, s)| &s.settings);
+    let options = sweep_options(args, layer, &config.config)?;
+    let probe_target = parse_target(input.as_deref().unwrap_or("example.invalid"))?;
+    Sweep::prepare(SweepSettings::new(probe_target, options))?;
 
     // Read before any thread exists (the time crate refuses later).
     let clock = SystemClock::local();
@@ -135,12 +138,16 @@ fn dashboard(
     }
     tracing::info!("dashboard starting");
 
-    let runtime = crate::cli::runtime()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     if let Some(extension) = plug_in(&runtime)? {
         app = app.with_extension(extension);
     }
-    let mut terminal =
-        ratatui::try_init().map_err(|e| UsageError(format!("cannot set up the terminal: {e}")))?;
+    let mut terminal = ratatui::try_init()
+        .map_err(|e| Failure::runtime(format!("cannot set up the terminal: {e}")))?;
     let result = runtime.block_on(async {
         let first = app.start(input.as_deref());
         event_loop(&mut terminal, &mut app, first).await
@@ -161,7 +168,7 @@ fn dashboard(
         }
         Err(e) => {
             tracing::error!("dashboard failed: {e}");
-            Err(UsageError(format!("the dashboard failed: {e}")))
+            Err(Failure::runtime(format!("the dashboard failed: {e}")))
         }
     }
 }

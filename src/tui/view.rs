@@ -7,19 +7,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode, Zoom};
 use super::keys::{EDIT_KEYS, KEYS, KeyHint};
-use super::theme::Theme;
 use super::toast::ToastKind;
+use super::widgets::common::{START_HINT, wrapped_height};
 use super::widgets::{details, help, log, panel, records};
 use crate::model::Signin;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-/// The hint shown while there is no address yet.
-pub const START_HINT: &str = "Type a SIP address (sip:user@domain, user@domain or a domain) and press Enter. Or try `sipscope demo` for the built-in lab.";
 
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -52,15 +49,6 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }
-}
-
-/// A pane's frame: full borders when there is room, a top rule when compact.
-pub fn pane(title: String, compact: bool, theme: Theme) -> Block<'static> {
-    let borders = if compact { Borders::TOP } else { Borders::ALL };
-    Block::new()
-        .borders(borders)
-        .border_style(theme.border())
-        .title(Span::styled(format!(" {title} "), theme.title()))
 }
 
 fn render_body(frame: &mut Frame, area: Rect, app: &App) {
@@ -326,28 +314,4 @@ fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
         };
     }
     hints
-}
-
-/// Lines `line` takes when word-wrapped to `width` columns.
-pub fn wrapped_height(line: &Line<'_>, width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-    let mut lines = 1usize;
-    let mut col = 0usize;
-    for word in text.split(' ') {
-        let w = Span::raw(word).width();
-        let needed = if col == 0 { w } else { col + 1 + w };
-        if needed <= width {
-            col = needed;
-        } else if w > width {
-            // A word longer than the line is broken across lines.
-            let rest = if col == 0 { w } else { w + col + 1 };
-            lines += rest / width;
-            col = rest % width;
-        } else {
-            lines += 1;
-            col = w;
-        }
-    }
-    u16::try_from(lines).unwrap_or(u16::MAX)
 }

@@ -3,14 +3,13 @@ use crate::input::parse_target;
 use crate::model::{Signin, TargetResult};
 use crate::plan;
 use crate::probe::ResolverSpec;
-use crate::sweep::{SweepSettings, initial_report};
+use crate::sweep::{SweepOptions, SweepSettings, initial_report};
 
 /// A finished sweep of contoso.com with the ocs2007 profile: every row missing.
 fn sweep() -> SweepReport {
     let settings = SweepSettings::new(
         parse_target("contoso.com").unwrap(),
-        plan::profile("ocs2007").unwrap(),
-        ResolverSpec::System,
+        SweepOptions::new(plan::profile("ocs2007").unwrap(), ResolverSpec::System),
     );
     let mut r = initial_report(&settings);
     for row in &mut r.records {

@@ -8,7 +8,6 @@
 use std::path::PathBuf;
 
 use super::{App, Change, Effect};
-use crate::config::Config;
 use crate::input::parse_target;
 use crate::model::SweepReport;
 use crate::snapshot::commands::when;
@@ -74,22 +73,6 @@ pub struct Snapshots {
     pub opened: Option<Opened>,
 }
 
-/// The configuration file's sweep keys replaced by a snapshot's settings, so
-/// a sweep from an opened snapshot repeats it; the command line, merged over
-/// this, still wins.
-pub fn config_with_snapshot(file: &Config, s: &SettingsSummary) -> Config {
-    Config {
-        profile: s.profile.clone(),
-        resolvers: s.resolvers.clone(),
-        timeout_ms: s.timeout_ms,
-        ca_files: s.ca_files.clone(),
-        system_roots: s.system_roots,
-        trusted_domains: s.trusted_domains.clone(),
-        strict_dns_naming: s.strict_dns_naming,
-        ..file.clone()
-    }
-}
-
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
@@ -121,11 +104,9 @@ impl App {
     /// [`App::start`], which then starts nothing.
     pub fn open_snapshot(&mut self, path: PathBuf, snapshot: Snapshot) {
         let s = &snapshot.settings;
-        self.config.file = config_with_snapshot(&self.config.file, s);
-        // No option turns TCP back on, so a snapshot without it stays without.
-        self.args.no_tcp |= !s.allow_tcp;
+        self.snapshot_layer = Some(s.clone());
         self.profile = self
-            .args
+            .overrides
             .profile
             .clone()
             .unwrap_or_else(|| s.profile.clone());

@@ -63,15 +63,15 @@ async fn run_sweep(app: &mut App, id: u32, settings: SweepSettings) {
 
 fn assert_points_at_lab(settings: &SweepSettings, lab: &Lab) {
     assert_eq!(
-        settings.resolvers,
+        settings.options.resolvers,
         ResolverSpec::Servers(vec![lab.dns_addr()])
     );
-    assert!(!settings.system_roots, "only the lab CA is trusted");
-    assert!(settings.ca_files.is_empty());
-    assert_eq!(settings.extra_ca_pem.as_deref(), Some(lab.ca_pem()));
-    assert_eq!(settings.timeout, LAB_TIMEOUT);
+    assert!(!settings.options.system_roots, "only the lab CA is trusted");
+    assert!(settings.options.ca_files.is_empty());
+    assert_eq!(settings.options.extra_ca_pem.as_deref(), Some(lab.ca_pem()));
+    assert_eq!(settings.options.timeout, LAB_TIMEOUT);
     for (nominal, actual) in lab.dial_overrides() {
-        assert_eq!(settings.dial.get(&nominal), Some(&actual));
+        assert_eq!(settings.options.dial.get(&nominal), Some(&actual));
     }
 }
 

@@ -6,7 +6,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use time::macros::datetime;
 
-use crate::cli::SweepArgs;
+use crate::config::SweepOverrides as SweepArgs;
 use crate::model::{
     CertInfo, ChainEntry, DnsOutcome, NameMatch, RecordResult, Status, SweepReport, TargetResult,
     Timings,

@@ -7,11 +7,10 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::fixtures::*;
+use crate::config::DEFAULT_WATCH_INTERVAL;
 use crate::model::Status;
 use crate::sweep::SweepEvent;
-use crate::tui::app::{
-    COUNTDOWN_RATE, DEFAULT_WATCH_INTERVAL, Effect, Mode, Msg, SPINNER_RATE, Zoom,
-};
+use crate::tui::app::{COUNTDOWN_RATE, Effect, Mode, Msg, SPINNER_RATE, Zoom};
 use crate::tui::extension::{Extension, Panel, Request, Task};
 use crate::tui::keys::KeyHint;
 
@@ -24,7 +23,7 @@ fn an_address_on_the_command_line_starts_a_sweep_with_every_row_pending() {
     let (app, id, settings) = sweeping();
     assert_eq!(id, 1);
     assert_eq!(settings.target.domain, "contoso.com");
-    assert_eq!(settings.resolvers.labels(), ["10.0.0.53:53"]);
+    assert_eq!(settings.options.resolvers.labels(), ["10.0.0.53:53"]);
     assert!(app.running);
     let report = app.report.as_ref().unwrap();
     assert_eq!(report.records.len(), 10);
@@ -231,9 +230,9 @@ fn p_switches_profile_and_re_sweeps() {
     let effects = app.update(key('p'));
     let (id2, settings) = started(&effects).unwrap();
     assert_eq!(id2, 2);
-    assert_eq!(settings.profile.name, "ocs2007r2");
+    assert_eq!(settings.options.profile.name, "ocs2007r2");
     assert_eq!(app.profile, "ocs2007r2");
-    let rows = settings.profile.queries("contoso.com").len();
+    let rows = settings.options.profile.queries("contoso.com").len();
     assert_eq!(app.report.as_ref().unwrap().records.len(), rows);
     assert!(app.cursor < rows, "cursor clamped to the new table");
     assert!(logged(&app, "profile ocs2007 → ocs2007r2"));

@@ -8,8 +8,8 @@ use std::time::Duration;
 use time::macros::datetime;
 
 use super::fixtures::*;
-use crate::cli::SweepArgs;
 use crate::config::Config;
+use crate::config::SweepOverrides as SweepArgs;
 use crate::model::Status;
 use crate::snapshot::{Session, SettingsSummary, Snapshot};
 use crate::tui::app::{App, AppConfig, Effect};
@@ -24,8 +24,10 @@ fn saved() -> Snapshot {
         resolvers: vec!["10.9.9.9".into()],
         ..SweepArgs::default()
     };
-    let s =
-        crate::config::sweep_settings(&args, &crate::config::Config::default(), ADDRESS).unwrap();
+    let options =
+        crate::config::sweep_options(&args, None, &crate::config::Config::default()).unwrap();
+    let target = crate::input::parse_target(ADDRESS).unwrap();
+    let s = crate::sweep::SweepSettings::new(target, options);
     let mut session = Session::new();
     let mut first = cert_mismatch(&s);
     first[4] = missing(&s, 5);
@@ -112,17 +114,17 @@ fn r_sweeps_with_the_snapshots_settings_and_marks_changes_against_it() {
     let (id, s) = started(&app.update(key('r'))).expect("a live sweep");
     assert_eq!(id, 1);
     assert_eq!(s.target.input, ADDRESS);
-    assert_eq!(s.profile.name, "ocs2007");
-    assert_eq!(s.resolvers.labels(), ["10.9.9.9:53"]);
-    assert_eq!(s.timeout, Duration::from_millis(1500));
+    assert_eq!(s.options.profile.name, "ocs2007");
+    assert_eq!(s.options.resolvers.labels(), ["10.9.9.9:53"]);
+    assert_eq!(s.options.timeout, Duration::from_millis(1500));
     assert_eq!(
-        s.ca_files,
+        s.options.ca_files,
         [PathBuf::from("/etc/sipscope/contoso-root.pem")]
     );
-    assert!(!s.system_roots);
-    assert_eq!(s.trust.trusted_domains, ["contoso.net"]);
-    assert!(!s.trust.strict_dns_naming);
-    assert!(!s.allow_tcp);
+    assert!(!s.options.system_roots);
+    assert_eq!(s.options.trust.trusted_domains, ["contoso.net"]);
+    assert!(!s.options.trust.strict_dns_naming);
+    assert!(!s.options.allow_tcp);
     assert!(!app.read_only());
     assert_eq!(
         app.snapshots.opened.as_ref().unwrap().label(),
@@ -190,16 +192,16 @@ fn the_command_line_overrides_the_snapshots_settings() {
     let mut app = opened(args);
     assert_eq!(app.profile, "ocs2007r2");
     let (_, s) = started(&app.update(key('r'))).unwrap();
-    assert_eq!(s.profile.name, "ocs2007r2");
-    assert_eq!(s.resolvers.labels(), ["10.0.0.53:53"]);
-    assert!(s.system_roots);
-    assert_eq!(s.timeout, Duration::from_millis(900));
+    assert_eq!(s.options.profile.name, "ocs2007r2");
+    assert_eq!(s.options.resolvers.labels(), ["10.0.0.53:53"]);
+    assert!(s.options.system_roots);
+    assert_eq!(s.options.timeout, Duration::from_millis(900));
     // What the command line leaves alone still comes from the snapshot.
     assert_eq!(
-        s.ca_files,
+        s.options.ca_files,
         [PathBuf::from("/etc/sipscope/contoso-root.pem")]
     );
-    assert_eq!(s.trust.trusted_domains, ["contoso.net"]);
+    assert_eq!(s.options.trust.trusted_domains, ["contoso.net"]);
 }
 
 #[test]

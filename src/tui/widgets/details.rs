@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use time::OffsetDateTime;
 
+use super::common::pane;
 use crate::model::{CertInfo, NameMatch, RecordResult, Status, TargetResult};
 use crate::plan::RowKind;
 use crate::probe::cert::days_left_at;
 use crate::tui::app::{App, Change};
 use crate::tui::theme::Theme;
-use crate::tui::view::pane;
 
 use super::records::CLIENT_USES;
 

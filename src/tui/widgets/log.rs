@@ -7,9 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::common::{pane, wrapped_height};
 use crate::tui::app::{App, LogEntry};
 use crate::tui::theme::Theme;
-use crate::tui::view::{pane, wrapped_height};
 
 fn style_for(text: &str, t: Theme) -> Style {
     if text.contains("Event ID") || text.contains("problem verifying") {

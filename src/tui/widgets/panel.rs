@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
+use super::common::pane;
 use crate::tui::extension::Panel;
 use crate::tui::theme::Theme;
-use crate::tui::view::pane;
 
 pub fn render(frame: &mut Frame, area: Rect, panel: &Panel, t: Theme, compact: bool) {
     // The selection marker takes a column only when there is a selection;

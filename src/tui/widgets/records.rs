@@ -7,10 +7,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 
+use super::common::{START_HINT, pane};
 use crate::model::{RecordResult, Status};
 use crate::report::text::columns;
 use crate::tui::app::App;
-use crate::tui::view::{START_HINT, pane};
 
 /// The client's row (D7).
 pub const CLIENT_USES: &str = "◀ client uses this";

@@ -1,5 +1,12 @@
 //! A sweep: every query of the profile and every probe, run concurrently,
 //! streaming per-row updates as they happen and ending with the full report.
+//! The sweep gathers evidence; `model::judge` decides what it means.
+
+mod many;
+mod source;
+
+pub use many::{KeyedEvent, run_many};
+pub use source::{DnsSource, SharedSource};
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -14,20 +21,23 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::input::Target;
+use crate::model::judge::{self, Judged};
 use crate::model::{
     self, DnsOutcome, RecordResult, Signin, Status, SweepReport, TargetResult, TrustSettings,
-    Verdict, check_target,
+    Verdict,
 };
 use crate::plan::{Profile, Query, RowKind, Transport};
 use crate::probe::{
     self, AddrAnswer, DialOverrides, Dns, DnsFailure, ProbeContext, ResolverSpec, SrvAnswer, Trust,
 };
 
-/// Everything a sweep needs. Cheap to clone; the resolver is a parameter, so
-/// several sweeps (other resolvers, other domains) can run side by side.
+/// Bound on each network step unless configured otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(3000);
+
+/// How to sweep, whatever the address: profile, resolvers, trust, limits.
+/// Resolved once from the settings layers (`config::sweep_options`).
 #[derive(Debug, Clone)]
-pub struct SweepSettings {
-    pub target: Target,
+pub struct SweepOptions {
     pub profile: Profile,
     pub resolvers: ResolverSpec,
     /// Bound on each network step (DNS query, TCP connect, TLS handshake).
@@ -42,13 +52,13 @@ pub struct SweepSettings {
     pub dial: DialOverrides,
 }
 
-impl SweepSettings {
-    pub fn new(target: Target, profile: Profile, resolvers: ResolverSpec) -> SweepSettings {
-        SweepSettings {
-            target,
+impl SweepOptions {
+    /// The defaults for `profile` and `resolvers`.
+    pub fn new(profile: Profile, resolvers: ResolverSpec) -> SweepOptions {
+        SweepOptions {
             profile,
             resolvers,
-            timeout: Duration::from_millis(3000),
+            timeout: DEFAULT_TIMEOUT,
             ca_files: Vec::new(),
             system_roots: true,
             extra_ca_pem: None,
@@ -56,6 +66,21 @@ impl SweepSettings {
             allow_tcp: true,
             dial: DialOverrides::new(),
         }
+    }
+}
+
+/// Everything a sweep needs: the address and the options. Cheap to clone;
+/// the DNS source is built from the options or handed in, so several sweeps
+/// (other resolvers, other domains) can run side by side.
+#[derive(Debug, Clone)]
+pub struct SweepSettings {
+    pub target: Target,
+    pub options: SweepOptions,
+}
+
+impl SweepSettings {
+    pub fn new(target: Target, options: SweepOptions) -> SweepSettings {
+        SweepSettings { target, options }
     }
 }
 
@@ -83,10 +108,10 @@ pub enum SweepEvent {
     Finished(Box<SweepReport>),
 }
 
-/// A sweep ready to run: resolver built, trust store loaded.
+/// A sweep ready to run: DNS source in hand, trust store loaded.
 pub struct Sweep {
     settings: SweepSettings,
-    dns: Dns,
+    dns: SharedSource,
     probe: ProbeContext,
 }
 
@@ -111,7 +136,8 @@ async fn memoised<T: Clone, F: Future<Output = Result<T, DnsFailure>>>(
     cell.get_or_init(ask).await.clone()
 }
 
-fn ms(d: Duration) -> u64 {
+/// Milliseconds, saturating: the one conversion every report uses.
+pub(crate) fn ms(d: Duration) -> u64 {
     d.as_millis().try_into().unwrap_or(u64::MAX)
 }
 
@@ -141,6 +167,10 @@ impl Run<'_> {
         }));
     }
 
+    fn options(&self) -> &SweepOptions {
+        &self.sweep.settings.options
+    }
+
     async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
         memoised(&self.memo.addr, name, || self.sweep.dns.addresses(name)).await
     }
@@ -151,10 +181,8 @@ impl Run<'_> {
 
     async fn row(&self, query: &Query) -> RecordResult {
         let mut row = RecordResult::pending(query);
-        if query.transport == Transport::Tcp && !self.sweep.settings.allow_tcp {
-            row.status = Status::Rejected;
-            row.detail =
-                "TCP is not allowed by the client's policy, so this record is not used".into();
+        if let Some(j) = judge::transport_forbidden(query.transport, self.options().allow_tcp) {
+            row.judged(&j);
         } else {
             row.status = Status::Querying;
             row.detail = format!(
@@ -175,21 +203,16 @@ impl Run<'_> {
         row
     }
 
-    fn dns_failed(row: &mut RecordResult, what: &str, f: &DnsFailure) {
-        row.status = if f.is_missing() {
-            Status::Missing
-        } else {
-            Status::DnsError
-        };
+    fn dns_failed(row: &mut RecordResult, query: &Query, f: DnsFailure) {
         row.dns = Some(f.outcome());
-        row.detail = format!("{what}: {}", f.describe());
+        row.judged(&judge::dns_failure(query.kind, &query.name, f));
     }
 
     async fn a_row(&self, query: &Query, row: &mut RecordResult) {
         let port = query.port.unwrap_or(443);
         let started = Instant::now();
         let answer = match self.addresses(&query.name).await {
-            Err(f) => return Self::dns_failed(row, &format!("{} has no address", query.name), &f),
+            Err(f) => return Self::dns_failed(row, query, f),
             Ok(a) => a,
         };
         row.dns = Some(DnsOutcome::Answer);
@@ -211,63 +234,32 @@ impl Run<'_> {
         .await;
         let t = &row.targets[0];
         row.status = t.status;
+        row.reason = t.reason;
         row.detail = t.detail.clone();
     }
 
     async fn srv_row(&self, query: &Query, row: &mut RecordResult) {
         let answer = match self.srv(&query.name).await {
-            Err(f) => return Self::dns_failed(row, &format!("no SRV record {}", query.name), &f),
+            Err(f) => return Self::dns_failed(row, query, f),
             Ok(a) => a,
         };
         row.dns = Some(DnsOutcome::Answer);
         row.ttl = Some(answer.ttl);
-        let domain = &self.sweep.settings.target.domain;
-        // D5: a lone "." target means the service is decidedly not available.
-        if answer.records.iter().all(|r| r.target == ".") {
-            row.status = Status::Missing;
-            row.detail =
-                "the SRV answer's target is \".\": the service is decidedly not available here"
-                    .into();
-            return;
-        }
-        let mut targets: Vec<TargetResult> = answer
-            .records
-            .iter()
-            .filter(|r| r.target != ".")
-            .map(|r| {
-                let mut t = TargetResult::new(&r.target, r.port);
-                t.priority = Some(r.priority);
-                t.weight = Some(r.weight);
-                if let Err(why) = check_target(&r.target, domain, &self.sweep.settings.trust) {
-                    t.status = Status::Rejected;
-                    t.detail = why;
-                }
-                t
-            })
-            .collect();
-        model::select::order_srv_targets(&mut targets);
-        for t in &targets {
-            if !query.typical_ports.is_empty() && !query.typical_ports.contains(&t.port) {
-                let usual: Vec<String> = query.typical_ports.iter().map(u16::to_string).collect();
-                row.warnings.push(format!(
-                    "{} uses port {}; {} usually uses {} (D5)",
-                    t.host,
-                    t.port,
-                    query.name,
-                    usual.join(" or ")
-                ));
-            }
-        }
-        row.targets = targets;
-        if row.targets.iter().all(|t| t.status == Status::Rejected) {
-            row.status = Status::Rejected;
-            row.detail = row.targets[0].detail.clone();
-            return;
+        let plan = judge::srv_plan(
+            &query.name,
+            &answer.records,
+            &self.sweep.settings.target.domain,
+            &self.options().trust,
+            &query.typical_ports,
+        );
+        row.targets = plan.targets;
+        row.warnings.extend(plan.warnings);
+        if let Some(decided) = plan.decided {
+            return row.judged(&decided);
         }
         row.status = Status::Probing;
         self.update(row);
         let transport = query.transport;
-        let mut warnings = Vec::new();
         let results = join_all(
             row.targets
                 .iter()
@@ -275,8 +267,8 @@ impl Run<'_> {
                 .map(|t| self.srv_target(t.clone(), transport)),
         )
         .await;
-        for (done, w) in results {
-            warnings.extend(w);
+        for (done, warnings) in results {
+            row.warnings.extend(warnings);
             if let Some(slot) = row
                 .targets
                 .iter_mut()
@@ -285,18 +277,8 @@ impl Run<'_> {
                 *slot = done;
             }
         }
-        row.warnings.extend(warnings);
         row.used_target = model::select::used_target(&row.targets);
-        let used = row
-            .used()
-            .map(|t| (t.status, format!("{}:{} — {}", t.host, t.port, t.detail)));
-        match used {
-            Some((status, detail)) => {
-                row.status = status;
-                row.detail = detail;
-            }
-            None => row.status = Status::Rejected,
-        }
+        row.follow_used_target();
     }
 
     async fn srv_target(
@@ -309,31 +291,13 @@ impl Run<'_> {
         let answer = self.addresses(&t.host).await;
         t.timings.dns_ms = Some(ms(started.elapsed()));
         match answer {
-            Err(f) if f.is_missing() => {
-                t.status = Status::Missing;
-                t.detail = format!(
-                    "SRV points to {}, which has no address ({})",
-                    t.host,
-                    f.describe()
-                );
-            }
             Err(f) => {
-                t.status = Status::DnsError;
-                t.detail = format!(
-                    "the address of {} could not be looked up: {}",
-                    t.host,
-                    f.describe()
-                );
+                let j = judge::target_dns_failure(&t.host, f);
+                t.judged(&j);
             }
             Ok(a) => {
                 fill_addresses(&mut t, &a);
-                if !a.cname_chain.is_empty() {
-                    warnings.push(format!(
-                        "SRV target {} is an alias (CNAME to {}); RFC 2782 wants a host with its own A record (D5)",
-                        t.host,
-                        a.cname_chain.join(" → ")
-                    ));
-                }
+                warnings.extend(judge::cname_warning(&t.host, &a.cname_chain));
                 let host = t.host.clone();
                 self.probe_target(&mut t, transport, &host, &mut warnings)
                     .await;
@@ -350,17 +314,20 @@ impl Run<'_> {
         warnings: &mut Vec<String>,
     ) {
         let Some(ip) = t.addresses.first().and_then(|a| a.parse().ok()) else {
-            t.status = Status::Missing;
-            t.detail = format!("{} has no usable address", t.host);
+            let host = t.host.clone();
+            t.judged(&Judged {
+                status: Status::Missing,
+                reason: model::Reason::NoUsableAddress { host },
+            });
             return;
         };
-        let out = probe::probe(&self.sweep.probe, ip, t.port, transport, expected).await;
-        t.status = out.status;
-        t.detail = out.detail;
+        let evidence = probe::probe(&self.sweep.probe, ip, t.port, transport, expected).await;
+        let out = judge::probe(&evidence, expected, self.options().profile.wildcards);
+        t.judged(&out.judged);
         t.certificate = out.certificate;
-        t.dialed = out.dialed;
-        t.timings.connect_ms = out.connect_ms;
-        t.timings.tls_ms = out.tls_ms;
+        t.dialed = evidence.dialed;
+        t.timings.connect_ms = evidence.connect_ms;
+        t.timings.tls_ms = evidence.tls_ms;
         warnings.extend(out.warnings);
     }
 }
@@ -372,19 +339,25 @@ fn fill_addresses(t: &mut TargetResult, a: &AddrAnswer) {
 }
 
 impl Sweep {
-    /// Builds the resolver and loads the trust store. Errors here are
-    /// configuration errors (unreadable CA file, no DNS configuration).
+    /// Builds the resolver from the options and loads the trust store.
+    /// Errors here are configuration errors (unreadable CA file, no DNS
+    /// configuration).
     pub fn prepare(settings: SweepSettings) -> Result<Sweep, SweepError> {
-        let dns = Dns::new(&settings.resolvers, settings.timeout)?;
-        let mut trust = Trust::load(settings.system_roots, &settings.ca_files)?;
-        if let Some(pem) = &settings.extra_ca_pem {
+        let dns = Dns::new(&settings.options.resolvers, settings.options.timeout)?;
+        Sweep::with_source(settings, Arc::new(dns))
+    }
+
+    /// A sweep that asks `dns` instead of the resolvers in the options.
+    pub fn with_source(settings: SweepSettings, dns: SharedSource) -> Result<Sweep, SweepError> {
+        let o = &settings.options;
+        let mut trust = Trust::load(o.system_roots, &o.ca_files)?;
+        if let Some(pem) = &o.extra_ca_pem {
             trust = trust.with_pem(pem);
         }
         let probe = ProbeContext {
             trust,
-            timeout: settings.timeout,
-            dial: settings.dial.clone(),
-            wildcards: settings.profile.wildcards,
+            timeout: o.timeout,
+            dial: o.dial.clone(),
         };
         Ok(Sweep {
             settings,
@@ -400,7 +373,7 @@ impl Sweep {
     /// The report before anything is asked: every row pending.
     pub fn initial_report(&self) -> SweepReport {
         let mut report = initial_report(&self.settings);
-        report.resolvers = self.dns.servers().to_vec();
+        report.resolvers = self.dns.servers();
         report
     }
 
@@ -414,7 +387,11 @@ impl Sweep {
             started: Instant::now(),
             events,
         };
-        let queries = self.settings.profile.queries(&self.settings.target.domain);
+        let queries = self
+            .settings
+            .options
+            .profile
+            .queries(&self.settings.target.domain);
         report.records = join_all(queries.iter().map(|q| run.row(q))).await;
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
@@ -435,13 +412,14 @@ impl Sweep {
 
 /// The report for `settings` before anything is asked: every row pending.
 pub fn initial_report(settings: &SweepSettings) -> SweepReport {
-    let queries = settings.profile.queries(&settings.target.domain);
+    let o = &settings.options;
+    let queries = o.profile.queries(&settings.target.domain);
     SweepReport {
         version: model::DOCUMENT_VERSION,
         input: settings.target.input.clone(),
         domain: settings.target.domain.clone(),
-        profile: settings.profile.name.clone(),
-        resolvers: settings.resolvers.labels(),
+        profile: o.profile.name.clone(),
+        resolvers: o.resolvers.labels(),
         started_at: time::OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default(),

@@ -7,17 +7,26 @@ use thiserror::Error;
 
 /// The built-in profiles, default first.
 const PROFILE_SOURCES: &[(&str, &str)] = &[
-    ("ocs2007", include_str!("../assets/profiles/ocs2007.toml")),
+    (
+        "ocs2007",
+        include_str!("../../assets/profiles/ocs2007.toml"),
+    ),
     (
         "ocs2007r2",
-        include_str!("../assets/profiles/ocs2007r2.toml"),
+        include_str!("../../assets/profiles/ocs2007r2.toml"),
     ),
     (
         "ocs2007r2-field",
-        include_str!("../assets/profiles/ocs2007r2-field.toml"),
+        include_str!("../../assets/profiles/ocs2007r2-field.toml"),
     ),
-    ("lync2010", include_str!("../assets/profiles/lync2010.toml")),
-    ("phone-r2", include_str!("../assets/profiles/phone-r2.toml")),
+    (
+        "lync2010",
+        include_str!("../../assets/profiles/lync2010.toml"),
+    ),
+    (
+        "phone-r2",
+        include_str!("../../assets/profiles/phone-r2.toml"),
+    ),
 ];
 
 /// The profile used when none is named (D2).
@@ -68,21 +77,80 @@ pub enum WildcardPolicy {
     Warn,
 }
 
-/// One row of a profile, relative to the SIP domain.
+/// One row of a profile, relative to the SIP domain. Each kind carries
+/// exactly what it needs, so a row's shape is checked when the profile is
+/// read; new kinds (autodiscover, …) become new variants.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanRow {
-    pub kind: RowKind,
-    /// Label(s) prepended to the SIP domain, e.g. `_sipinternaltls._tcp` or `sip`.
-    pub name: String,
-    pub transport: Transport,
-    /// Fixed port (A rows). SRV rows take the port from the answer.
-    #[serde(default)]
-    pub port: Option<u16>,
-    /// Ports usually seen in this SRV record; others draw a warning (D5).
-    #[serde(default)]
-    pub typical_ports: Vec<u16>,
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum PlanRow {
+    /// An SRV query; host and port come from the answer.
+    Srv {
+        /// Labels prepended to the SIP domain, e.g. `_sipinternaltls._tcp`.
+        name: String,
+        transport: Transport,
+        /// Ports usually seen in this SRV record; others draw a warning (D5).
+        #[serde(default)]
+        typical_ports: Vec<u16>,
+    },
+    /// An address query for a fixed host name, connected on a fixed port.
+    A {
+        /// Label(s) prepended to the SIP domain, e.g. `sipinternal`.
+        name: String,
+        transport: Transport,
+        port: u16,
+    },
 }
+
+impl PlanRow {
+    pub fn kind(&self) -> RowKind {
+        match self {
+            PlanRow::Srv { .. } => RowKind::Srv,
+            PlanRow::A { .. } => RowKind::A,
+        }
+    }
+
+    /// The labels prepended to the SIP domain.
+    pub fn name(&self) -> &str {
+        match self {
+            PlanRow::Srv { name, .. } | PlanRow::A { name, .. } => name,
+        }
+    }
+
+    pub fn transport(&self) -> Transport {
+        match self {
+            PlanRow::Srv { transport, .. } | PlanRow::A { transport, .. } => *transport,
+        }
+    }
+
+    /// The class the profile's ranking orders rows by (D7).
+    pub fn class(&self) -> RowClass {
+        RowClass::of(self.kind(), self.transport())
+    }
+}
+
+/// The classes of rows a client ranks (D7): the profile lists them in the
+/// order the client prefers; rows of one class keep the profile's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowClass {
+    SrvTls,
+    SrvTcp,
+    A,
+}
+
+impl RowClass {
+    pub fn of(kind: RowKind, transport: Transport) -> RowClass {
+        match (kind, transport) {
+            (RowKind::Srv, Transport::Tls) => RowClass::SrvTls,
+            (RowKind::Srv, Transport::Tcp) => RowClass::SrvTcp,
+            (RowKind::A, _) => RowClass::A,
+        }
+    }
+}
+
+/// The ranking of the Communicator generations (D7): TLS SRV rows, then TCP
+/// SRV rows, then the A rows in profile order.
+pub const CLASSIC_RANKING: [RowClass; 3] = [RowClass::SrvTls, RowClass::SrvTcp, RowClass::A];
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +160,8 @@ pub struct Profile {
     /// One line for `sipscope profiles`.
     pub description: String,
     pub wildcards: WildcardPolicy,
+    /// The order in which the client prefers classes of rows (D7).
+    pub ranking: Vec<RowClass>,
     #[serde(rename = "row")]
     pub rows: Vec<PlanRow>,
 }
@@ -125,18 +195,15 @@ impl Profile {
         if profile.rows.is_empty() {
             return Err(PlanError::Broken(origin.into(), "it has no rows".into()));
         }
-        for (i, row) in profile.rows.iter().enumerate() {
-            let problem = match (row.kind, row.port) {
-                (RowKind::Srv, Some(_)) => Some("an SRV row takes its port from the answer"),
-                (RowKind::A, None) => Some("an A row needs a port"),
-                _ => None,
-            };
-            if let Some(problem) = problem {
-                return Err(PlanError::Broken(
-                    origin.into(),
-                    format!("row {} ({}): {problem}", i + 1, row.name),
-                ));
-            }
+        if let Some(row) = profile
+            .rows
+            .iter()
+            .find(|r| !profile.ranking.contains(&r.class()))
+        {
+            return Err(PlanError::Broken(
+                origin.into(),
+                format!("row {} is of a class the ranking does not list", row.name()),
+            ));
         }
         Ok(profile)
     }
@@ -148,11 +215,17 @@ impl Profile {
             .enumerate()
             .map(|(i, row)| Query {
                 index: i + 1,
-                kind: row.kind,
-                name: format!("{}.{domain}", row.name),
-                transport: row.transport,
-                port: row.port,
-                typical_ports: row.typical_ports.clone(),
+                kind: row.kind(),
+                name: format!("{}.{domain}", row.name()),
+                transport: row.transport(),
+                port: match row {
+                    PlanRow::A { port, .. } => Some(*port),
+                    PlanRow::Srv { .. } => None,
+                },
+                typical_ports: match row {
+                    PlanRow::Srv { typical_ports, .. } => typical_ports.clone(),
+                    PlanRow::A { .. } => Vec::new(),
+                },
             })
             .collect()
     }
@@ -266,12 +339,31 @@ mod tests {
 
     #[test]
     fn broken_profiles_are_refused() {
-        let bad = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\n[[row]]\nkind='a'\nname='sip'\ntransport='tls'\n";
+        let head = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\n";
+        let bad = format!("{head}ranking=['a']\n[[row]]\nkind='a'\nname='sip'\ntransport='tls'\n");
         assert!(
-            Profile::parse("x", bad)
+            Profile::parse("x", &bad)
                 .unwrap_err()
                 .to_string()
-                .contains("needs a port")
+                .contains("port"),
+            "an A row needs its port"
+        );
+        let srv_port = format!(
+            "{head}ranking=['srv-tls']\n[[row]]\nkind='srv'\nname='_sip._tls'\ntransport='tls'\nport=5061\n"
+        );
+        assert!(
+            Profile::parse("x", &srv_port).is_err(),
+            "an SRV row takes its port from the answer"
+        );
+        let unranked = format!(
+            "{head}ranking=['a']\n[[row]]\nkind='srv'\nname='_sip._tls'\ntransport='tls'\n"
+        );
+        assert!(
+            Profile::parse("x", &unranked)
+                .unwrap_err()
+                .to_string()
+                .contains("ranking"),
+            "D7: every row's class is ranked"
         );
         let unknown = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\nrows=1\n";
         assert!(Profile::parse("x", unknown).is_err());

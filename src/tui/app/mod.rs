@@ -7,27 +7,23 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::clock::Clock;
 use super::edit::EditField;
 use super::extension::{Extension, Request, Task};
 use super::theme::Theme;
 use super::toast::Toast;
-use crate::cli::SweepArgs;
-use crate::config::{Config, Resolved};
+use crate::config::{Config, DEFAULT_WATCH_INTERVAL, Resolved, SweepOverrides};
 use crate::input::{Target, parse_target};
-use crate::model::diff::status_changes;
 use crate::model::{Status, SweepReport};
-use crate::plan;
-use crate::snapshot::SavedPaths;
-use crate::sweep::{self, SweepEvent, SweepSettings};
+use crate::snapshot::{SavedPaths, SettingsSummary};
+use crate::sweep::{SweepEvent, SweepSettings};
 
+mod keys;
 mod snapshot;
-pub use snapshot::{Opened, SaveRequest, Snapshots, config_with_snapshot};
-
-/// The watch interval when nothing else is configured.
-pub const DEFAULT_WATCH_INTERVAL: Duration = Duration::from_secs(10);
+mod sweeping;
+pub use snapshot::{Opened, SaveRequest, Snapshots};
 /// Spinner frame rate while a sweep is in flight.
 pub const SPINNER_RATE: Duration = Duration::from_millis(100);
 /// Countdown rate while watching and idle.
@@ -161,8 +157,11 @@ pub struct SweepInfo {
 pub struct App {
     pub config: AppConfig,
     pub theme: Theme,
-    /// The command-line options every sweep is built from.
-    args: SweepArgs,
+    /// The command-line options every sweep is built from (the top layer).
+    overrides: SweepOverrides,
+    /// The settings of an opened snapshot (the layer under the command line).
+    snapshot_layer: Option<SettingsSummary>,
+    /// The profile of the next sweep (`p` turns it).
     pub profile: String,
     pub target: Option<Target>,
     /// The current sweep's report, updated row by row.
@@ -200,15 +199,21 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(args: SweepArgs, config: AppConfig, theme: Theme, clock: Box<dyn Clock>) -> App {
-        let profile = args
+    pub fn new(
+        overrides: SweepOverrides,
+        config: AppConfig,
+        theme: Theme,
+        clock: Box<dyn Clock>,
+    ) -> App {
+        let profile = overrides
             .profile
             .clone()
             .unwrap_or_else(|| config.file.profile.clone());
         App {
             config,
             theme,
-            args,
+            overrides,
+            snapshot_layer: None,
             profile,
             target: None,
             report: None,
@@ -279,20 +284,6 @@ impl App {
         } else {
             None
         }
-    }
-
-    /// The settings of the next sweep: the command-line options, the current
-    /// profile and address, and whatever an extension adjusts.
-    pub fn settings(&self) -> Result<SweepSettings, String> {
-        let target = self.target.as_ref().ok_or("no address to sweep")?;
-        let mut args = self.args.clone();
-        args.profile = Some(self.profile.clone());
-        let mut settings = crate::config::sweep_settings(&args, &self.config.file, &target.input)
-            .map_err(|e| e.0)?;
-        if let Some(ext) = &self.extension {
-            ext.adjust_settings(&mut settings);
-        }
-        Ok(settings)
     }
 
     pub fn push_log(&mut self, text: impl Into<String>) {
@@ -383,256 +374,6 @@ impl App {
         }
     }
 
-    /// Starts a fresh sweep of the current address, cancelling one in flight;
-    /// every row goes back to pending.
-    pub fn rerun(&mut self) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if self.target.is_none() {
-            self.mode = Mode::Edit(EditField::default());
-            return effects;
-        }
-        if self.running {
-            effects.push(Effect::CancelSweep);
-            self.running = false;
-            if let Some(s) = &self.sweep {
-                let id = s.id;
-                self.push_log(format!("sweep {id} cancelled"));
-            }
-        }
-        let settings = match self.settings() {
-            Ok(s) => s,
-            Err(e) => {
-                self.push_log(format!("cannot sweep: {e}"));
-                self.error = Some(e);
-                return effects;
-            }
-        };
-        self.snapshot_sweep_started(&settings);
-        self.sweeps_started += 1;
-        let id = self.sweeps_started;
-        let report = sweep::initial_report(&settings);
-        self.cursor = self.cursor.min(report.records.len().saturating_sub(1));
-        self.report = Some(report);
-        self.changes.clear();
-        self.error = None;
-        self.running = true;
-        self.spinner = 0;
-        self.sweep = Some(SweepInfo {
-            id,
-            started: self.clock.stamp(),
-            elapsed_ms: None,
-        });
-        self.push_log(format!(
-            "sweep {id} started: {} (domain {}), profile {}, resolver {}",
-            settings.target.input,
-            settings.target.domain,
-            settings.profile.name,
-            settings.resolvers.labels().join(", ")
-        ));
-        effects.push(Effect::StartSweep {
-            id,
-            settings: Box::new(settings),
-        });
-        effects
-    }
-
-    fn on_sweep_event(&mut self, event: SweepEvent) {
-        match event {
-            SweepEvent::Row(row) => {
-                let final_status = !row.status.in_flight();
-                if let Some(report) = self.report.as_mut() {
-                    if let Some(slot) = report.records.iter_mut().find(|r| r.index == row.index) {
-                        *slot = row;
-                    }
-                    report.decide();
-                }
-                if final_status {
-                    self.note_changes();
-                }
-            }
-            SweepEvent::Log(line) => {
-                self.push_log(format!("+{} ms  {}", line.elapsed_ms, line.text));
-            }
-            SweepEvent::Finished(report) => {
-                let elapsed = report.elapsed_ms;
-                self.report = Some(*report);
-                self.running = false;
-                self.note_changes();
-                self.snapshot_sweep_finished();
-                let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();
-                if let Some(s) = self.sweep.as_mut() {
-                    s.elapsed_ms = Some(elapsed);
-                }
-                let changes = match self.changes.len() {
-                    0 if self.baseline.is_some() => ", no changes".to_string(),
-                    0 => String::new(),
-                    1 => ", 1 record changed".to_string(),
-                    n => format!(", {n} records changed"),
-                };
-                self.push_log(format!("sweep {id} finished in {elapsed} ms{changes}"));
-                self.baseline = self.report.clone();
-                self.restart_countdown();
-            }
-        }
-    }
-
-    /// Marks and logs rows whose final status differs from the previous
-    /// finished sweep's. Rows are matched by what they ask (model::diff), so
-    /// a profile switch still compares the queries both profiles make.
-    fn note_changes(&mut self) {
-        let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
-            return;
-        };
-        let new: Vec<_> = status_changes(before, now)
-            .into_iter()
-            .filter(|c| !self.changes.contains_key(&c.index))
-            .filter_map(|c| match (c.from, c.to) {
-                (Some(from), Some(to)) if !to.in_flight() => Some((c.index, from, to, c)),
-                _ => None,
-            })
-            .collect();
-        for (index, before, after, change) in new {
-            self.changes.insert(index, Change { before, after });
-            self.push_log(change.to_string());
-        }
-    }
-
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            return self.quit_now();
-        }
-        match self.mode {
-            Mode::Edit(_) => self.on_edit_key(key),
-            Mode::Help => {
-                if matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-                ) {
-                    self.mode = Mode::Normal;
-                }
-                Vec::new()
-            }
-            Mode::Normal => self.on_normal_key(key),
-        }
-    }
-
-    fn rows(&self) -> usize {
-        self.report.as_ref().map_or(0, |r| r.records.len())
-    }
-
-    fn on_normal_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let rows = self.rows();
-        let cursor = self.cursor;
-        let effects = self.on_normal_key_inner(key, rows);
-        if self.cursor != cursor {
-            self.details_scroll = 0;
-        }
-        effects
-    }
-
-    fn on_normal_key_inner(&mut self, key: KeyEvent, rows: usize) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Char('q') => return self.quit_now(),
-            KeyCode::Esc if self.zoom != Zoom::None => self.zoom = Zoom::None,
-            KeyCode::Esc => return self.quit_now(),
-            KeyCode::Char('r') => return self.rerun(),
-            KeyCode::Char('w') => self.toggle_watch(),
-            KeyCode::Char('e') => {
-                let text = self
-                    .target
-                    .as_ref()
-                    .map(|t| t.input.clone())
-                    .unwrap_or_default();
-                self.mode = Mode::Edit(EditField::new(&text));
-            }
-            KeyCode::Char('p') => return self.next_profile(),
-            KeyCode::Char('s') => return self.save_snapshot(),
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(rows.saturating_sub(1));
-            }
-            KeyCode::Home | KeyCode::Char('g') => self.cursor = 0,
-            KeyCode::End | KeyCode::Char('G') => self.cursor = rows.saturating_sub(1),
-            KeyCode::Enter | KeyCode::Char('d') => self.toggle_zoom(Zoom::Details),
-            KeyCode::Char('l') => self.toggle_zoom(Zoom::Log),
-            // PgUp/PgDn scroll the expanded details, otherwise the log.
-            KeyCode::PageUp if self.zoom == Zoom::Details => {
-                self.details_scroll = self.details_scroll.saturating_sub(10);
-            }
-            KeyCode::PageDown if self.zoom == Zoom::Details => {
-                self.details_scroll = self.details_scroll.saturating_add(10);
-            }
-            KeyCode::PageUp => {
-                self.log_scroll = (self.log_scroll + 10).min(self.log.len().saturating_sub(1));
-            }
-            KeyCode::PageDown => self.log_scroll = self.log_scroll.saturating_sub(10),
-            KeyCode::Char('?') => self.mode = Mode::Help,
-            _ => {
-                let handled = self.extension.as_mut().and_then(|ext| ext.on_key(&key));
-                if let Some(requests) = handled {
-                    return self.apply_requests(requests);
-                }
-            }
-        }
-        Vec::new()
-    }
-
-    fn toggle_zoom(&mut self, zoom: Zoom) {
-        self.zoom = if self.zoom == zoom { Zoom::None } else { zoom };
-        self.log_scroll = 0;
-        self.details_scroll = 0;
-    }
-
-    fn toggle_watch(&mut self) {
-        if self.watch.take().is_some() {
-            self.push_log("watch off");
-        } else {
-            self.watch = Some(self.config.watch_interval);
-            let secs = self.config.watch_interval.as_secs();
-            self.push_log(format!("watch on: re-run every {secs} s"));
-        }
-    }
-
-    fn next_profile(&mut self) -> Vec<Effect> {
-        let next = plan::next_profile_name(&self.profile);
-        self.push_log(format!("profile {} → {next}", self.profile));
-        self.profile = next.to_string();
-        if self.target.is_some() {
-            self.rerun()
-        } else {
-            Vec::new()
-        }
-    }
-
-    fn on_edit_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Mode::Edit(field) = &mut self.mode else {
-            return Vec::new();
-        };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => self.mode = Mode::Normal,
-            KeyCode::Enter => match parse_target(&field.text) {
-                Ok(target) => {
-                    self.mode = Mode::Normal;
-                    self.push_log(format!("address → {}", target.input));
-                    self.target = Some(target);
-                    return self.rerun();
-                }
-                Err(e) => field.error = Some(e.to_string()),
-            },
-            KeyCode::Char('u') if ctrl => field.clear(),
-            KeyCode::Char(c) if !ctrl => field.insert(c),
-            KeyCode::Backspace => field.backspace(),
-            KeyCode::Delete => field.delete(),
-            KeyCode::Left => field.left(),
-            KeyCode::Right => field.right(),
-            KeyCode::Home => field.home(),
-            KeyCode::End => field.end(),
-            _ => {}
-        }
-        Vec::new()
-    }
-
     fn apply_requests(&mut self, requests: Vec<Request>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for request in requests {
@@ -651,20 +392,6 @@ impl App {
             }
         }
         effects
-    }
-
-    /// The resolvers as given on the command line or in the file, or "system".
-    pub fn resolver_label(&self) -> String {
-        let given = if self.args.resolvers.is_empty() {
-            &self.config.file.resolvers
-        } else {
-            &self.args.resolvers
-        };
-        if given.is_empty() {
-            "system".into()
-        } else {
-            given.join(", ")
-        }
     }
 
     /// The row under the cursor.

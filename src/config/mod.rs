@@ -2,42 +2,40 @@
 //! live, and the layering command line > environment (`SIPSCOPE_*`, read by
 //! clap's `env`) > file > built-in defaults.
 //!
-//! The command line and the environment arrive together in [`SweepArgs`] and
-//! [`GlobalArgs`] (clap fills both; `None`/empty means "not given"), so the
-//! merge below only has to put them over the file's [`Config`], which serde
-//! has already put over [`Config::default`].
+//! This module knows nothing of the command-line parser: the command line and
+//! the environment arrive together as plain [`SweepOverrides`] and
+//! [`GlobalOverrides`] (`None`/empty means "not given"), and [`layers`] puts
+//! them over a snapshot's settings, the file's [`Config`] and the defaults.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::Args;
-use clap::builder::BoolishValueParser;
 use directories::ProjectDirs;
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
-use crate::cli::{SweepArgs, UsageError};
-use crate::input::{normalise_domain, parse_target};
-use crate::model::TrustSettings;
+use crate::input::normalise_domain;
 use crate::plan;
-use crate::probe::{DialOverrides, ResolverSpec, parse_dial_override};
-use crate::sweep::SweepSettings;
+use crate::probe::ResolverSpec;
+
+mod layers;
+pub use layers::{GlobalOverrides, SweepOverrides, sweep_options};
 
 /// Name of the configuration file inside the platform's config folder.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
 /// Name of the log file inside the platform's state (or local data) folder.
 pub const LOG_FILE_NAME: &str = "sipscope.log";
 /// The example configuration shipped at the repository root; it parses to the defaults.
-pub const EXAMPLE: &str = include_str!("../config.example.toml");
+pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 
-const DEFAULT_TIMEOUT_MS: u64 = 3000;
-const DEFAULT_WATCH_INTERVAL: u64 = 10;
+/// Seconds between sweeps in the dashboard's watch mode, unless configured.
+pub const DEFAULT_WATCH_INTERVAL: Duration = Duration::from_secs(10);
 const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 1..=600_000;
 const WATCH_RANGE: std::ops::RangeInclusive<u64> = 1..=86_400;
 
 /// How much the log file records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     Off,
@@ -50,6 +48,20 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    pub const ALL: [LogLevel; 6] = [
+        LogLevel::Off,
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+        LogLevel::Trace,
+    ];
+
+    /// The level named `name` (as in the config file), if any.
+    pub fn from_name(name: &str) -> Option<LogLevel> {
+        LogLevel::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
     /// The name as written in the config file (and understood by tracing's filters).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -113,12 +125,12 @@ impl Default for Config {
             address: None,
             profile: plan::DEFAULT_PROFILE.to_string(),
             resolvers: Vec::new(),
-            timeout_ms: DEFAULT_TIMEOUT_MS,
+            timeout_ms: crate::sweep::DEFAULT_TIMEOUT.as_millis() as u64,
             ca_files: Vec::new(),
             system_roots: true,
             trusted_domains: Vec::new(),
             strict_dns_naming: true,
-            watch_interval: DEFAULT_WATCH_INTERVAL,
+            watch_interval: DEFAULT_WATCH_INTERVAL.as_secs(),
             snapshot_dir: None,
             log_level: LogLevel::default(),
             colours: true,
@@ -140,7 +152,9 @@ where
 
 fn de_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     checked(d, |a: &String| {
-        parse_target(a).map(drop).map_err(|e| e.to_string())
+        crate::input::parse_target(a)
+            .map(drop)
+            .map_err(|e| e.to_string())
     })
     .map(Some)
 }
@@ -167,7 +181,7 @@ fn de_domains<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
     checked(d, |ds: &Vec<String>| normalise_domains(ds).map(drop))
 }
 
-fn check_timeout(ms: u64) -> Result<(), String> {
+pub(crate) fn check_timeout(ms: u64) -> Result<(), String> {
     if TIMEOUT_RANGE.contains(&ms) {
         Ok(())
     } else {
@@ -177,7 +191,7 @@ fn check_timeout(ms: u64) -> Result<(), String> {
     }
 }
 
-fn check_watch_interval(secs: u64) -> Result<(), String> {
+pub(crate) fn check_watch_interval(secs: u64) -> Result<(), String> {
     if WATCH_RANGE.contains(&secs) {
         Ok(())
     } else {
@@ -187,7 +201,7 @@ fn check_watch_interval(secs: u64) -> Result<(), String> {
     }
 }
 
-fn normalise_domains(domains: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn normalise_domains(domains: &[String]) -> Result<Vec<String>, String> {
     domains
         .iter()
         .map(|d| normalise_domain(d.trim()).map_err(|e| e.to_string()))
@@ -195,7 +209,7 @@ fn normalise_domains(domains: &[String]) -> Result<Vec<String>, String> {
 }
 
 /// `[]` or `["system"]` → the system's resolver; otherwise a pool of servers.
-fn resolver_spec(resolvers: &[String]) -> Result<ResolverSpec, String> {
+pub(crate) fn resolver_spec(resolvers: &[String]) -> Result<ResolverSpec, String> {
     let is_system = |r: &String| r.trim().eq_ignore_ascii_case("system");
     if resolvers.is_empty() || (resolvers.len() == 1 && is_system(&resolvers[0])) {
         return Ok(ResolverSpec::System);
@@ -352,55 +366,11 @@ pub fn load(explicit: Option<&Path>) -> Result<(Config, ConfigFile), ConfigError
     }
 }
 
-/// Options every command understands (clap `global`), for the files and the dashboard.
-#[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Configuration, files and dashboard")]
-pub struct GlobalArgs {
-    /// Configuration file [default: see `sipscope paths`]
-    #[arg(long, global = true, value_name = "PATH", env = "SIPSCOPE_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// Snapshot folder [default: config `snapshot_dir`, else see `sipscope paths`]
-    #[arg(
-        long = "snapshot-dir",
-        visible_alias = "dir",
-        global = true,
-        value_name = "DIR",
-        env = "SIPSCOPE_SNAPSHOT_DIR"
-    )]
-    pub snapshot_dir: Option<PathBuf>,
-    /// Seconds between sweeps in the dashboard's watch mode [default: 10]
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECS",
-        env = "SIPSCOPE_WATCH_INTERVAL"
-    )]
-    pub watch_interval: Option<u64>,
-    /// How much the log file records [default: info]
-    #[arg(long, global = true, value_enum, env = "SIPSCOPE_LOG_LEVEL")]
-    pub log_level: Option<LogLevel>,
-    /// Colours on the dashboard (--colour=false turns them off; NO_COLOR is honoured)
-    #[arg(
-        long,
-        global = true,
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new(),
-        env = "SIPSCOPE_COLOURS"
-    )]
-    pub colour: Option<bool>,
-    /// No colours (same as --colour=false)
-    #[arg(long, global = true)]
-    pub no_colour: bool,
-}
-
 /// Everything resolved from command line, environment, file and defaults:
 /// what the commands and the dashboard read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
-    /// The file layer over the defaults (sweep keys are merged per sweep by [`Resolved::sweep_settings`]).
+    /// The file layer over the defaults (its sweep keys are layered by [`sweep_options`]).
     pub config: Config,
     pub config_file: ConfigFile,
     /// The default SIP address (`address` in the file); the command line's address wins.
@@ -417,7 +387,7 @@ impl Resolved {
     /// Reads the configuration file named by `args` (or the default one) and
     /// resolves everything. `NO_COLOR` (https://no-color.org) turns colours
     /// off unless `--colour`/`SIPSCOPE_COLOURS` says otherwise.
-    pub fn load(args: &GlobalArgs) -> Result<Resolved, ConfigError> {
+    pub fn load(args: &GlobalOverrides) -> Result<Resolved, ConfigError> {
         let (config, file) = load(args.config.as_deref())?;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Resolved::merge(args, config, file, no_color).map_err(ConfigError::Option)
@@ -426,16 +396,14 @@ impl Resolved {
     /// The pure merge: `args` (command line and environment) over `config`
     /// (file over defaults). `no_color_env` is whether NO_COLOR is set.
     pub fn merge(
-        args: &GlobalArgs,
+        args: &GlobalOverrides,
         config: Config,
         config_file: ConfigFile,
         no_color_env: bool,
     ) -> Result<Resolved, String> {
         let watch = args.watch_interval.unwrap_or(config.watch_interval);
         check_watch_interval(watch).map_err(|e| format!("--watch-interval: {e}"))?;
-        let colours = if args.no_colour {
-            false
-        } else if let Some(c) = args.colour {
+        let colours = if let Some(c) = args.colour {
             c
         } else if no_color_env {
             false
@@ -462,67 +430,6 @@ impl Resolved {
     pub fn address(&self, given: Option<&str>) -> Option<String> {
         given.map(str::to_string).or_else(|| self.address.clone())
     }
-
-    /// Sweep settings for `input`: `args` (command line and environment) over the file.
-    pub fn sweep_settings(
-        &self,
-        args: &SweepArgs,
-        input: &str,
-    ) -> Result<SweepSettings, UsageError> {
-        sweep_settings(args, &self.config, input)
-    }
-}
-
-/// Merges `args` (command line and environment; unset = `None`/empty) over
-/// `config` (file over defaults) into the settings of a sweep of `input`.
-pub fn sweep_settings(
-    args: &SweepArgs,
-    config: &Config,
-    input: &str,
-) -> Result<SweepSettings, UsageError> {
-    let target = parse_target(input)?;
-    let profile = plan::profile(args.profile.as_deref().unwrap_or(&config.profile))?;
-    let resolvers = if args.resolvers.is_empty() {
-        resolver_spec(&config.resolvers)?
-    } else {
-        resolver_spec(&args.resolvers)?
-    };
-    let mut settings = SweepSettings::new(target, profile, resolvers);
-    let timeout = args.timeout_ms.unwrap_or(config.timeout_ms);
-    check_timeout(timeout).map_err(|e| UsageError(format!("--timeout-ms: {e}")))?;
-    settings.timeout = Duration::from_millis(timeout);
-    settings.ca_files = if args.ca_files.is_empty() {
-        config.ca_files.clone()
-    } else {
-        args.ca_files.clone()
-    };
-    settings.system_roots = flag(args.no_system_roots, args.system_roots, config.system_roots);
-    let trusted = if args.trusted_domains.is_empty() {
-        &config.trusted_domains
-    } else {
-        &args.trusted_domains
-    };
-    settings.trust = TrustSettings {
-        trusted_domains: normalise_domains(trusted)?,
-        strict_dns_naming: flag(
-            args.no_strict_dns_naming,
-            args.strict_dns_naming,
-            config.strict_dns_naming,
-        ),
-    };
-    settings.allow_tcp = !args.no_tcp;
-    settings.dial = args
-        .dial
-        .iter()
-        .map(|d| parse_dial_override(d))
-        .collect::<Result<DialOverrides, _>>()?;
-    Ok(settings)
-}
-
-/// A boolean with a `--no-x` flag, a `--x[=BOOL]` option (or its environment
-/// variable) and a config value: `--no-x` wins, then `--x`, then the file.
-fn flag(no: bool, yes: Option<bool>, config: bool) -> bool {
-    if no { false } else { yes.unwrap_or(config) }
 }
 
 /// `sipscope paths`: the files in use and whether each exists.

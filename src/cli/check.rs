@@ -1,0 +1,50 @@
+//! `sipscope check`: one sweep, printed; exit 0 when sign-in works, 1 when not.
+
+use crate::config::{Resolved, sweep_options};
+use crate::error::{Failure, exit};
+use crate::input::parse_target;
+use crate::report;
+use crate::snapshot::{SettingsSummary, SnapshotError};
+use crate::sweep::{Sweep, SweepSettings};
+
+use super::CheckArgs;
+
+pub fn run(args: &CheckArgs, config: &Resolved) -> Result<u8, Failure> {
+    let input = config.address(args.input.as_deref()).ok_or_else(|| {
+        Failure::usage("give an address (sipscope check ADDRESS) or set `address` in the config")
+    })?;
+    let target = parse_target(&input)?;
+    let options = sweep_options(&args.sweep.overrides(), None, &config.config)?;
+    let settings = SweepSettings::new(target, options);
+    let summary = SettingsSummary::from_settings(&settings).with_config_file(
+        config
+            .config_file
+            .loaded
+            .then(|| config.config_file.path.clone())
+            .flatten(),
+    );
+    let sweep = Sweep::prepare(settings)?;
+    let report = super::runtime()?.block_on(sweep.run(None));
+    if args.json {
+        println!("{}", report::to_json(&report));
+    } else {
+        print!("{}", report::text::render(&report));
+    }
+    if args.save {
+        let dir = config
+            .snapshot_dir
+            .as_deref()
+            .ok_or(SnapshotError::NoFolder)?;
+        let saved = crate::snapshot::commands::save_one(dir, &report, &summary)?;
+        eprintln!(
+            "sipscope: snapshot saved to {} (and {})",
+            saved.json.display(),
+            saved.markdown.display()
+        );
+    }
+    Ok(if report.signin_ok() {
+        exit::OK
+    } else {
+        exit::FAIL
+    })
+}

@@ -1,0 +1,50 @@
+//! `sipscope demo`: the dashboard on the in-process lab, or `--list`.
+
+use std::sync::Arc;
+
+use crate::config::{Resolved, SweepOverrides};
+use crate::error::{Failure, exit};
+use crate::lab::{Lab, LabOptions};
+use crate::tui::demo::DemoExtension;
+
+use super::DemoArgs;
+
+pub fn run(args: &DemoArgs, config: &Resolved) -> Result<u8, Failure> {
+    let scenarios = crate::lab::demo_scenarios()?;
+    if let Some(name) = &args.scenario
+        && !scenarios.iter().any(|s| s.name() == name)
+    {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name()).collect();
+        return Err(Failure::usage(format!(
+            "unknown scenario '{name}'; `sipscope demo --list` shows them ({})",
+            names.join(", ")
+        )));
+    }
+    if args.list {
+        print!("{}", crate::lab::console::scenario_list(&scenarios));
+        return Ok(exit::OK);
+    }
+    let first = match &args.scenario {
+        Some(name) => name.clone(),
+        None => scenarios
+            .first()
+            .map(|s| s.name().to_string())
+            .ok_or_else(|| Failure::runtime("there are no demo scenarios"))?,
+    };
+    let address = scenarios
+        .iter()
+        .find(|s| s.name() == first)
+        .map(|s| s.sip_address().to_string());
+    // The lab runs on the dashboard's runtime; every sweep is pointed at it
+    // (its DNS, its CA only, its listeners) by the demo extension.
+    crate::tui::run_dashboard_with(
+        &SweepOverrides::default(),
+        address.as_deref(),
+        config,
+        |rt| {
+            let lab = rt.block_on(Lab::start(scenarios, LabOptions::default()))?;
+            let demo = DemoExtension::new(Arc::new(lab), &first).map_err(Failure::runtime)?;
+            Ok(Some(Box::new(demo)))
+        },
+    )
+}

@@ -1,0 +1,118 @@
+//! The layering of sweep settings: command line and environment (one layer,
+//! as the command line hands them over) > a snapshot's settings (in `open`) >
+//! the configuration file > the built-in defaults. Plain types only: the
+//! command-line parser fills [`SweepOverrides`] and [`GlobalOverrides`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{Config, ConfigError, LogLevel, check_timeout, normalise_domains, resolver_spec};
+use crate::model::TrustSettings;
+use crate::plan;
+use crate::probe::{DialOverrides, parse_dial_override};
+use crate::snapshot::SettingsSummary;
+use crate::sweep::SweepOptions;
+
+/// The sweep keys as given on the command line or in the environment;
+/// `None`/empty means "not given", so the layer below decides.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepOverrides {
+    pub resolvers: Vec<String>,
+    pub profile: Option<String>,
+    pub ca_files: Vec<PathBuf>,
+    pub system_roots: Option<bool>,
+    pub timeout_ms: Option<u64>,
+    pub trusted_domains: Vec<String>,
+    pub strict_dns_naming: Option<bool>,
+    /// `Some(false)`: TCP is forbidden by policy (D8 `rejected`).
+    pub allow_tcp: Option<bool>,
+    /// `FROM=TO` dial overrides (lab and tests).
+    pub dial: Vec<String>,
+}
+
+/// The options every command understands, as given (unset = `None`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GlobalOverrides {
+    pub config: Option<PathBuf>,
+    pub snapshot_dir: Option<PathBuf>,
+    pub watch_interval: Option<u64>,
+    pub log_level: Option<LogLevel>,
+    pub colour: Option<bool>,
+}
+
+/// The value of the highest layer that has one.
+fn pick<T: Clone>(given: &[T], snapshot: Option<&[T]>, file: &[T]) -> Vec<T> {
+    if !given.is_empty() {
+        given.to_vec()
+    } else if let Some(s) = snapshot {
+        s.to_vec()
+    } else {
+        file.to_vec()
+    }
+}
+
+/// Resolves the sweep options: `over` (command line and environment) over
+/// `snapshot` (the settings an opened snapshot ran with) over `file` (the
+/// configuration file over the defaults). Errors name the option at fault.
+pub fn sweep_options(
+    over: &SweepOverrides,
+    snapshot: Option<&SettingsSummary>,
+    file: &Config,
+) -> Result<SweepOptions, ConfigError> {
+    let bad = |option: &str, e: String| ConfigError::Option(format!("{option}: {e}"));
+    let profile_name = over
+        .profile
+        .clone()
+        .or_else(|| snapshot.map(|s| s.profile.clone()))
+        .unwrap_or_else(|| file.profile.clone());
+    let profile = plan::profile(&profile_name).map_err(|e| ConfigError::Option(e.to_string()))?;
+    let resolvers = resolver_spec(&pick(
+        &over.resolvers,
+        snapshot.map(|s| s.resolvers.as_slice()),
+        &file.resolvers,
+    ))
+    .map_err(|e| bad("--resolver", e))?;
+    let timeout_ms = over
+        .timeout_ms
+        .or(snapshot.map(|s| s.timeout_ms))
+        .unwrap_or(file.timeout_ms);
+    check_timeout(timeout_ms).map_err(|e| bad("--timeout-ms", e))?;
+    let trusted = pick(
+        &over.trusted_domains,
+        snapshot.map(|s| s.trusted_domains.as_slice()),
+        &file.trusted_domains,
+    );
+    let dial = over
+        .dial
+        .iter()
+        .map(|d| parse_dial_override(d))
+        .collect::<Result<DialOverrides, _>>()
+        .map_err(|e| bad("--dial", e))?;
+    Ok(SweepOptions {
+        profile,
+        resolvers,
+        timeout: Duration::from_millis(timeout_ms),
+        ca_files: pick(
+            &over.ca_files,
+            snapshot.map(|s| s.ca_files.as_slice()),
+            &file.ca_files,
+        ),
+        system_roots: over
+            .system_roots
+            .or(snapshot.map(|s| s.system_roots))
+            .unwrap_or(file.system_roots),
+        extra_ca_pem: None,
+        trust: TrustSettings {
+            trusted_domains: normalise_domains(&trusted).map_err(|e| bad("--trusted-domain", e))?,
+            strict_dns_naming: over
+                .strict_dns_naming
+                .or(snapshot.map(|s| s.strict_dns_naming))
+                .unwrap_or(file.strict_dns_naming),
+        },
+        allow_tcp: over
+            .allow_tcp
+            .or(snapshot.map(|s| s.allow_tcp))
+            .unwrap_or(true),
+        dial,
+    })
+}

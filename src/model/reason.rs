@@ -1,0 +1,316 @@
+//! Why a record or target has its status. [`Reason`] carries what its
+//! sentence needs (its `Display` is the row's `detail`); [`ReasonCode`] is
+//! the stable machine label (`reason` in the JSON), which the dashboard,
+//! snapshots and scripts read instead of matching prose.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+use super::evidence::{DnsFailure, TrustProblem};
+use crate::plan::RowKind;
+
+/// The machine label of a [`Reason`]. Labels are a contract: never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonCode {
+    Nxdomain,
+    Nodata,
+    Servfail,
+    Refused,
+    DnsTimeout,
+    DnsError,
+    /// SRV target `.` (D5).
+    NoService,
+    /// SRV target without an address (D5).
+    NoAddress,
+    OutOfDomain,
+    TcpForbidden,
+    ConnectTimeout,
+    ConnectionRefused,
+    ConnectionReset,
+    ConnectFailed,
+    BadServerName,
+    HandshakeTimeout,
+    HandshakeFailed,
+    UnreadableCertificate,
+    NameNotOnCertificate,
+    WildcardOnly,
+    Expired,
+    NotYetValid,
+    UntrustedIssuer,
+    BadSignature,
+    Revoked,
+    NoTrustedRoots,
+    UntrustedChain,
+    TcpAccepted,
+    TlsTrusted,
+}
+
+impl ReasonCode {
+    /// The label as written in the JSON, e.g. `out-of-domain`.
+    pub fn label(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// Which query failed, for the sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub kind: RowKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The row's own query failed (D8).
+    Dns {
+        query: Query,
+        failure: DnsFailure,
+    },
+    /// D5: the SRV target is `.`.
+    NoService,
+    /// D5: the SRV target's address query failed.
+    TargetDns {
+        host: String,
+        failure: DnsFailure,
+    },
+    /// D4: the SRV target is outside the SIP domain.
+    OutOfDomain {
+        host: String,
+        domain: String,
+    },
+    /// D8: the profile or policy forbids TCP.
+    TcpForbidden,
+    /// The answer held no address the probe could use.
+    NoUsableAddress {
+        host: String,
+    },
+    ConnectTimeout {
+        addr: SocketAddr,
+        limit_ms: u64,
+    },
+    ConnectionRefused {
+        addr: SocketAddr,
+    },
+    ConnectionReset {
+        addr: SocketAddr,
+    },
+    ConnectFailed {
+        addr: SocketAddr,
+        error: String,
+    },
+    BadServerName {
+        name: String,
+    },
+    HandshakeTimeout {
+        addr: SocketAddr,
+        limit_ms: u64,
+    },
+    HandshakeFailed {
+        addr: SocketAddr,
+        error: String,
+    },
+    UnreadableCertificate,
+    /// D9: the certificate does not cover the expected name.
+    NameNotOnCertificate {
+        expected: String,
+        names: String,
+    },
+    /// D9: covered only by a wildcard, which this client does not accept.
+    WildcardOnly {
+        expected: String,
+        names: String,
+    },
+    /// D9: names fine, chain not trusted or out of date.
+    Untrusted {
+        expected: String,
+        problem: TrustProblem,
+    },
+    TcpAccepted {
+        addr: SocketAddr,
+    },
+    TlsTrusted {
+        addr: SocketAddr,
+        expected: String,
+    },
+}
+
+fn dns_code(f: &DnsFailure) -> ReasonCode {
+    match f {
+        DnsFailure::NxDomain => ReasonCode::Nxdomain,
+        DnsFailure::NoData => ReasonCode::Nodata,
+        DnsFailure::ServFail(_) => ReasonCode::Servfail,
+        DnsFailure::Refused(_) => ReasonCode::Refused,
+        DnsFailure::Timeout(_) => ReasonCode::DnsTimeout,
+        DnsFailure::OtherCode(..) | DnsFailure::Network(_) => ReasonCode::DnsError,
+    }
+}
+
+impl Reason {
+    pub fn code(&self) -> ReasonCode {
+        use ReasonCode as C;
+        match self {
+            Reason::Dns { failure, .. } => dns_code(failure),
+            Reason::TargetDns { failure, .. } if failure.is_missing() => C::NoAddress,
+            Reason::TargetDns { failure, .. } => dns_code(failure),
+            Reason::NoService => C::NoService,
+            Reason::OutOfDomain { .. } => C::OutOfDomain,
+            Reason::TcpForbidden => C::TcpForbidden,
+            Reason::NoUsableAddress { .. } => C::NoAddress,
+            Reason::ConnectTimeout { .. } => C::ConnectTimeout,
+            Reason::ConnectionRefused { .. } => C::ConnectionRefused,
+            Reason::ConnectionReset { .. } => C::ConnectionReset,
+            Reason::ConnectFailed { .. } => C::ConnectFailed,
+            Reason::BadServerName { .. } => C::BadServerName,
+            Reason::HandshakeTimeout { .. } => C::HandshakeTimeout,
+            Reason::HandshakeFailed { .. } => C::HandshakeFailed,
+            Reason::UnreadableCertificate => C::UnreadableCertificate,
+            Reason::NameNotOnCertificate { .. } => C::NameNotOnCertificate,
+            Reason::WildcardOnly { .. } => C::WildcardOnly,
+            Reason::Untrusted { problem, .. } => match problem {
+                TrustProblem::NoRoots => C::NoTrustedRoots,
+                TrustProblem::Expired => C::Expired,
+                TrustProblem::NotValidYet => C::NotYetValid,
+                TrustProblem::UnknownIssuer => C::UntrustedIssuer,
+                TrustProblem::BadSignature => C::BadSignature,
+                TrustProblem::Revoked => C::Revoked,
+                TrustProblem::Other(_) => C::UntrustedChain,
+            },
+            Reason::TcpAccepted { .. } => C::TcpAccepted,
+            Reason::TlsTrusted { .. } => C::TlsTrusted,
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Dns { query, failure } => match query.kind {
+                RowKind::Srv => write!(f, "no SRV record {}: {}", query.name, failure.describe()),
+                RowKind::A => write!(f, "{} has no address: {}", query.name, failure.describe()),
+            },
+            Reason::NoService => f.write_str(
+                "the SRV answer's target is \".\": the service is decidedly not available here",
+            ),
+            Reason::TargetDns { host, failure } if failure.is_missing() => write!(
+                f,
+                "SRV points to {host}, which has no address ({})",
+                failure.describe()
+            ),
+            Reason::TargetDns { host, failure } => write!(
+                f,
+                "the address of {host} could not be looked up: {}",
+                failure.describe()
+            ),
+            Reason::OutOfDomain { host, domain } => write!(
+                f,
+                "target {host} is outside the SIP domain {domain}; the client ignores it (D4)"
+            ),
+            Reason::TcpForbidden => {
+                f.write_str("TCP is not allowed by the client's policy, so this record is not used")
+            }
+            Reason::NoUsableAddress { host } => write!(f, "{host} has no usable address"),
+            Reason::ConnectTimeout { addr, limit_ms } => {
+                write!(f, "no TCP connection to {addr} within {limit_ms} ms")
+            }
+            Reason::ConnectionRefused { addr } => {
+                write!(f, "TCP connection to {addr} failed: connection refused")
+            }
+            Reason::ConnectionReset { addr } => {
+                write!(f, "TCP connection to {addr} failed: connection reset")
+            }
+            Reason::ConnectFailed { addr, error } => {
+                write!(f, "TCP connection to {addr} failed: {error}")
+            }
+            Reason::BadServerName { name } => {
+                write!(f, "'{name}' cannot be sent as a TLS server name")
+            }
+            Reason::HandshakeTimeout { addr, limit_ms } => write!(
+                f,
+                "{addr} accepted TCP but completed no TLS handshake within {limit_ms} ms"
+            ),
+            Reason::HandshakeFailed { addr, error } => write!(f, "{error} ({addr})"),
+            Reason::UnreadableCertificate => f.write_str("the server's certificate cannot be read"),
+            Reason::NameNotOnCertificate { expected, names } => write!(
+                f,
+                "the certificate does not name {expected} (names: {names})"
+            ),
+            Reason::WildcardOnly { expected, names } => write!(
+                f,
+                "{expected} is covered only by a wildcard ({names}), which this client does not accept"
+            ),
+            Reason::Untrusted { expected, problem } => {
+                write!(f, "certificate for {expected}: {problem}")
+            }
+            Reason::TcpAccepted { addr } => write!(f, "TCP connection to {addr} accepted"),
+            Reason::TlsTrusted { addr, expected } => write!(
+                f,
+                "TLS handshake with {addr} succeeded; certificate names {expected} and is trusted"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // D8: DNS failures keep their own labels; a DNS error is never "missing".
+    #[test]
+    fn d8_dns_reasons_are_labelled_apart() {
+        let q = |kind| Query {
+            kind,
+            name: "_sip._tls.contoso.com".into(),
+        };
+        let cases = [
+            (DnsFailure::NxDomain, "nxdomain"),
+            (DnsFailure::NoData, "nodata"),
+            (DnsFailure::ServFail("10.0.0.53:53".into()), "servfail"),
+            (DnsFailure::Refused("10.0.0.53:53".into()), "refused"),
+            (DnsFailure::Timeout("10.0.0.53:53".into()), "dns-timeout"),
+            (DnsFailure::Network("unreachable".into()), "dns-error"),
+        ];
+        for (failure, label) in cases {
+            let r = Reason::Dns {
+                query: q(RowKind::Srv),
+                failure: failure.clone(),
+            };
+            assert_eq!(r.code().label(), label);
+            let t = Reason::TargetDns {
+                host: "pool.contoso.com".into(),
+                failure,
+            };
+            let want = if matches!(label, "nxdomain" | "nodata") {
+                "no-address"
+            } else {
+                label
+            };
+            assert_eq!(t.code().label(), want);
+        }
+    }
+
+    // D9: each trust problem has its own label and sentence.
+    #[test]
+    fn d9_trust_reasons() {
+        let r = Reason::Untrusted {
+            expected: "sip.contoso.com".into(),
+            problem: TrustProblem::Expired,
+        };
+        assert_eq!(r.code(), ReasonCode::Expired);
+        assert_eq!(
+            r.to_string(),
+            "certificate for sip.contoso.com: the certificate has expired"
+        );
+        let r = Reason::OutOfDomain {
+            host: "pool.contoso.local".into(),
+            domain: "contoso.com".into(),
+        };
+        assert_eq!(r.code().label(), "out-of-domain");
+        assert!(r.to_string().contains("outside the SIP domain contoso.com"));
+    }
+}
