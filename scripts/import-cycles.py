@@ -24,6 +24,7 @@ pat = re.compile(r"\b(crate|super)((?:::\w+)+)")
 for m, text in files.items():
     if m and m[-1] == "tests" or "tests" in m: continue
     text = re.sub(r"#\[cfg\(test\)\]\s*mod tests\s*\{.*", "", text, flags=re.S)
+    text = re.sub(r"//.*", "", text)  # comments and doc links are not imports
     for kind, rest in pat.findall(text):
         segs = rest.strip(":").split("::")
         if kind == "crate": base = []

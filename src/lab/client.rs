@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::Lab;
-use crate::error::Failure;
+use super::LabError;
 use crate::input::parse_target;
 use crate::plan::{DEFAULT_PROFILE, profile};
 use crate::probe::ResolverSpec;
@@ -18,9 +18,9 @@ impl Lab {
     /// Settings for sweeping `address` through this lab with the default
     /// profile: the lab's DNS server, trust in the lab CA only, and the dial
     /// overrides that reach its listeners.
-    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, Failure> {
-        let target = parse_target(address)?;
-        let profile = profile(DEFAULT_PROFILE)?;
+    pub fn sweep_settings(&self, address: &str) -> Result<SweepSettings, LabError> {
+        let target = parse_target(address).map_err(|e| LabError::Setup(e.to_string()))?;
+        let profile = profile(DEFAULT_PROFILE).map_err(|e| LabError::Setup(e.to_string()))?;
         let options = SweepOptions::new(profile, ResolverSpec::System);
         let mut settings = SweepSettings::new(target, options);
         self.apply_to(&mut settings);

@@ -28,6 +28,7 @@ pub use client::LAB_TIMEOUT;
 mod certs;
 mod dns;
 mod error;
+mod expect_file;
 mod hostile;
 mod listeners;
 mod records;

@@ -8,13 +8,12 @@ use hickory_proto::rr::Name;
 use serde::Deserialize;
 
 use super::LabError;
+use super::expect_file::{RawExpectation, expectation};
 use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
 use super::scenario::{
-    CertIssuer, CertSpec, Expectation, ExpectedRow, ForcedAnswer, HostSpec, ListenerKind, Scenario,
-    Validity, zone_of,
+    CertIssuer, CertSpec, ForcedAnswer, HostSpec, ListenerKind, Scenario, Validity, zone_of,
 };
-use crate::model::{Signin, Status};
-use crate::plan;
+use crate::model::Signin;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,25 +136,6 @@ struct Listeners {
 struct Expect {
     before: RawExpectation,
     after: Option<RawExpectation>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExpectation {
-    /// The profile whose rows `rows` lists, in order (default: the default profile).
-    #[serde(default)]
-    profile: Option<String>,
-    rows: Vec<Status>,
-    selected: Selected,
-    signin: Signin,
-}
-
-/// `selected = 3` or `selected = "none"`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Selected {
-    Row(i64),
-    Word(String),
 }
 
 impl Scenario {
@@ -423,55 +403,4 @@ fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
         validity: raw.validity,
         issuer: raw.issuer,
     }
-}
-
-fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
-    let profile_name = raw.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE);
-    let profile = plan::profile(profile_name).map_err(|e| e.to_string())?;
-    let count = profile.rows.len();
-    if raw.rows.len() != count {
-        return Err(format!(
-            "rows lists {} statuses, profile {profile_name} has {count}",
-            raw.rows.len()
-        ));
-    }
-    // Expectations describe finished sweeps: the in-flight statuses have no place here.
-    if let Some(st) = raw.rows.iter().find(|st| st.in_flight()) {
-        return Err(format!(
-            "rows lists \"{st}\", which is not a final status (D8)"
-        ));
-    }
-    let rows: Vec<ExpectedRow> = profile
-        .rows
-        .iter()
-        .zip(&raw.rows)
-        .map(|(row, status)| ExpectedRow {
-            name: row.name().to_string(),
-            transport: row.transport(),
-            status: *status,
-        })
-        .collect();
-    let selected = match raw.selected {
-        Selected::Word(w) if w == "none" => None,
-        Selected::Word(w) => {
-            return Err(format!("selected = \"{w}\": use a row number or \"none\""));
-        }
-        Selected::Row(n) if (1..=count as i64).contains(&n) => Some(n as usize),
-        Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={count}")),
-    };
-    // D7: sign-in succeeds only when the selected row is found.
-    let selected_status = selected.map(|s| rows[s - 1].status);
-    if (raw.signin == Signin::Ok) != (selected_status == Some(Status::Found)) {
-        return Err(format!(
-            "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
-            raw.signin,
-            selected_status.map_or("none", Status::label)
-        ));
-    }
-    Ok(Expectation {
-        profile: profile_name.to_string(),
-        rows,
-        selected,
-        signin: raw.signin,
-    })
 }

@@ -3,6 +3,7 @@
 //! The sweep gathers evidence; `model::judge` decides what it means.
 
 mod many;
+mod run;
 mod source;
 
 pub use many::{KeyedEvent, run_many};
@@ -21,12 +22,8 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::input::Target;
-use crate::model::judge::{self, Judged};
-use crate::model::{
-    self, DnsOutcome, RecordResult, Signin, Status, SweepReport, TargetResult, TrustSettings,
-    Verdict,
-};
-use crate::plan::{Profile, Query, RowKind, Transport};
+use crate::model::{self, RecordResult, Signin, SweepReport, TrustSettings, Verdict};
+use crate::plan::Profile;
 use crate::probe::{
     self, AddrAnswer, DialOverrides, Dns, DnsFailure, ProbeContext, ResolverSpec, SrvAnswer, Trust,
 };
@@ -119,12 +116,12 @@ type Cell<T> = Arc<OnceCell<Result<T, DnsFailure>>>;
 
 /// Each distinct name is asked once per sweep and shared by its rows (D2).
 #[derive(Default)]
-struct Memo {
+pub(super) struct Memo {
     srv: Mutex<HashMap<String, Cell<SrvAnswer>>>,
     addr: Mutex<HashMap<String, Cell<AddrAnswer>>>,
 }
 
-async fn memoised<T: Clone, F: Future<Output = Result<T, DnsFailure>>>(
+pub(super) async fn memoised<T: Clone, F: Future<Output = Result<T, DnsFailure>>>(
     map: &Mutex<HashMap<String, Cell<T>>>,
     name: &str,
     ask: impl FnOnce() -> F,
@@ -139,203 +136,6 @@ async fn memoised<T: Clone, F: Future<Output = Result<T, DnsFailure>>>(
 /// Milliseconds, saturating: the one conversion every report uses.
 pub(crate) fn ms(d: Duration) -> u64 {
     d.as_millis().try_into().unwrap_or(u64::MAX)
-}
-
-struct Run<'a> {
-    sweep: &'a Sweep,
-    memo: Memo,
-    started: Instant,
-    events: Option<mpsc::UnboundedSender<SweepEvent>>,
-}
-
-impl Run<'_> {
-    fn emit(&self, event: SweepEvent) {
-        if let Some(tx) = &self.events {
-            // A closed receiver means nobody watches any more; the sweep still completes.
-            let _ = tx.send(event);
-        }
-    }
-
-    fn update(&self, row: &RecordResult) {
-        self.emit(SweepEvent::Row(row.clone()));
-    }
-
-    fn log(&self, text: String) {
-        self.emit(SweepEvent::Log(LogLine {
-            elapsed_ms: ms(self.started.elapsed()),
-            text,
-        }));
-    }
-
-    fn options(&self) -> &SweepOptions {
-        &self.sweep.settings.options
-    }
-
-    async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
-        memoised(&self.memo.addr, name, || self.sweep.dns.addresses(name)).await
-    }
-
-    async fn srv(&self, name: &str) -> Result<SrvAnswer, DnsFailure> {
-        memoised(&self.memo.srv, name, || self.sweep.dns.srv(name)).await
-    }
-
-    async fn row(&self, query: &Query) -> RecordResult {
-        let mut row = RecordResult::pending(query);
-        if let Some(j) = judge::transport_forbidden(query.transport, self.options().allow_tcp) {
-            row.judged(&j);
-        } else {
-            row.status = Status::Querying;
-            row.detail = format!(
-                "asking {} for {} {}",
-                self.sweep.dns.label(),
-                query.kind.label(),
-                query.name
-            );
-            self.update(&row);
-            match query.kind {
-                RowKind::Srv => self.srv_row(query, &mut row).await,
-                RowKind::A => self.a_row(query, &mut row).await,
-            }
-        }
-        row.elapsed_ms = ms(self.started.elapsed());
-        self.update(&row);
-        self.log(model::eventlog::row_line(&row));
-        row
-    }
-
-    fn dns_failed(row: &mut RecordResult, query: &Query, f: DnsFailure) {
-        row.dns = Some(f.outcome());
-        row.judged(&judge::dns_failure(query.kind, &query.name, f));
-    }
-
-    async fn a_row(&self, query: &Query, row: &mut RecordResult) {
-        let port = query.port.unwrap_or(443);
-        let started = Instant::now();
-        let answer = match self.addresses(&query.name).await {
-            Err(f) => return Self::dns_failed(row, query, f),
-            Ok(a) => a,
-        };
-        row.dns = Some(DnsOutcome::Answer);
-        row.ttl = Some(answer.ttl);
-        let mut target = TargetResult::new(&query.name, port);
-        target.timings.dns_ms = Some(ms(started.elapsed()));
-        fill_addresses(&mut target, &answer);
-        row.targets.push(target);
-        row.used_target = Some(0);
-        row.status = Status::Probing;
-        self.update(row);
-        // D6: the client expects the queried name on the certificate, not the CNAME's target.
-        self.probe_target(
-            &mut row.targets[0],
-            query.transport,
-            &query.name,
-            &mut row.warnings,
-        )
-        .await;
-        let t = &row.targets[0];
-        row.status = t.status;
-        row.reason = t.reason;
-        row.detail = t.detail.clone();
-    }
-
-    async fn srv_row(&self, query: &Query, row: &mut RecordResult) {
-        let answer = match self.srv(&query.name).await {
-            Err(f) => return Self::dns_failed(row, query, f),
-            Ok(a) => a,
-        };
-        row.dns = Some(DnsOutcome::Answer);
-        row.ttl = Some(answer.ttl);
-        let plan = judge::srv_plan(
-            &query.name,
-            &answer.records,
-            &self.sweep.settings.target.domain,
-            &self.options().trust,
-            &query.typical_ports,
-        );
-        row.targets = plan.targets;
-        row.warnings.extend(plan.warnings);
-        if let Some(decided) = plan.decided {
-            return row.judged(&decided);
-        }
-        row.status = Status::Probing;
-        self.update(row);
-        let transport = query.transport;
-        let results = join_all(
-            row.targets
-                .iter()
-                .filter(|t| t.status != Status::Rejected)
-                .map(|t| self.srv_target(t.clone(), transport)),
-        )
-        .await;
-        for (done, warnings) in results {
-            row.warnings.extend(warnings);
-            if let Some(slot) = row
-                .targets
-                .iter_mut()
-                .find(|t| t.host == done.host && t.port == done.port)
-            {
-                *slot = done;
-            }
-        }
-        row.used_target = model::select::used_target(&row.targets);
-        row.follow_used_target();
-    }
-
-    async fn srv_target(
-        &self,
-        mut t: TargetResult,
-        transport: Transport,
-    ) -> (TargetResult, Vec<String>) {
-        let mut warnings = Vec::new();
-        let started = Instant::now();
-        let answer = self.addresses(&t.host).await;
-        t.timings.dns_ms = Some(ms(started.elapsed()));
-        match answer {
-            Err(f) => {
-                let j = judge::target_dns_failure(&t.host, f);
-                t.judged(&j);
-            }
-            Ok(a) => {
-                fill_addresses(&mut t, &a);
-                warnings.extend(judge::cname_warning(&t.host, &a.cname_chain));
-                let host = t.host.clone();
-                self.probe_target(&mut t, transport, &host, &mut warnings)
-                    .await;
-            }
-        }
-        (t, warnings)
-    }
-
-    async fn probe_target(
-        &self,
-        t: &mut TargetResult,
-        transport: Transport,
-        expected: &str,
-        warnings: &mut Vec<String>,
-    ) {
-        let Some(ip) = t.addresses.first().and_then(|a| a.parse().ok()) else {
-            let host = t.host.clone();
-            t.judged(&Judged {
-                status: Status::Missing,
-                reason: model::Reason::NoUsableAddress { host },
-            });
-            return;
-        };
-        let evidence = probe::probe(&self.sweep.probe, ip, t.port, transport, expected).await;
-        let out = judge::probe(&evidence, expected, self.options().profile.wildcards);
-        t.judged(&out.judged);
-        t.certificate = out.certificate;
-        t.dialed = evidence.dialed;
-        t.timings.connect_ms = evidence.connect_ms;
-        t.timings.tls_ms = evidence.tls_ms;
-        warnings.extend(out.warnings);
-    }
-}
-
-fn fill_addresses(t: &mut TargetResult, a: &AddrAnswer) {
-    t.addresses = a.addresses.iter().map(|ip| ip.to_string()).collect();
-    t.ttl = Some(a.ttl);
-    t.cname_chain = a.cname_chain.clone();
 }
 
 impl Sweep {
@@ -381,7 +181,7 @@ impl Sweep {
     /// (if given) as they happen; the returned report is complete.
     pub async fn run(&self, events: Option<mpsc::UnboundedSender<SweepEvent>>) -> SweepReport {
         let mut report = self.initial_report();
-        let run = Run {
+        let run = run::Run {
             sweep: self,
             memo: Memo::default(),
             started: Instant::now(),

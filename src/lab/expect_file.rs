@@ -1,0 +1,78 @@
+//! The `[expect]` part of a scenario file: the statuses a sweep in a given
+//! profile must end with, per named row, the selected row and the verdict.
+
+use serde::Deserialize;
+
+use super::scenario::{Expectation, ExpectedRow};
+use crate::model::{Signin, Status};
+use crate::plan;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExpectation {
+    /// The profile whose rows `rows` lists, in order (default: the default profile).
+    #[serde(default)]
+    profile: Option<String>,
+    rows: Vec<Status>,
+    selected: Selected,
+    signin: Signin,
+}
+
+/// `selected = 3` or `selected = "none"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Selected {
+    Row(i64),
+    Word(String),
+}
+
+pub(super) fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
+    let profile_name = raw.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE);
+    let profile = plan::profile(profile_name).map_err(|e| e.to_string())?;
+    let count = profile.rows.len();
+    if raw.rows.len() != count {
+        return Err(format!(
+            "rows lists {} statuses, profile {profile_name} has {count}",
+            raw.rows.len()
+        ));
+    }
+    // Expectations describe finished sweeps: the in-flight statuses have no place here.
+    if let Some(st) = raw.rows.iter().find(|st| st.in_flight()) {
+        return Err(format!(
+            "rows lists \"{st}\", which is not a final status (D8)"
+        ));
+    }
+    let rows: Vec<ExpectedRow> = profile
+        .rows
+        .iter()
+        .zip(&raw.rows)
+        .map(|(row, status)| ExpectedRow {
+            name: row.name().to_string(),
+            transport: row.transport(),
+            status: *status,
+        })
+        .collect();
+    let selected = match raw.selected {
+        Selected::Word(w) if w == "none" => None,
+        Selected::Word(w) => {
+            return Err(format!("selected = \"{w}\": use a row number or \"none\""));
+        }
+        Selected::Row(n) if (1..=count as i64).contains(&n) => Some(n as usize),
+        Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={count}")),
+    };
+    // D7: sign-in succeeds only when the selected row is found.
+    let selected_status = selected.map(|s| rows[s - 1].status);
+    if (raw.signin == Signin::Ok) != (selected_status == Some(Status::Found)) {
+        return Err(format!(
+            "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
+            raw.signin,
+            selected_status.map_or("none", Status::label)
+        ));
+    }
+    Ok(Expectation {
+        profile: profile_name.to_string(),
+        rows,
+        selected,
+        signin: raw.signin,
+    })
+}

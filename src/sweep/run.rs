@@ -1,0 +1,210 @@
+//! One sweep in flight: every row of the profile asked, every answer
+//! probed, the evidence judged by `model::judge`, updates streamed.
+
+use std::time::Instant;
+
+use futures::future::join_all;
+use tokio::sync::mpsc;
+
+use super::{LogLine, Memo, Sweep, SweepEvent, SweepOptions, memoised, ms};
+use crate::model::judge::{self, Judged};
+use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
+use crate::plan::{Query, RowKind, Transport};
+use crate::probe::{self, AddrAnswer, DnsFailure, SrvAnswer};
+
+pub(super) struct Run<'a> {
+    pub(super) sweep: &'a Sweep,
+    pub(super) memo: Memo,
+    pub(super) started: Instant,
+    pub(super) events: Option<mpsc::UnboundedSender<SweepEvent>>,
+}
+
+impl Run<'_> {
+    pub(super) fn emit(&self, event: SweepEvent) {
+        if let Some(tx) = &self.events {
+            // A closed receiver means nobody watches any more; the sweep still completes.
+            let _ = tx.send(event);
+        }
+    }
+
+    fn update(&self, row: &RecordResult) {
+        self.emit(SweepEvent::Row(row.clone()));
+    }
+
+    pub(super) fn log(&self, text: String) {
+        self.emit(SweepEvent::Log(LogLine {
+            elapsed_ms: ms(self.started.elapsed()),
+            text,
+        }));
+    }
+
+    fn options(&self) -> &SweepOptions {
+        &self.sweep.settings.options
+    }
+
+    async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
+        memoised(&self.memo.addr, name, || self.sweep.dns.addresses(name)).await
+    }
+
+    async fn srv(&self, name: &str) -> Result<SrvAnswer, DnsFailure> {
+        memoised(&self.memo.srv, name, || self.sweep.dns.srv(name)).await
+    }
+
+    pub(super) async fn row(&self, query: &Query) -> RecordResult {
+        let mut row = RecordResult::pending(query);
+        if let Some(j) = judge::transport_forbidden(query.transport, self.options().allow_tcp) {
+            row.judged(&j);
+        } else {
+            row.status = Status::Querying;
+            row.detail = format!(
+                "asking {} for {} {}",
+                self.sweep.dns.label(),
+                query.kind.label(),
+                query.name
+            );
+            self.update(&row);
+            match query.kind {
+                RowKind::Srv => self.srv_row(query, &mut row).await,
+                RowKind::A => self.a_row(query, &mut row).await,
+            }
+        }
+        row.elapsed_ms = ms(self.started.elapsed());
+        self.update(&row);
+        self.log(model::eventlog::row_line(&row));
+        row
+    }
+
+    fn dns_failed(row: &mut RecordResult, query: &Query, f: DnsFailure) {
+        row.dns = Some(f.outcome());
+        row.judged(&judge::dns_failure(query.kind, &query.name, f));
+    }
+
+    async fn a_row(&self, query: &Query, row: &mut RecordResult) {
+        let port = query.port.unwrap_or(443);
+        let started = Instant::now();
+        let answer = match self.addresses(&query.name).await {
+            Err(f) => return Self::dns_failed(row, query, f),
+            Ok(a) => a,
+        };
+        row.dns = Some(DnsOutcome::Answer);
+        row.ttl = Some(answer.ttl);
+        let mut target = TargetResult::new(&query.name, port);
+        target.timings.dns_ms = Some(ms(started.elapsed()));
+        fill_addresses(&mut target, &answer);
+        row.targets.push(target);
+        row.used_target = Some(0);
+        row.status = Status::Probing;
+        self.update(row);
+        // D6: the client expects the queried name on the certificate, not the CNAME's target.
+        self.probe_target(
+            &mut row.targets[0],
+            query.transport,
+            &query.name,
+            &mut row.warnings,
+        )
+        .await;
+        let t = &row.targets[0];
+        row.status = t.status;
+        row.reason = t.reason;
+        row.detail = t.detail.clone();
+    }
+
+    async fn srv_row(&self, query: &Query, row: &mut RecordResult) {
+        let answer = match self.srv(&query.name).await {
+            Err(f) => return Self::dns_failed(row, query, f),
+            Ok(a) => a,
+        };
+        row.dns = Some(DnsOutcome::Answer);
+        row.ttl = Some(answer.ttl);
+        let plan = judge::srv_plan(
+            &query.name,
+            &answer.records,
+            &self.sweep.settings.target.domain,
+            &self.options().trust,
+            &query.typical_ports,
+        );
+        row.targets = plan.targets;
+        row.warnings.extend(plan.warnings);
+        if let Some(decided) = plan.decided {
+            return row.judged(&decided);
+        }
+        row.status = Status::Probing;
+        self.update(row);
+        let transport = query.transport;
+        let results = join_all(
+            row.targets
+                .iter()
+                .filter(|t| t.status != Status::Rejected)
+                .map(|t| self.srv_target(t.clone(), transport)),
+        )
+        .await;
+        for (done, warnings) in results {
+            row.warnings.extend(warnings);
+            if let Some(slot) = row
+                .targets
+                .iter_mut()
+                .find(|t| t.host == done.host && t.port == done.port)
+            {
+                *slot = done;
+            }
+        }
+        row.used_target = model::select::used_target(&row.targets);
+        row.follow_used_target();
+    }
+
+    async fn srv_target(
+        &self,
+        mut t: TargetResult,
+        transport: Transport,
+    ) -> (TargetResult, Vec<String>) {
+        let mut warnings = Vec::new();
+        let started = Instant::now();
+        let answer = self.addresses(&t.host).await;
+        t.timings.dns_ms = Some(ms(started.elapsed()));
+        match answer {
+            Err(f) => {
+                let j = judge::target_dns_failure(&t.host, f);
+                t.judged(&j);
+            }
+            Ok(a) => {
+                fill_addresses(&mut t, &a);
+                warnings.extend(judge::cname_warning(&t.host, &a.cname_chain));
+                let host = t.host.clone();
+                self.probe_target(&mut t, transport, &host, &mut warnings)
+                    .await;
+            }
+        }
+        (t, warnings)
+    }
+
+    async fn probe_target(
+        &self,
+        t: &mut TargetResult,
+        transport: Transport,
+        expected: &str,
+        warnings: &mut Vec<String>,
+    ) {
+        let Some(ip) = t.addresses.first().and_then(|a| a.parse().ok()) else {
+            let host = t.host.clone();
+            t.judged(&Judged {
+                status: Status::Missing,
+                reason: model::Reason::NoUsableAddress { host },
+            });
+            return;
+        };
+        let evidence = probe::probe(&self.sweep.probe, ip, t.port, transport, expected).await;
+        let out = judge::probe(&evidence, expected, self.options().profile.wildcards);
+        t.judged(&out.judged);
+        t.certificate = out.certificate;
+        t.dialed = evidence.dialed;
+        t.timings.connect_ms = evidence.connect_ms;
+        t.timings.tls_ms = evidence.tls_ms;
+        warnings.extend(out.warnings);
+    }
+}
+
+fn fill_addresses(t: &mut TargetResult, a: &AddrAnswer) {
+    t.addresses = a.addresses.iter().map(|ip| ip.to_string()).collect();
+    t.ttl = Some(a.ttl);
+    t.cname_chain = a.cname_chain.clone();
+}
