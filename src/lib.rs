@@ -16,4 +16,5 @@ pub mod probe;
 pub mod report;
 pub mod snapshot;
 pub mod sweep;
+pub mod text;
 pub mod tui;
