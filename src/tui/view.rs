@@ -23,7 +23,9 @@ pub const START_HINT: &str = "Type a SIP address (sip:user@domain, user@domain o
 
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let banner = banner_lines(app);
+    // Everything shown passes through one escape helper: the address, names
+    // and messages may carry control characters (see `crate::text`).
+    let banner = crate::text::clean_lines(banner_lines(app));
     // The verdict is the point of the screen: up to 4 lines (5 when tall).
     let max_banner = match area.height {
         22.. => 5,
@@ -34,7 +36,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         .map(|l| wrapped_height(l, area.width))
         .sum::<u16>()
         .clamp(1, max_banner);
-    let header = header_lines(app);
+    let header = crate::text::clean_lines(header_lines(app));
     let [header_area, banner_area, body_area, keys_area] = Layout::vertical([
         Constraint::Length(header.len() as u16),
         Constraint::Length(banner_h),
@@ -48,7 +50,10 @@ pub fn render(frame: &mut Frame, app: &App) {
         banner_area,
     );
     render_body(frame, body_area, app);
-    frame.render_widget(Paragraph::new(key_bar(app, area.width)), keys_area);
+    frame.render_widget(
+        Paragraph::new(crate::text::clean_line(key_bar(app, area.width))),
+        keys_area,
+    );
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }
@@ -60,7 +65,10 @@ pub fn pane(title: String, compact: bool, theme: Theme) -> Block<'static> {
     Block::new()
         .borders(borders)
         .border_style(theme.border())
-        .title(Span::styled(format!(" {title} "), theme.title()))
+        .title(Span::styled(
+            format!(" {} ", crate::text::clean(&title)),
+            theme.title(),
+        ))
 }
 
 fn render_body(frame: &mut Frame, area: Rect, app: &App) {
