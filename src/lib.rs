@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod fsread;
 pub mod input;
 pub mod lab;
 pub mod model;

@@ -13,6 +13,7 @@
 pub mod commands;
 pub mod markdown;
 pub mod store;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -239,7 +240,7 @@ pub enum SnapshotError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", shown(path))]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -249,11 +250,15 @@ pub enum SnapshotError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{} is not a sipscope snapshot ({why})", path.display())]
+    #[error(
+        "{} is not a sipscope snapshot ({})",
+        shown(path),
+        crate::text::echo_max(why, 300)
+    )]
     Foreign { path: PathBuf, why: String },
     #[error("{} was written by a newer sipscope (snapshot format {found}; this one reads format {FORMAT})", path.display())]
     Newer { path: PathBuf, found: u32 },
-    #[error("{} is damaged: {why}", path.display())]
+    #[error("{} is damaged: {}", shown(path), crate::text::echo_max(why, 300))]
     Corrupt { path: PathBuf, why: String },
     #[error("no snapshot number {index} in {}: it holds {count}; `sipscope snapshots` lists them", dir.display())]
     NoSuchIndex {
@@ -261,6 +266,11 @@ pub enum SnapshotError {
         count: usize,
         dir: PathBuf,
     },
+}
+
+/// A path for an error message: escaped and cut.
+fn shown(path: &Path) -> String {
+    crate::text::echo(&path.display().to_string())
 }
 
 /// Saves `session` to `dir` (created if needed) as `<time>-<domain>.json` and
@@ -285,17 +295,34 @@ pub fn save_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<SavedPaths, Snap
     store::save_files(dir, when, &snapshot.current.domain, &json, &md)
 }
 
-/// Reads a snapshot file.
+/// Reads a snapshot file: a regular file of at most
+/// [`crate::fsread::SNAPSHOT_MAX`] bytes, checked for sense ([`validate`]).
 pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&text, path)
+    let bytes = read_file(path)?;
+    parse_bytes(&bytes, path)
 }
 
-/// Parses a snapshot document; `path` names it in errors.
+/// The bytes of a snapshot file, within the size limit.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, SnapshotError> {
+    crate::fsread::read(path, crate::fsread::SNAPSHOT_MAX).map_err(|source| SnapshotError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// [`parse`] over raw bytes: UTF-8, with or without a byte order mark.
+pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| SnapshotError::Corrupt {
+        path: path.to_path_buf(),
+        why: format!("not UTF-8 text ({e})"),
+    })?;
+    parse(text, path)
+}
+
+/// Parses a snapshot document; `path` names it in errors. A leading byte
+/// order mark is allowed; the content is checked for sense ([`validate`]).
 pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     #[derive(Deserialize)]
     struct Header {
         format: Option<u32>,
@@ -320,7 +347,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
             path: path.to_path_buf(),
             found: f,
         }),
-        (Some(_), Some(TOOL)) => serde_json::from_str(text).map_err(corrupt),
+        (Some(_), Some(TOOL)) => {
+            let s: Snapshot = serde_json::from_str(text).map_err(corrupt)?;
+            match validate::problem(&s) {
+                None => Ok(s),
+                Some(why) => Err(SnapshotError::Corrupt {
+                    path: path.to_path_buf(),
+                    why,
+                }),
+            }
+        }
         _ => Err(SnapshotError::Foreign {
             path: path.to_path_buf(),
             why: "no \"format\" and \"tool\": \"sipscope\"".into(),
