@@ -210,9 +210,9 @@ pub fn check(args: &CheckArgs, config: &Resolved) -> Result<u8, UsageError> {
     let sweep = Sweep::prepare(settings)?;
     let report = runtime()?.block_on(sweep.run(None));
     if args.json {
-        println!("{}", report::to_json(&report));
+        crate::out::println(&report::to_json(&report))?;
     } else {
-        print!("{}", report::text::render(&report));
+        crate::out::print(&report::text::render(&report))?;
     }
     if args.save {
         let dir = config
@@ -260,7 +260,7 @@ pub fn demo(args: &DemoArgs, config: &Resolved) -> Result<u8, UsageError> {
         )));
     }
     if args.list {
-        print!("{}", crate::lab::console::scenario_list(&scenarios));
+        crate::out::print(&crate::lab::console::scenario_list(&scenarios))?;
         return Ok(exit::OK);
     }
     let first = match &args.scenario {
@@ -288,7 +288,7 @@ pub fn demo(args: &DemoArgs, config: &Resolved) -> Result<u8, UsageError> {
 
 fn run(cli: &Cli) -> Result<u8, UsageError> {
     if let Some(Command::Profiles) = &cli.command {
-        print!("{}", profiles());
+        crate::out::print(&profiles())?;
         return Ok(exit::OK);
     }
     let config = Resolved::load(&cli.global)?;
@@ -301,7 +301,7 @@ fn run(cli: &Cli) -> Result<u8, UsageError> {
                 .map_err(UsageError)
         }),
         Some(Command::Paths) => {
-            print!("{}", crate::config::paths_report(&config));
+            crate::out::print(&crate::config::paths_report(&config))?;
             Ok(exit::OK)
         }
         Some(Command::Snapshots(args)) => {
@@ -327,7 +327,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(UsageError(msg)) => {
-            eprintln!("sipscope: error: {msg}");
+            crate::out::error(&msg);
             ExitCode::from(exit::USAGE)
         }
     }

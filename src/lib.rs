@@ -12,6 +12,7 @@ pub mod fsread;
 pub mod input;
 pub mod lab;
 pub mod model;
+pub mod out;
 pub mod plan;
 pub mod probe;
 pub mod report;

@@ -106,13 +106,14 @@ pub async fn run_foreground(ca_out: Option<PathBuf>) -> Result<(), String> {
             ca_path.display()
         )
     })?;
-    print!("{}", usage_text(&lab, &ca_path));
+    // Nothing to do about an output that cannot be written: the lab still runs.
+    let _ = crate::out::print(&usage_text(&lab, &ca_path));
     let stopped = tokio::signal::ctrl_c().await;
     lab.shutdown().await;
     if temporary && let Some(dir) = ca_path.parent() {
         let _ = std::fs::remove_dir_all(dir);
     }
     stopped.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
-    println!("\nlab stopped.");
+    let _ = crate::out::print("\nlab stopped.\n");
     Ok(())
 }

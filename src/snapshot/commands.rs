@@ -162,20 +162,20 @@ pub fn run(args: &SnapshotsArgs, dir: &Path) -> Result<u8, SnapshotError> {
             for line in skipped_lines(&skipped) {
                 eprintln!("{line}");
             }
-            print!("{}", list_text(dir, &entries));
+            crate::out::print(&list_text(dir, &entries)).map_err(SnapshotError::Output)?;
             Ok(exit::OK)
         }
         SnapshotsAction::Show { snapshot } => {
             let path = super::resolve_ref(dir, snapshot)?;
             let s = super::load(&path)?;
-            print!("{}", show_text(&path, &s));
+            crate::out::print(&show_text(&path, &s)).map_err(SnapshotError::Output)?;
             Ok(exit::OK)
         }
         SnapshotsAction::Diff { a, b } => {
             let (pa, pb) = (super::resolve_ref(dir, a)?, super::resolve_ref(dir, b)?);
             let (sa, sb) = (super::load(&pa)?, super::load(&pb)?);
             let (text, differs) = diff_text(&pa, &sa, &pb, &sb);
-            print!("{text}");
+            crate::out::print(&text).map_err(SnapshotError::Output)?;
             Ok(if differs { exit::FAIL } else { exit::OK })
         }
     }

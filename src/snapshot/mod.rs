@@ -260,6 +260,8 @@ pub enum SnapshotError {
     Newer { path: PathBuf, found: u32 },
     #[error("{} is damaged: {}", shown(path), crate::text::echo_max(why, 300))]
     Corrupt { path: PathBuf, why: String },
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
     #[error("no snapshot number {index} in {}: it holds {count}; `sipscope snapshots` lists them", dir.display())]
     NoSuchIndex {
         index: usize,
