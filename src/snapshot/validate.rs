@@ -153,7 +153,8 @@ mod tests {
         // A byte order mark is fine.
         let bom = format!("\u{feff}{ok}");
         assert!(parse_bytes(bom.as_bytes(), Path::new("s.json")).is_ok());
-        let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut Value)>;
+        let cases: Vec<(&str, Mutation)> = vec![
             ("format 0", Box::new(|v| v["format"] = json!(0))),
             (
                 "version",
