@@ -62,6 +62,12 @@ macro_rules! usage_from {
 // Bad input, options, configuration files, CA files named by the user.
 usage_from!(InputError, PlanError, ConfigError, SweepError);
 
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::Runtime(format!("cannot write the output: {e}"))
+    }
+}
+
 impl From<LabError> for Failure {
     fn from(e: LabError) -> Failure {
         Failure::Runtime(format!("the lab failed: {e}"))
@@ -74,7 +80,8 @@ impl From<SnapshotError> for Failure {
             // The folder could not be created or written: not the user's typing.
             SnapshotError::CreateFolder { .. }
             | SnapshotError::Write { .. }
-            | SnapshotError::List { .. } => Failure::Runtime(e.to_string()),
+            | SnapshotError::List { .. }
+            | SnapshotError::Output(_) => Failure::Runtime(e.to_string()),
             // A reference, a file or a folder the user named is wrong.
             _ => Failure::Usage(e.to_string()),
         }

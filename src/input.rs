@@ -4,6 +4,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::text::echo;
+
 /// A SIP address of record reduced to what discovery needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -31,22 +33,30 @@ impl fmt::Display for Target {
     }
 }
 
-/// Why an address was refused. Each message names the part that is wrong.
+/// Why an address was refused. Each message names the part that is wrong, and
+/// is one line: echoed text is escaped and cut ([`crate::text::echo`]).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
     #[error("the address is empty: give sip:user@domain, user@domain or a domain")]
     Empty,
-    #[error("'{0}' has more than one '@': give sip:user@domain")]
+    #[error("'{}' has more than one '@': give sip:user@domain", echo(.0))]
     TwoAts(String),
-    #[error("'{0}' has no domain after '@': give sip:user@domain")]
+    #[error("'{}' has no domain after '@': give sip:user@domain", echo(.0))]
     NoDomain(String),
-    #[error("'{0}' has an empty user part before '@': give sip:user@domain or just the domain")]
+    #[error(
+        "'{}' has an empty user part before '@': give sip:user@domain or just the domain",
+        echo(.0)
+    )]
     EmptyUser(String),
-    #[error("'{0}' is not a valid domain ({1}): give a domain such as contoso.com")]
+    #[error(
+        "'{}' is not a valid domain ({}): give a domain such as contoso.com",
+        echo(.0),
+        .1
+    )]
     BadDomain(String, String),
-    #[error("domain '{0}' is {1} octets long; a domain name has at most 253")]
+    #[error("domain '{}' is {} octets long; a domain name has at most 253", echo(.0), .1)]
     TooLong(String, usize),
-    #[error("label '{label}' in '{domain}' {problem}")]
+    #[error("label '{}' in '{}' {problem}", echo(label), echo(domain))]
     BadLabel {
         domain: String,
         label: String,
@@ -85,10 +95,16 @@ pub fn parse_target(raw: &str) -> Result<Target, InputError> {
     })
 }
 
+/// Drops a leading `sip:` or `sips:`, any case. `str::get` keeps this safe
+/// when the text starts with a multi-byte character (`élise@…`): a byte
+/// index inside a character is simply "no scheme", never a panic.
 fn strip_scheme(s: &str) -> &str {
     for scheme in ["sips:", "sip:"] {
-        if s.len() >= scheme.len() && s[..scheme.len()].eq_ignore_ascii_case(scheme) {
-            return &s[scheme.len()..];
+        if s.get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+            && let Some(rest) = s.get(scheme.len()..)
+        {
+            return rest;
         }
     }
     s
@@ -211,5 +227,83 @@ mod tests {
             parse_target("contoso.com").unwrap().address(),
             "contoso.com"
         );
+    }
+
+    // D1: a non-ASCII first character used to be cut inside its bytes while
+    // looking for the scheme (panic); IDN users and domains both work.
+    #[test]
+    fn d1_non_ascii_addresses_do_not_panic() {
+        let t = parse_target("sip:jürgen@bücher.test").unwrap();
+        assert_eq!(t.user.as_deref(), Some("jürgen"));
+        assert_eq!(t.domain, "xn--bcher-kva.test");
+        assert_eq!(t.to_string(), "sip:jürgen@xn--bcher-kva.test");
+        let t = parse_target("élise@contoso.com").unwrap();
+        assert_eq!(t.user.as_deref(), Some("élise"));
+        for input in ["é", "sé", "siü", "sipü", "sips\u{e9}", "ü:x@y", "€", "𝄞x"] {
+            let _ = parse_target(input);
+        }
+        let t = parse_target("SIPS:ölaf@Bücher.TEST.").unwrap();
+        assert_eq!(t.domain, "xn--bcher-kva.test");
+    }
+
+    // D1: what is echoed back is escaped and cut, so a message stays one
+    // line and cannot carry a terminal escape sequence.
+    #[test]
+    fn d1_errors_escape_and_cut_the_echoed_input() {
+        let err = parse_target("a@b@\u{1b}[2J\nevil").unwrap_err().to_string();
+        assert!(err.contains("\\u{1b}[2J\\nevil"), "{err}");
+        assert!(!err.chars().any(char::is_control), "{err:?}");
+        let long = format!("a@b@{}", "x".repeat(100_000));
+        let err = parse_target(&long).unwrap_err().to_string();
+        assert!(err.len() < 400, "{} bytes", err.len());
+    }
+
+    fn one_clean_line(e: &InputError) -> Result<(), proptest::test_runner::TestCaseError> {
+        let msg = e.to_string();
+        proptest::prop_assert!(!msg.is_empty());
+        proptest::prop_assert!(!msg.chars().any(crate::text::is_unsafe), "{:?}", msg);
+        proptest::prop_assert!(msg.chars().count() < 600, "{} chars", msg.chars().count());
+        Ok(())
+    }
+
+    proptest::proptest! {
+        // D1 over printable Unicode: no panic; an error is one clean line;
+        // an accepted domain is lowercase ASCII within the host-name limits.
+        #[test]
+        fn d1_parse_target_printable(raw in "\\PC*") {
+            match parse_target(&raw) {
+                Ok(t) => {
+                    proptest::prop_assert!(t.domain.is_ascii() && t.domain.len() <= 253);
+                    proptest::prop_assert_eq!(t.domain.to_ascii_lowercase(), t.domain.clone());
+                }
+                Err(e) => one_clean_line(&e)?,
+            }
+        }
+
+        // D1 over any characters, control characters included, in the
+        // shapes people type: optional scheme, user, '@', domain.
+        #[test]
+        fn d1_parse_target_any_chars(
+            scheme in proptest::prop_oneof!["", "sip:", "SIPS:", "si", "é"],
+            user in proptest::collection::vec(proptest::prelude::any::<char>(), 0..12),
+            at in proptest::prop_oneof!["", "@", "@@"],
+            domain in proptest::collection::vec(proptest::prelude::any::<char>(), 0..24),
+        ) {
+            let raw = format!(
+                "{scheme}{}{at}{}",
+                user.iter().collect::<String>(),
+                domain.iter().collect::<String>()
+            );
+            if let Err(e) = parse_target(&raw) {
+                one_clean_line(&e)?;
+            }
+        }
+
+        #[test]
+        fn d1_parse_target_arbitrary_string(raw in proptest::prelude::any::<String>()) {
+            if let Err(e) = parse_target(&raw) {
+                one_clean_line(&e)?;
+            }
+        }
     }
 }

@@ -9,12 +9,15 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod fsread;
 pub mod input;
 pub mod lab;
 pub mod model;
+pub mod out;
 pub mod plan;
 pub mod probe;
 pub mod report;
 pub mod snapshot;
 pub mod sweep;
+pub mod text;
 pub mod tui;

@@ -145,7 +145,7 @@ async fn all_builtin_scenarios_start_quickly_and_list_ten_statuses() {
     let lab = Lab::start_all(LabOptions::default()).await.unwrap();
     let took = t.elapsed();
     assert!(took < Duration::from_secs(2), "start took {took:?}");
-    assert_eq!(lab.scenarios().len(), 14);
+    assert_eq!(lab.scenarios().len(), 15);
     for s in lab.scenarios() {
         let (before, after) = s.expectations();
         assert_eq!(before.rows.len(), 10);

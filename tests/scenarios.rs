@@ -122,4 +122,5 @@ scenario_tests! {
     d5_srv_priority_lower_first => "srv-priority",
     d9_wildcard_only_certificate => "wildcard-cert",
     hostile_servers_end_within_timeout => "hostile",
+    d9_hostile_text_in_names_and_certificates => "hostile-text",
 }

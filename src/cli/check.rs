@@ -3,9 +3,9 @@
 use crate::config::{Resolved, sweep_options};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
-use crate::report;
 use crate::snapshot::{SettingsSummary, SnapshotError};
 use crate::sweep::{Sweep, SweepSettings};
+use crate::{out, report};
 
 use super::CheckArgs;
 
@@ -26,9 +26,9 @@ pub fn run(args: &CheckArgs, config: &Resolved) -> Result<u8, Failure> {
     let sweep = Sweep::prepare(settings)?;
     let report = super::runtime()?.block_on(sweep.run(None));
     if args.json {
-        println!("{}", report::to_json(&report));
+        out::println(&report::to_json(&report))?;
     } else {
-        print!("{}", report::text::render(&report));
+        out::print(&report::text::render(&report))?;
     }
     if args.save {
         let dir = config
@@ -36,11 +36,11 @@ pub fn run(args: &CheckArgs, config: &Resolved) -> Result<u8, Failure> {
             .as_deref()
             .ok_or(SnapshotError::NoFolder)?;
         let saved = crate::snapshot::commands::save_one(dir, &report, &summary)?;
-        eprintln!(
+        out::eprintln(&format!(
             "sipscope: snapshot saved to {} (and {})",
             saved.json.display(),
             saved.markdown.display()
-        );
+        ));
     }
     Ok(if report.signin_ok() {
         exit::OK

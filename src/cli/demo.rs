@@ -21,7 +21,7 @@ pub fn run(args: &DemoArgs, config: &Resolved) -> Result<u8, Failure> {
         )));
     }
     if args.list {
-        print!("{}", crate::lab::console::scenario_list(&scenarios));
+        crate::out::print(&crate::lab::console::scenario_list(&scenarios))?;
         return Ok(exit::OK);
     }
     let first = match &args.scenario {

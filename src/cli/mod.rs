@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Resolved;
 use crate::error::{Failure, exit};
-use crate::plan;
+use crate::{out, plan};
 pub use args::{GlobalArgs, SweepArgs};
 
 #[derive(Debug, Parser)]
@@ -124,7 +124,7 @@ pub fn profiles() -> String {
 
 fn run(cli: &Cli) -> Result<u8, Failure> {
     if let Some(Command::Profiles) = &cli.command {
-        print!("{}", profiles());
+        out::print(&profiles())?;
         return Ok(exit::OK);
     }
     let config = Resolved::load(&cli.global.overrides())?;
@@ -138,7 +138,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             Ok(exit::OK)
         }
         Some(Command::Paths) => {
-            print!("{}", crate::config::paths_report(&config));
+            out::print(&crate::config::paths_report(&config))?;
             Ok(exit::OK)
         }
         Some(Command::Snapshots(args)) => snapshots::run(args, &config),
@@ -157,7 +157,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("sipscope: error: {failure}");
+            out::error(&failure.to_string());
             ExitCode::from(failure.exit_code())
         }
     }

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::config::Resolved;
 use crate::error::{Failure, exit};
+use crate::out;
 use crate::snapshot::{self, SnapshotError, commands};
 
 #[derive(Debug, Args, Clone)]
@@ -43,9 +44,9 @@ pub fn run(args: &SnapshotsArgs, config: &Resolved) -> Result<u8, Failure> {
         SnapshotsAction::List => {
             let (entries, skipped) = snapshot::list(dir)?;
             for line in commands::skipped_lines(&skipped) {
-                eprintln!("{line}");
+                out::eprintln(&line);
             }
-            print!("{}", commands::list_text(dir, &entries));
+            out::print(&commands::list_text(dir, &entries))?;
             Ok(exit::OK)
         }
         SnapshotsAction::Show {
@@ -53,7 +54,7 @@ pub fn run(args: &SnapshotsArgs, config: &Resolved) -> Result<u8, Failure> {
         } => {
             let path = snapshot::resolve_ref(dir, reference)?;
             let s = snapshot::load(&path)?;
-            print!("{}", commands::show_text(&path, &s));
+            out::print(&commands::show_text(&path, &s))?;
             Ok(exit::OK)
         }
         SnapshotsAction::Diff { a, b } => {
@@ -63,7 +64,7 @@ pub fn run(args: &SnapshotsArgs, config: &Resolved) -> Result<u8, Failure> {
             );
             let (sa, sb) = (snapshot::load(&pa)?, snapshot::load(&pb)?);
             let (text, differs) = commands::diff_text(&pa, &sa, &pb, &sb);
-            print!("{text}");
+            out::print(&text)?;
             Ok(if differs { exit::FAIL } else { exit::OK })
         }
     }

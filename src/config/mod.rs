@@ -150,7 +150,7 @@ pub fn load(explicit: Option<&Path>) -> Result<(Config, ConfigFile), ConfigError
     let Some(p) = &path else {
         return Ok((Config::default(), file(false)));
     };
-    match std::fs::read_to_string(p) {
+    match crate::fsread::read_to_string(p, crate::fsread::CONFIG_MAX) {
         Ok(text) => Ok((parse(&text, p)?, file(true))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !is_explicit => {
             Ok((Config::default(), file(false)))

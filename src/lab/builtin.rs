@@ -61,6 +61,10 @@ const FILES: &[(&str, &str)] = &[
         "14-hostile.toml",
         include_str!("../../assets/scenarios/14-hostile.toml"),
     ),
+    (
+        "15-hostile-text.toml",
+        include_str!("../../assets/scenarios/15-hostile-text.toml"),
+    ),
 ];
 
 /// Every built-in scenario, parsed; a broken asset is an error naming the file.

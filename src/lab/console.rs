@@ -106,13 +106,39 @@ pub async fn run_foreground(ca_out: Option<PathBuf>) -> Result<(), String> {
             ca_path.display()
         )
     })?;
-    print!("{}", usage_text(&lab, &ca_path));
-    let stopped = tokio::signal::ctrl_c().await;
+    // Handlers first: a SIGTERM right after the usage text must not kill us raw.
+    let stop = stop_signal()?;
+    // Nothing to do about an output that cannot be written: the lab still runs.
+    let _ = crate::out::print(&usage_text(&lab, &ca_path));
+    let stopped = stop.await;
     lab.shutdown().await;
     if temporary && let Some(dir) = ca_path.parent() {
         let _ = std::fs::remove_dir_all(dir);
     }
     stopped.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
-    println!("\nlab stopped.");
+    let _ = crate::out::print("\nlab stopped.\n");
     Ok(())
+}
+
+/// Ctrl-C, or (Unix) SIGTERM / SIGHUP: either way the lab stops cleanly and
+/// removes its temporary folder. The handlers are installed when this is
+/// called, before the returned future is awaited.
+fn stop_signal() -> Result<impl std::future::Future<Output = std::io::Result<()>>, String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let cannot = |e: std::io::Error| format!("cannot wait for signals: {e}");
+        let mut term = signal(SignalKind::terminate()).map_err(cannot)?;
+        let mut hup = signal(SignalKind::hangup()).map_err(cannot)?;
+        let mut int = signal(SignalKind::interrupt()).map_err(cannot)?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => Ok(()),
+                _ = term.recv() => Ok(()),
+                _ = hup.recv() => Ok(()),
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(tokio::signal::ctrl_c())
 }

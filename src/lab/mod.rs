@@ -36,6 +36,7 @@ mod scenario;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+mod zonetext;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

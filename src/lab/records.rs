@@ -242,6 +242,13 @@ pub(crate) fn parse_name(raw: &str, domain: &Name) -> Result<Name, String> {
         "" => Err("empty name".into()),
         "@" => Ok(domain.clone()),
         "." => Ok(Name::root()),
+        _ if raw.contains('\\') => super::zonetext::parse_escaped(&raw).and_then(|n| {
+            if n.is_fqdn() {
+                Ok(n)
+            } else {
+                n.append_domain(domain).map_err(|e| e.to_string())
+            }
+        }),
         _ if raw.ends_with('.') => Name::from_ascii(&raw).map_err(bad),
         _ if raw.contains("..") => Err(format!("`{raw}` has an empty label")),
         _ => Name::from_ascii(&raw)

@@ -181,7 +181,7 @@ pub struct Query {
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PlanError {
-    #[error("unknown profile '{0}'; `sipscope profiles` lists the known ones ({1})")]
+    #[error("unknown profile '{}'; `sipscope profiles` lists the known ones ({})", crate::text::echo(.0), .1)]
     UnknownProfile(String, String),
     #[error("built-in profile {0} is broken: {1}")]
     Broken(String, String),

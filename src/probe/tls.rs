@@ -57,8 +57,8 @@ impl Trust {
     }
 
     fn add_file(roots: &mut RootCertStore, path: &Path) -> Result<(), TrustSetupError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| TrustSetupError::Read(path.into(), e.to_string()))?;
+        let bytes = crate::fsread::read(path, crate::fsread::CA_FILE_MAX)
+            .map_err(|e| TrustSetupError::Read(path.into(), e.to_string()))?;
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
             .collect::<Result<_, _>>()
             .map_err(|e| TrustSetupError::Bad(path.into(), format!("not valid PEM: {e:?}")))?;

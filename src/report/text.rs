@@ -4,21 +4,23 @@
 use std::fmt::Write;
 
 use crate::model::{Status, SweepReport};
+use crate::text::clean;
 
-/// Column values of one row, as shown by `check` and snapshots.
+/// Column values of one row, as shown by `check`, snapshots and the
+/// dashboard. Names and addresses come from the network: escaped here.
 pub fn columns(r: &crate::model::RecordResult) -> [String; 9] {
     [
         r.index.to_string(),
-        r.name.clone(),
+        clean(&r.name).into_owned(),
         r.kind.label().to_string(),
         r.transport.label().to_string(),
         format!("{} {}", r.status.symbol(), r.status),
         if r.targets.is_empty() {
             "-".into()
         } else {
-            r.target_label()
+            clean(&r.target_label()).into_owned()
         },
-        r.first_address().unwrap_or("-").to_string(),
+        clean(r.first_address().unwrap_or("-")).into_owned(),
         r.ttl.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
         format!("{} ms", r.elapsed_ms),
     ]
@@ -41,10 +43,10 @@ pub fn render(report: &SweepReport) -> String {
     let _ = writeln!(
         out,
         "sipscope check  {}  domain {}  profile {}  resolver {}  ({} ms)",
-        report.input,
-        report.domain,
-        report.profile,
-        report.resolvers.join(", "),
+        clean(&report.input),
+        clean(&report.domain),
+        clean(&report.profile),
+        clean(&report.resolvers.join(", ")),
         report.elapsed_ms
     );
     let line = |cells: &[String], mark: &str| {
@@ -74,11 +76,11 @@ pub fn render(report: &SweepReport) -> String {
             let detail = (r.status != Status::Missing
                 || report.selected == Some(r.index)
                 || !r.targets.is_empty())
-            .then(|| format!("  #{} {}: {}", r.index, r.status, r.detail));
+            .then(|| format!("  #{} {}: {}", r.index, r.status, clean(&r.detail)));
             detail.into_iter().chain(
                 r.warnings
                     .iter()
-                    .map(move |w| format!("  #{} warning: {w}", r.index)),
+                    .map(move |w| format!("  #{} warning: {}", r.index, clean(w))),
             )
         })
         .collect();
@@ -88,6 +90,6 @@ pub fn render(report: &SweepReport) -> String {
             let _ = writeln!(out, "{n}");
         }
     }
-    let _ = writeln!(out, "\n{}", report.verdict.summary);
+    let _ = writeln!(out, "\n{}", clean(&report.verdict.summary));
     out
 }

@@ -7,12 +7,13 @@ use std::path::Path;
 use super::{Entry, SavedPaths, Session, SettingsSummary, Skipped, Snapshot, SnapshotError};
 use crate::model::{Signin, SweepReport};
 use crate::report;
+use crate::text::clean;
 
 /// One line per skipped file, for stderr.
 pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
     skipped
         .iter()
-        .map(|s| format!("sipscope: skipped: {}", s.reason))
+        .map(|s| format!("sipscope: skipped: {}", clean(&s.reason)))
         .collect()
 }
 
@@ -36,13 +37,13 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
     let _ = writeln!(out, "snapshots in {}", dir.display());
     let dw = entries
         .iter()
-        .map(|e| e.domain.len())
+        .map(|e| clean(&e.domain).chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
     let pw = entries
         .iter()
-        .map(|e| e.profile.len())
+        .map(|e| clean(&e.profile).chars().count())
         .max()
         .unwrap_or(7)
         .max(7);
@@ -61,11 +62,11 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
             out,
             "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {verdict:<7}  {:>6}  {}",
             e.index,
-            when(&e.saved_at),
-            e.domain,
-            e.profile,
+            clean(&when(&e.saved_at)),
+            clean(&e.domain),
+            clean(&e.profile),
             e.sweeps,
-            file.unwrap_or_default()
+            clean(&file.unwrap_or_default())
         );
     }
     out
@@ -75,9 +76,9 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
 pub fn show_text(path: &Path, s: &Snapshot) -> String {
     let mut out = format!(
         "snapshot {}  saved {}  by sipscope {}\n",
-        path.display(),
-        when(&s.saved_at),
-        s.tool_version
+        clean(&path.display().to_string()),
+        clean(&when(&s.saved_at)),
+        clean(&s.tool_version)
     );
     out.push_str(&report::text::render(&s.current));
     if !s.changes.is_empty() {
@@ -88,7 +89,13 @@ pub fn show_text(path: &Path, s: &Snapshot) -> String {
         );
         for c in &s.changes {
             for row in &c.rows {
-                let _ = writeln!(out, "  sweep {} ({}): {row}", c.sweep, when(&c.started_at));
+                let _ = writeln!(
+                    out,
+                    "  sweep {} ({}): {}",
+                    c.sweep,
+                    clean(&when(&c.started_at)),
+                    clean(&row.to_string())
+                );
             }
         }
     }
@@ -100,16 +107,16 @@ pub fn diff_text(pa: &Path, a: &Snapshot, pb: &Path, b: &Snapshot) -> (String, b
     let changes = super::diff(a, b);
     let mut out = format!(
         "a: {}  (saved {})\nb: {}  (saved {})\n",
-        pa.display(),
-        when(&a.saved_at),
-        pb.display(),
-        when(&b.saved_at)
+        clean(&pa.display().to_string()),
+        clean(&when(&a.saved_at)),
+        clean(&pb.display().to_string()),
+        clean(&when(&b.saved_at))
     );
     if changes.is_empty() {
         out.push_str("no differences\n");
     } else {
         for c in &changes {
-            let _ = writeln!(out, "{c}");
+            let _ = writeln!(out, "{}", clean(&c.to_string()));
         }
         let n = changes.len();
         let _ = writeln!(out, "{n} difference{}", if n == 1 { "" } else { "s" });

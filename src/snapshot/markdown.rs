@@ -8,21 +8,24 @@ use super::Snapshot;
 use crate::model::diff::describe_certificate;
 use crate::model::{Signin, Status, SweepReport};
 use crate::report::text::columns;
+use crate::text::clean;
 
 const HEADERS: [&str; 9] = [
     "#", "query", "type", "via", "status", "target", "address", "TTL", "time",
 ];
 
-/// Makes text safe inside a Markdown table cell.
+/// Makes text safe inside a Markdown table cell: control characters
+/// (newlines included) escaped by [`clean`], then `\` and `|` escaped so a
+/// value can neither end its cell nor its row.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    clean(s).replace('\\', "\\\\").replace('|', "\\|")
 }
 
 /// The report, in Markdown.
 pub fn render(s: &Snapshot) -> String {
     let r = &s.current;
     let mut out = String::new();
-    let _ = writeln!(out, "# sipscope snapshot: {}\n", r.domain);
+    let _ = writeln!(out, "# sipscope snapshot: {}\n", clean(&r.domain));
     let verdict = match r.verdict.signin {
         Signin::Ok => "works",
         Signin::Fail => "FAILS",
@@ -30,10 +33,10 @@ pub fn render(s: &Snapshot) -> String {
     let _ = writeln!(
         out,
         "**Verdict: sign-in {verdict}.** {}\n",
-        r.verdict.summary
+        clean(&r.verdict.summary)
     );
     settings(&mut out, s);
-    let _ = writeln!(out, "## Records (sweep started {})\n", r.started_at);
+    let _ = writeln!(out, "## Records (sweep started {})\n", clean(&r.started_at));
     table(&mut out, r);
     details(&mut out, r);
     certificates(&mut out, r);
@@ -94,6 +97,7 @@ fn table(out: &mut String, r: &SweepReport) {
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(HEADERS.len()));
     for rec in &r.records {
+        // `columns` has escaped the control characters already.
         let mut cols = columns(rec).map(|c| cell(&c));
         if r.selected == Some(rec.index) {
             cols[0] = format!("**▶ {}**", cols[0]);
@@ -112,11 +116,11 @@ fn details(out: &mut String, r: &SweepReport) {
             let detail = (rec.status != Status::Missing
                 || r.selected == Some(rec.index)
                 || !rec.targets.is_empty())
-            .then(|| format!("- #{} {}: {}", rec.index, rec.status, rec.detail));
+            .then(|| format!("- #{} {}: {}", rec.index, rec.status, clean(&rec.detail)));
             detail.into_iter().chain(
                 rec.warnings
                     .iter()
-                    .map(move |w| format!("- #{} warning: {w}", rec.index)),
+                    .map(move |w| format!("- #{} warning: {}", rec.index, clean(w))),
             )
         })
         .collect();
@@ -135,9 +139,9 @@ fn certificates(out: &mut String, r: &SweepReport) {
                     format!(
                         "- #{} {}:{}: {}",
                         rec.index,
-                        t.host,
+                        clean(&t.host),
                         t.port,
-                        describe_certificate(c)
+                        clean(&describe_certificate(c))
                     )
                 })
             })
@@ -163,9 +167,9 @@ fn history(out: &mut String, s: &Snapshot) {
         return;
     }
     for c in &s.changes {
-        let _ = writeln!(out, "- Sweep {} ({}):", c.sweep, c.started_at);
+        let _ = writeln!(out, "- Sweep {} ({}):", c.sweep, clean(&c.started_at));
         for row in &c.rows {
-            let _ = writeln!(out, "  - {row}");
+            let _ = writeln!(out, "  - {}", clean(&row.to_string()));
         }
     }
 }

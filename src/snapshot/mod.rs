@@ -11,13 +11,14 @@
 //! a newer sipscope may add fields without bumping [`FORMAT`].
 
 pub mod commands;
+mod error;
 pub mod markdown;
 pub mod store;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -25,6 +26,7 @@ use crate::model::SweepReport;
 use crate::model::diff::{self, Aspect, Change, RowStatusChange};
 use crate::sweep::SweepSettings;
 
+pub use error::SnapshotError;
 pub use store::{Entry, SavedPaths, Skipped, list};
 
 /// Version of the snapshot document; bumped only when a field changes meaning.
@@ -224,50 +226,6 @@ impl Snapshot {
     }
 }
 
-/// Why a snapshot could not be saved or read. Each message is one line and
-/// names the file or folder.
-#[derive(Debug, Error)]
-pub enum SnapshotError {
-    #[error("nothing to save: no sweep has finished yet")]
-    Empty,
-    #[error(
-        "no snapshot folder: there is no home folder; set snapshot_dir in the config or use --snapshot-dir"
-    )]
-    NoFolder,
-    #[error("cannot create snapshot folder {}: {source}", path.display())]
-    CreateFolder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write snapshot in {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot list snapshot folder {}: {source}", path.display())]
-    List {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{} is not a sipscope snapshot ({why})", path.display())]
-    Foreign { path: PathBuf, why: String },
-    #[error("{} was written by a newer sipscope (snapshot format {found}; this one reads format {FORMAT})", path.display())]
-    Newer { path: PathBuf, found: u32 },
-    #[error("{} is damaged: {why}", path.display())]
-    Corrupt { path: PathBuf, why: String },
-    #[error("no snapshot number {index} in {}: it holds {count}; `sipscope snapshots` lists them", dir.display())]
-    NoSuchIndex {
-        index: usize,
-        count: usize,
-        dir: PathBuf,
-    },
-}
-
 /// Saves `session` to `dir` (created if needed) as `<time>-<domain>.json` and
 /// `.md`, atomically and never over another snapshot.
 pub fn save(
@@ -290,17 +248,34 @@ pub fn save_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<SavedPaths, Snap
     store::save_files(dir, when, &snapshot.current.domain, &json, &md)
 }
 
-/// Reads a snapshot file.
+/// Reads a snapshot file: a regular file of at most
+/// [`crate::fsread::SNAPSHOT_MAX`] bytes, checked for sense ([`validate`]).
 pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&text, path)
+    let bytes = read_file(path)?;
+    parse_bytes(&bytes, path)
 }
 
-/// Parses a snapshot document; `path` names it in errors.
+/// The bytes of a snapshot file, within the size limit.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, SnapshotError> {
+    crate::fsread::read(path, crate::fsread::SNAPSHOT_MAX).map_err(|source| SnapshotError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// [`parse`] over raw bytes: UTF-8, with or without a byte order mark.
+pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| SnapshotError::Corrupt {
+        path: path.to_path_buf(),
+        why: format!("not UTF-8 text ({e})"),
+    })?;
+    parse(text, path)
+}
+
+/// Parses a snapshot document; `path` names it in errors. A leading byte
+/// order mark is allowed; the content is checked for sense ([`validate`]).
 pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     #[derive(Deserialize)]
     struct Header {
         format: Option<u32>,
@@ -325,7 +300,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
             path: path.to_path_buf(),
             found: f,
         }),
-        (Some(_), Some(TOOL)) => serde_json::from_str(text).map_err(corrupt),
+        (Some(_), Some(TOOL)) => {
+            let s: Snapshot = serde_json::from_str(text).map_err(corrupt)?;
+            match validate::problem(&s) {
+                None => Ok(s),
+                Some(why) => Err(SnapshotError::Corrupt {
+                    path: path.to_path_buf(),
+                    why,
+                }),
+            }
+        }
         _ => Err(SnapshotError::Foreign {
             path: path.to_path_buf(),
             why: "no \"format\" and \"tool\": \"sipscope\"".into(),

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod extension;
 pub mod keys;
 pub mod logfile;
+pub mod signals;
 pub mod theme;
 pub mod toast;
 pub mod view;
@@ -162,9 +163,14 @@ fn dashboard(
     // Sweeps still in flight are dropped with the runtime.
     runtime.shutdown_background();
     match result {
-        Ok(()) => {
+        Ok(None) => {
             tracing::info!("dashboard closed");
             Ok(exit::OK)
+        }
+        Ok(Some(signal)) => {
+            // The shell's convention: 128 + the signal's number.
+            tracing::info!("dashboard ended by signal {signal}");
+            Ok(u8::try_from(128 + signal).unwrap_or(exit::FAIL))
         }
         Err(e) => {
             tracing::error!("dashboard failed: {e}");
@@ -260,11 +266,22 @@ fn terminal_msg(event: Event) -> Option<Msg> {
     }
 }
 
+/// Ctrl-Z: raw mode delivers it as a key, not as SIGTSTP.
+fn is_suspend_key(event: &Event) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    matches!(event, Event::Key(k) if k.kind != KeyEventKind::Release
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+/// Runs until the user quits (`Ok(None)`) or a terminating signal arrives
+/// (`Ok(Some(number))`); the caller restores the terminal either way.
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     first: Vec<Effect>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
+    let mut signals = signals::Signals::new()?;
     let mut input = EventStream::new();
     let mut sweep: Option<Running> = None;
     let mut ticker: Option<(Duration, Interval)> = None;
@@ -283,7 +300,7 @@ async fn event_loop(
                     sweep = Some(Running::start(id, *settings));
                 }
                 Effect::CancelSweep => sweep = None,
-                Effect::Quit => return Ok(()),
+                Effect::Quit => return Ok(None),
                 Effect::SaveSnapshot(request) => {
                     // File I/O stays off the render path.
                     let tx = task_tx.clone();
@@ -318,9 +335,27 @@ async fn event_loop(
         }
         let msg = tokio::select! {
             event = input.next() => match event {
+                Some(Ok(event)) if is_suspend_key(&event) => {
+                    signals::suspend(terminal)?;
+                    terminal.draw(|f| view::render(f, app))?;
+                    continue;
+                }
                 Some(Ok(event)) => terminal_msg(event),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(None),
+            },
+            signal = signals.recv() => match signal {
+                signals::Signal::Terminate(n) => return Ok(Some(n)),
+                signals::Signal::Suspend => {
+                    signals::suspend(terminal)?;
+                    terminal.draw(|f| view::render(f, app))?;
+                    continue;
+                }
+                signals::Signal::Resume => {
+                    signals::resume(terminal)?;
+                    terminal.draw(|f| view::render(f, app))?;
+                    continue;
+                }
             },
             msg = sweep_msg(&mut sweep) => msg,
             () = next_tick(&mut ticker) => {
@@ -335,7 +370,7 @@ async fn event_loop(
         let Some(msg) = msg else { continue };
         effects = app.update(msg);
         if app.should_quit() {
-            return Ok(());
+            return Ok(None);
         }
         terminal.draw(|f| view::render(f, app))?;
     }

@@ -20,7 +20,9 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let banner = banner_lines(app);
+    // Everything shown passes through one escape helper: the address, names
+    // and messages may carry control characters (see `crate::text`).
+    let banner = crate::text::clean_lines(banner_lines(app));
     // The verdict is the point of the screen: up to 4 lines (5 when tall).
     let max_banner = match area.height {
         22.. => 5,
@@ -31,7 +33,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         .map(|l| wrapped_height(l, area.width))
         .sum::<u16>()
         .clamp(1, max_banner);
-    let header = header_lines(app);
+    let header = crate::text::clean_lines(header_lines(app));
     let [header_area, banner_area, body_area, keys_area] = Layout::vertical([
         Constraint::Length(header.len() as u16),
         Constraint::Length(banner_h),
@@ -45,7 +47,10 @@ pub fn render(frame: &mut Frame, app: &App) {
         banner_area,
     );
     render_body(frame, body_area, app);
-    frame.render_widget(Paragraph::new(key_bar(app, area.width)), keys_area);
+    frame.render_widget(
+        Paragraph::new(crate::text::clean_line(key_bar(app, area.width))),
+        keys_area,
+    );
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }

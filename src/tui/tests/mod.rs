@@ -5,6 +5,7 @@
 
 mod demo;
 mod fixtures;
+mod hostile_text;
 mod reducer;
 mod render;
 mod snapshot_open;

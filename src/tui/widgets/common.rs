@@ -15,7 +15,10 @@ pub fn pane(title: String, compact: bool, theme: Theme) -> Block<'static> {
     Block::new()
         .borders(borders)
         .border_style(theme.border())
-        .title(Span::styled(format!(" {title} "), theme.title()))
+        .title(Span::styled(
+            format!(" {} ", crate::text::clean(&title)),
+            theme.title(),
+        ))
 }
 
 /// Lines `line` takes when word-wrapped to `width` columns.

@@ -24,13 +24,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             let chosen = app.report.as_ref().and_then(|rep| rep.selected) == Some(r.index);
             (
                 format!("Details: record {}", r.index),
-                lines(
+                // Names, details and certificate fields come from the network.
+                crate::text::clean_lines(lines(
                     r,
                     chosen,
                     app.changes.get(&r.index).map(|c| (c, app.changes_since())),
                     t,
                     app.clock.now(),
-                ),
+                )),
             )
         }
         None => ("Details".to_string(), Vec::new()),

@@ -26,7 +26,10 @@ fn style_for(text: &str, t: Theme) -> Style {
 pub fn line(e: &LogEntry, t: Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{} ", e.time), t.muted()),
-        Span::styled(e.text.clone(), style_for(&e.text, t)),
+        Span::styled(
+            crate::text::clean(&e.text).into_owned(),
+            style_for(&e.text, t),
+        ),
     ])
 }
 

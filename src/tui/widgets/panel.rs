@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, panel: &Panel, t: Theme, compact: b
     }
     // Word-wrapped: a lesson is a sentence, and the side panel is narrow.
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(crate::text::clean_lines(lines))
             .wrap(Wrap { trim: false })
             .block(block),
         area,
