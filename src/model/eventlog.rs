@@ -4,6 +4,20 @@
 use super::{RecordResult, Status, SweepReport};
 use crate::plan::RowKind;
 
+/// What a log line is, so the dashboard styles it without reading its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogKind {
+    /// Progress and bookkeeping.
+    #[default]
+    Info,
+    /// A client-style event (D10 Event IDs).
+    Event,
+    /// A row's status changed since the previous sweep.
+    Change,
+    /// Something did not work (a sweep, a save, a fix).
+    Problem,
+}
+
 /// One line for a finished row: "#1 SRV _sipinternaltls._tcp.d: found — …".
 pub fn row_line(r: &RecordResult) -> String {
     format!(
@@ -70,7 +84,7 @@ pub fn client_events(report: &SweepReport) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Signin, Verdict};
+    use crate::model::Verdict;
 
     fn report(statuses: &[Status]) -> SweepReport {
         let records = crate::model::select::tests::rows(statuses);
@@ -84,10 +98,7 @@ mod tests {
             elapsed_ms: 0,
             records,
             selected: None,
-            verdict: Verdict {
-                signin: Signin::Fail,
-                summary: String::new(),
-            },
+            verdict: Verdict::in_progress(""),
         };
         rep.decide();
         rep

@@ -19,7 +19,7 @@ pub use domain::{TrustSettings, check_target, in_domain};
 pub use judge::Judged;
 pub use reason::{Reason, ReasonCode};
 pub use record::{CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings};
-pub use select::{Signin, Verdict, select, verdict};
+pub use select::{Cause, Signin, Verdict, select, verdict};
 pub use status::Status;
 
 /// Version of the JSON document ([`SweepReport`]); bumped only when a field changes meaning.

@@ -70,6 +70,31 @@ pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
 pub enum Signin {
     Ok,
     Fail,
+    /// The sweep has not decided yet (a row ranked ahead is still in flight):
+    /// not a failure.
+    Undecided,
+}
+
+/// Why the verdict is what it is, as a stable machine label (`cause` in the JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    /// The selected record is found.
+    Works,
+    CertMismatch,
+    Untrusted,
+    Unreachable,
+    /// Nothing resolved and some queries got DNS errors.
+    DnsErrors,
+    /// Nothing resolved; the only answers were rejected (D4).
+    Rejected,
+    /// An SRV record exists but its target has no address (D5).
+    Dangling,
+    /// Nothing is published at all.
+    NothingPublished,
+    /// A row that decides is still being asked.
+    #[default]
+    InProgress,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +102,19 @@ pub struct Verdict {
     pub signin: Signin,
     /// One sentence: what the client does, why it fails, what to fix.
     pub summary: String,
+    #[serde(default)]
+    pub cause: Cause,
+}
+
+impl Verdict {
+    /// The verdict while a sweep runs.
+    pub fn in_progress(summary: impl Into<String>) -> Verdict {
+        Verdict {
+            signin: Signin::Undecided,
+            summary: summary.into(),
+            cause: Cause::InProgress,
+        }
+    }
 }
 
 /// Rows the client would have preferred but skipped (rejected or DNS error),
@@ -103,9 +141,10 @@ pub fn verdict(
     domain: &str,
     ranking: &[RowClass],
 ) -> Verdict {
-    let fail = |summary: String| Verdict {
+    let fail = |cause: Cause, summary: String| Verdict {
         signin: Signin::Fail,
         summary,
+        cause,
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
         return nothing_usable(records, domain);
@@ -130,6 +169,7 @@ pub fn verdict(
     match row.status {
         Status::Found => Verdict {
             signin: Signin::Ok,
+            cause: Cause::Works,
             summary: match row.transport {
                 Transport::Tls => format!(
                     "Sign-in works: the client uses {what} and the certificate names {host} and is trusted."
@@ -139,19 +179,28 @@ pub fn verdict(
                 ),
             },
         },
-        Status::CertMismatch => fail(format!(
-            "Sign-in fails: the client uses {what} and stops there, because the certificate does not name {host} (\"There was a problem verifying the certificate from the server\"); put {host} on the certificate or fix record {}.",
-            row.name
-        )),
-        Status::Untrusted => fail(format!(
-            "Sign-in fails: the client uses {what}, but the certificate for {host} is not trusted ({reason}); install a certificate from a CA the clients trust, or fix record {}.",
-            row.name
-        )),
-        Status::Unreachable => fail(format!(
-            "Sign-in fails: the client uses {what}, but cannot connect ({reason}); start the server or correct record {}.",
-            row.name
-        )),
-        other => fail(format!(
+        Status::CertMismatch => fail(
+            Cause::CertMismatch,
+            format!(
+                "Sign-in fails: the client uses {what} and stops there, because the certificate does not name {host} (\"There was a problem verifying the certificate from the server\"); put {host} on the certificate or fix record {}.",
+                row.name
+            ),
+        ),
+        Status::Untrusted => fail(
+            Cause::Untrusted,
+            format!(
+                "Sign-in fails: the client uses {what}, but the certificate for {host} is not trusted ({reason}); install a certificate from a CA the clients trust, or fix record {}.",
+                row.name
+            ),
+        ),
+        Status::Unreachable => fail(
+            Cause::Unreachable,
+            format!(
+                "Sign-in fails: the client uses {what}, but cannot connect ({reason}); start the server or correct record {}.",
+                row.name
+            ),
+        ),
+        other => Verdict::in_progress(format!(
             "Sign-in is undecided: record {} is still {other}.",
             row.index
         )),
@@ -161,48 +210,62 @@ pub fn verdict(
 /// The verdict when no row resolved.
 fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
     let unavailable = "(\"Cannot sign in because the server is temporarily unavailable\")";
-    let summary = if let Some(r) = records.iter().find(|r| r.status.in_flight()) {
-        format!(
+    if let Some(r) = records.iter().find(|r| r.status.in_flight()) {
+        return Verdict::in_progress(format!(
             "Sign-in is undecided: record {} ({}) is still {}.",
             r.index, r.name, r.status
-        )
-    } else if let Some(r) = records.iter().find(|r| r.status == Status::DnsError) {
+        ));
+    }
+    let (cause, summary) = if let Some(r) = records.iter().find(|r| r.status == Status::DnsError) {
         let n = records
             .iter()
             .filter(|r| r.status == Status::DnsError)
             .count();
-        format!(
-            "Sign-in fails: no record resolved and {n} of {} queries got DNS errors (first: {} — {}) {unavailable}; fix the resolver or the zone's servers, then re-run.",
-            records.len(),
-            r.name,
-            r.detail.trim_end_matches('.')
+        (
+            Cause::DnsErrors,
+            format!(
+                "Sign-in fails: no record resolved and {n} of {} queries got DNS errors (first: {} — {}) {unavailable}; fix the resolver or the zone's servers, then re-run.",
+                records.len(),
+                r.name,
+                r.detail.trim_end_matches('.')
+            ),
         )
     } else if let Some(r) = records.iter().find(|r| r.status == Status::Rejected) {
-        format!(
-            "Sign-in fails: the only answer, record {} ({}), is rejected — {} {unavailable}; point it at a host inside {domain} or add that domain to trusted_domains.",
-            r.index,
-            r.name,
-            r.detail.trim_end_matches('.')
+        (
+            Cause::Rejected,
+            format!(
+                "Sign-in fails: the only answer, record {} ({}), is rejected — {} {unavailable}; point it at a host inside {domain} or add that domain to trusted_domains.",
+                r.index,
+                r.name,
+                r.detail.trim_end_matches('.')
+            ),
         )
     } else if let Some(r) = records
         .iter()
         .find(|r| r.status == Status::Missing && r.kind == RowKind::Srv && !r.targets.is_empty())
     {
-        format!(
-            "Sign-in fails: record {} ({}) exists but leads nowhere — {} {unavailable}; give its target an A record or fix the SRV record.",
-            r.index,
-            r.name,
-            r.detail.trim_end_matches('.')
+        (
+            Cause::Dangling,
+            format!(
+                "Sign-in fails: record {} ({}) exists but leads nowhere — {} {unavailable}; give its target an A record or fix the SRV record.",
+                r.index,
+                r.name,
+                r.detail.trim_end_matches('.')
+            ),
         )
     } else {
-        format!(
-            "Sign-in fails: none of the {} records exist for {domain} {unavailable}; publish _sipinternaltls._tcp.{domain} (SRV to your pool on port 5061).",
-            records.len()
+        (
+            Cause::NothingPublished,
+            format!(
+                "Sign-in fails: none of the {} records exist for {domain} {unavailable}; publish _sipinternaltls._tcp.{domain} (SRV to your pool on port 5061).",
+                records.len()
+            ),
         )
     };
     Verdict {
         signin: Signin::Fail,
         summary,
+        cause,
     }
 }
 

@@ -56,6 +56,7 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
         let verdict = match e.signin {
             Signin::Ok => "ok",
             Signin::Fail => "fails",
+            Signin::Undecided => "undecided",
         };
         let file = e.path.file_name().map(|f| f.to_string_lossy().into_owned());
         let _ = writeln!(

@@ -29,6 +29,7 @@ pub fn render(s: &Snapshot) -> String {
     let verdict = match r.verdict.signin {
         Signin::Ok => "works",
         Signin::Fail => "FAILS",
+        Signin::Undecided => "is undecided",
     };
     let _ = writeln!(
         out,

@@ -22,7 +22,7 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::input::Target;
-use crate::model::{self, RecordResult, Signin, SweepReport, TrustSettings, Verdict};
+use crate::model::{self, RecordResult, SweepReport, TrustSettings, Verdict};
 use crate::plan::Profile;
 use crate::probe::{
     self, AddrAnswer, DialOverrides, Dns, DnsFailure, ProbeContext, ResolverSpec, SrvAnswer, Trust,
@@ -93,6 +93,7 @@ pub enum SweepError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub elapsed_ms: u64,
+    pub kind: model::eventlog::LogKind,
     pub text: String,
 }
 
@@ -196,7 +197,7 @@ impl Sweep {
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
         for line in model::eventlog::client_events(&report) {
-            run.log(line);
+            run.log(model::eventlog::LogKind::Event, line);
         }
         run.emit(SweepEvent::Finished(Box::new(report.clone())));
         report
@@ -226,9 +227,6 @@ pub fn initial_report(settings: &SweepSettings) -> SweepReport {
         elapsed_ms: 0,
         records: queries.iter().map(RecordResult::pending).collect(),
         selected: None,
-        verdict: Verdict {
-            signin: Signin::Fail,
-            summary: "Sweep in progress.".into(),
-        },
+        verdict: Verdict::in_progress("Sweep in progress."),
     }
 }

@@ -7,6 +7,7 @@ use futures::future::join_all;
 use tokio::sync::mpsc;
 
 use super::{LogLine, Memo, Sweep, SweepEvent, SweepOptions, memoised, ms};
+use crate::model::eventlog::LogKind;
 use crate::model::judge::{self, Judged};
 use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
 use crate::plan::{Query, RowKind, Transport};
@@ -31,9 +32,10 @@ impl Run<'_> {
         self.emit(SweepEvent::Row(row.clone()));
     }
 
-    pub(super) fn log(&self, text: String) {
+    pub(super) fn log(&self, kind: LogKind, text: String) {
         self.emit(SweepEvent::Log(LogLine {
             elapsed_ms: ms(self.started.elapsed()),
+            kind,
             text,
         }));
     }
@@ -70,7 +72,7 @@ impl Run<'_> {
         }
         row.elapsed_ms = ms(self.started.elapsed());
         self.update(&row);
-        self.log(model::eventlog::row_line(&row));
+        self.log(LogKind::Info, model::eventlog::row_line(&row));
         row
     }
 

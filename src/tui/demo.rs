@@ -212,7 +212,7 @@ impl Extension for DemoExtension {
                 ));
                 lines
             }
-            Err(e) => vec![Request::Log(format!(
+            Err(e) => vec![Request::Problem(format!(
                 "cannot apply the fix of {}: {e}",
                 outcome.scenario
             ))],

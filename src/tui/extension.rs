@@ -39,6 +39,8 @@ pub enum Request {
     Rerun,
     /// A line for the event log.
     Log(String),
+    /// A line for the event log saying something did not work.
+    Problem(String),
     /// Sweep this address instead (parsed like the address field), at once.
     SetAddress(String),
     /// Run this in the background.

@@ -215,6 +215,7 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
     let (symbol, style) = match report.verdict.signin {
         Signin::Ok => ("✓ ", t.ok()),
         Signin::Fail => ("✗ ", t.fail()),
+        Signin::Undecided => ("… ", t.busy()),
     };
     vec![Line::from(Span::styled(
         format!("{symbol}{}", report.verdict.summary),

@@ -232,3 +232,41 @@ fn d5_used_target() {
     assert_eq!(used_target(&[rejected.clone(), dangling]), Some(1));
     assert_eq!(used_target(&[rejected]), None);
 }
+
+// D7: each verdict carries a typed cause; a sweep still in flight is
+// undecided, never a failure.
+#[test]
+fn d7_verdict_causes_and_undecided() {
+    use Status::*;
+    let m = Missing;
+    let r = &CLASSIC_RANKING;
+    let cases: [([Status; 10], Signin, Cause); 6] = [
+        ([Found, m, m, m, m, m, m, m, m, m], Signin::Ok, Cause::Works),
+        (
+            [m, m, m, m, CertMismatch, m, m, m, m, m],
+            Signin::Fail,
+            Cause::CertMismatch,
+        ),
+        (
+            [Untrusted, m, m, m, m, m, m, m, m, m],
+            Signin::Fail,
+            Cause::Untrusted,
+        ),
+        ([m; 10], Signin::Fail, Cause::NothingPublished),
+        (
+            [DnsError, m, m, m, m, m, m, m, m, m],
+            Signin::Fail,
+            Cause::DnsErrors,
+        ),
+        (
+            [Querying, m, m, m, m, m, m, m, m, m],
+            Signin::Undecided,
+            Cause::InProgress,
+        ),
+    ];
+    for (statuses, signin, cause) in cases {
+        let rows = rows(&statuses);
+        let v = verdict(&rows, select(&rows, r), "contoso.com", r);
+        assert_eq!((v.signin, v.cause), (signin, cause), "{}", v.summary);
+    }
+}

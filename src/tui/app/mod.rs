@@ -16,6 +16,7 @@ use super::theme::Theme;
 use super::toast::Toast;
 use crate::config::{Config, DEFAULT_WATCH_INTERVAL, Resolved, SweepOverrides};
 use crate::input::{Target, parse_target};
+use crate::model::eventlog::LogKind;
 use crate::model::{Status, SweepReport};
 use crate::snapshot::{SavedPaths, SettingsSummary};
 use crate::sweep::{SweepEvent, SweepSettings};
@@ -134,6 +135,7 @@ pub enum Zoom {
 pub struct LogEntry {
     /// `HH:MM:SS` from the App's clock.
     pub time: String,
+    pub kind: LogKind,
     pub text: String,
 }
 
@@ -287,6 +289,15 @@ impl App {
     }
 
     pub fn push_log(&mut self, text: impl Into<String>) {
+        self.push_log_as(LogKind::Info, text);
+    }
+
+    /// A line saying something did not work.
+    pub fn push_problem(&mut self, text: impl Into<String>) {
+        self.push_log_as(LogKind::Problem, text);
+    }
+
+    pub fn push_log_as(&mut self, kind: LogKind, text: impl Into<String>) {
         let text = text.into();
         tracing::info!(target: "sipscope::tui", "{text}");
         if self.log.len() == LOG_CAPACITY {
@@ -294,6 +305,7 @@ impl App {
         }
         self.log.push_back(LogEntry {
             time: self.clock.stamp(),
+            kind,
             text,
         });
     }
@@ -314,7 +326,7 @@ impl App {
             Msg::SweepFailed { id, error } => {
                 if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.running {
                     self.running = false;
-                    self.push_log(format!("sweep {id} failed: {error}"));
+                    self.push_problem(format!("sweep {id} failed: {error}"));
                     self.error = Some(error);
                     self.restart_countdown();
                 }
@@ -380,13 +392,14 @@ impl App {
             match request {
                 Request::Rerun => effects.extend(self.rerun()),
                 Request::Log(line) => self.push_log(line),
+                Request::Problem(line) => self.push_problem(line),
                 Request::SetAddress(input) => match parse_target(&input) {
                     Ok(target) => {
                         self.push_log(format!("address → {}", target.input));
                         self.target = Some(target);
                         effects.extend(self.rerun());
                     }
-                    Err(e) => self.push_log(format!("cannot sweep {input}: {e}")),
+                    Err(e) => self.push_problem(format!("cannot sweep {input}: {e}")),
                 },
                 Request::Spawn(task) => effects.push(Effect::Spawn(task)),
             }

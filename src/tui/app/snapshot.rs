@@ -266,7 +266,7 @@ impl App {
                 );
             }
             Err(e) => {
-                self.push_log(format!("cannot save snapshot: {e}"));
+                self.push_problem(format!("cannot save snapshot: {e}"));
                 self.show_toast(ToastKind::Fail, format!("✗ snapshot not saved: {e}"));
             }
         }

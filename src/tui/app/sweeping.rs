@@ -4,6 +4,7 @@
 use super::{App, Change, Effect, Mode, SweepInfo};
 use crate::config::sweep_options;
 use crate::model::diff::status_changes;
+use crate::model::eventlog::LogKind;
 use crate::sweep::{self, SweepEvent, SweepSettings};
 use crate::tui::edit::EditField;
 
@@ -59,7 +60,7 @@ impl App {
         let settings = match self.settings() {
             Ok(s) => s,
             Err(e) => {
-                self.push_log(format!("cannot sweep: {e}"));
+                self.push_problem(format!("cannot sweep: {e}"));
                 self.error = Some(e);
                 return effects;
             }
@@ -108,7 +109,7 @@ impl App {
                 }
             }
             SweepEvent::Log(line) => {
-                self.push_log(format!("+{} ms  {}", line.elapsed_ms, line.text));
+                self.push_log_as(line.kind, format!("+{} ms  {}", line.elapsed_ms, line.text));
             }
             SweepEvent::Finished(report) => {
                 let elapsed = report.elapsed_ms;
@@ -150,7 +151,7 @@ impl App {
             .collect();
         for (index, before, after, change) in new {
             self.changes.insert(index, Change { before, after });
-            self.push_log(change.to_string());
+            self.push_log_as(LogKind::Change, change.to_string());
         }
     }
 }

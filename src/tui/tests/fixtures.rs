@@ -221,6 +221,7 @@ pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<Rec
         id,
         event: SweepEvent::Log(LogLine {
             elapsed_ms: 412,
+            kind: crate::model::eventlog::LogKind::Event,
             text: format!("Verdict: {}", report.verdict.summary),
         }),
     });

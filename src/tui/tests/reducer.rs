@@ -303,6 +303,9 @@ fn a_sweep_that_cannot_start_says_why() {
     assert!(!app.running);
     assert_eq!(app.error.as_deref(), Some("cannot read CA file x.pem"));
     assert!(logged(&app, "sweep 1 failed: cannot read CA file x.pem"));
+    // The log pane styles it by its kind, not by its words.
+    let entry = app.log.iter().find(|e| e.text.contains("failed")).unwrap();
+    assert_eq!(entry.kind, crate::model::eventlog::LogKind::Problem);
     // A failure of an older sweep is ignored.
     let (id2, _) = started(&app.update(key('r'))).unwrap();
     app.update(Msg::SweepFailed {

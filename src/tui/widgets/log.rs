@@ -8,18 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::common::{pane, wrapped_height};
+use crate::model::eventlog::LogKind;
 use crate::tui::app::{App, LogEntry};
 use crate::tui::theme::Theme;
 
-fn style_for(text: &str, t: Theme) -> Style {
-    if text.contains("Event ID") || text.contains("problem verifying") {
-        t.warn()
-    } else if text.contains(" → ") && text.starts_with('#') {
-        t.changed()
-    } else if text.contains("failed") || text.contains("cannot") {
-        t.fail()
-    } else {
-        Style::new()
+fn style_for(kind: LogKind, t: Theme) -> Style {
+    match kind {
+        LogKind::Event => t.warn(),
+        LogKind::Change => t.changed(),
+        LogKind::Problem => t.fail(),
+        LogKind::Info => Style::new(),
     }
 }
 
@@ -28,7 +26,7 @@ pub fn line(e: &LogEntry, t: Theme) -> Line<'static> {
         Span::styled(format!("{} ", e.time), t.muted()),
         Span::styled(
             crate::text::clean(&e.text).into_owned(),
-            style_for(&e.text, t),
+            style_for(e.kind, t),
         ),
     ])
 }
