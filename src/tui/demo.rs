@@ -150,7 +150,7 @@ impl Extension for DemoExtension {
                 Some(fix) => format!("Fix: {fix}"),
                 None => "No fix: this one is healthy.".to_string(),
             },
-            format!("Rules: {}", s.rules().join(", ")),
+            format!("Rules: {} (docs/rules.md)", s.rules().join(", ")),
             "f apply fix, then r re-run · n/b next/previous scenario".to_string(),
             String::new(),
         ];

@@ -35,6 +35,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         statuses.push(Span::raw("  "));
     }
     out.push(Line::from(statuses));
+    out.push(Line::from(vec![
+        Span::styled("Rules     ", t.label()),
+        Span::raw("D1–D16 cited on screen are explained in docs/rules.md"),
+    ]));
     let log = app
         .log_file
         .as_ref()
