@@ -206,14 +206,6 @@ impl Lab {
         self.control.set_delay(delay);
     }
 
-    /// Force (or with `None`, stop forcing) an answer for every query of `name`.
-    pub fn force_dns(&self, name: &Name, answer: Option<ForcedAnswer>) {
-        match answer {
-            Some(a) => self.control.force(name, a),
-            None => self.control.unforce(name),
-        }
-    }
-
     /// Apply a scenario's fix to the running lab: edit its zones, publish hosts, stop
     /// forced failures, re-issue certificates on running listeners, start listeners.
     /// Applying it twice changes nothing more.

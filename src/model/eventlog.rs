@@ -87,7 +87,7 @@ mod tests {
     use crate::model::Verdict;
 
     fn report(statuses: &[Status]) -> SweepReport {
-        let records = crate::model::select::tests::rows(statuses);
+        let records = crate::model::test_support::rows(statuses);
         let mut rep = SweepReport {
             version: 1,
             input: "contoso.com".into(),

@@ -11,6 +11,8 @@ pub mod reason;
 pub mod record;
 pub mod select;
 pub mod status;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +23,11 @@ pub use reason::{Reason, ReasonCode};
 pub use record::{CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings};
 pub use select::{Cause, Signin, Verdict, select, verdict};
 pub use status::Status;
+
+/// Milliseconds of a duration, saturating: the one conversion every timing uses.
+pub fn ms(d: std::time::Duration) -> u64 {
+    d.as_millis().try_into().unwrap_or(u64::MAX)
+}
 
 /// Version of the JSON document ([`SweepReport`]); bumped only when a field changes meaning.
 pub const DOCUMENT_VERSION: u32 = 1;

@@ -79,6 +79,19 @@ pub struct CertInfo {
     pub chain: Vec<ChainEntry>,
 }
 
+impl CertInfo {
+    /// Whole days from `now` until `not_after` (negative once expired); the
+    /// dashboard passes its own clock so rendering is deterministic in tests.
+    pub fn days_left_at(&self, now: time::OffsetDateTime) -> Option<i64> {
+        let t = time::OffsetDateTime::parse(
+            &self.not_after,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()?;
+        Some((t - now).whole_days())
+    }
+}
+
 fn no_match() -> NameMatch {
     NameMatch::None
 }

@@ -270,4 +270,4 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -65,10 +65,3 @@ fn read_chain(chain: &[CertificateDer<'_>]) -> Vec<ChainEntry> {
         })
         .collect()
 }
-
-/// Whole days from `now` until `not_after`; the dashboard passes its own
-/// clock so its rendering is deterministic in tests.
-pub fn days_left_at(not_after: &str, now: time::OffsetDateTime) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(not_after, &Rfc3339).ok()?;
-    Some((t - now).whole_days())
-}

@@ -13,6 +13,7 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 use crate::model::evidence::{Connect, Handshake, ProbeEvidence};
+use crate::model::ms;
 use crate::plan::Transport;
 
 pub use dns::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer, SrvRecord};
@@ -41,10 +42,6 @@ pub struct ProbeContext {
     pub trust: Trust,
     pub timeout: Duration,
     pub dial: DialOverrides,
-}
-
-fn ms(d: Duration) -> u64 {
-    d.as_millis().try_into().unwrap_or(u64::MAX)
 }
 
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,

@@ -81,14 +81,6 @@ impl Trust {
         self
     }
 
-    pub fn len(&self) -> usize {
-        self.roots.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.roots.is_empty()
-    }
-
     /// `None` when the chain leads to a trusted root and is in date; else why not.
     /// The name is deliberately not judged here (see [`crate::model::match_name`]).
     pub fn chain_problem(

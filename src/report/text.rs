@@ -26,7 +26,8 @@ pub fn columns(r: &crate::model::RecordResult) -> [String; 9] {
     ]
 }
 
-const HEADERS: [&str; 9] = [
+/// The headings of [`columns`], shared by every table of records.
+pub const HEADERS: [&str; 9] = [
     "#", "query", "type", "via", "status", "target", "address", "TTL", "time",
 ];
 

@@ -7,12 +7,8 @@ use std::fmt::Write;
 use super::Snapshot;
 use crate::model::diff::describe_certificate;
 use crate::model::{Signin, Status, SweepReport};
-use crate::report::text::columns;
+use crate::report::text::{HEADERS, columns};
 use crate::text::clean;
-
-const HEADERS: [&str; 9] = [
-    "#", "query", "type", "via", "status", "target", "address", "TTL", "time",
-];
 
 /// Makes text safe inside a Markdown table cell: control characters
 /// (newlines included) escaped by [`clean`], then `\` and `|` escaped so a

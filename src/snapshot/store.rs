@@ -45,8 +45,6 @@ pub struct Entry {
     pub domain: String,
     pub profile: String,
     pub signin: Signin,
-    /// The verdict sentence.
-    pub summary: String,
     /// Sweeps in the session.
     pub sweeps: usize,
 }
@@ -369,7 +367,6 @@ pub fn list(dir: &Path) -> Result<(Vec<Entry>, Vec<Skipped>), SnapshotError> {
             domain: s.current.domain,
             profile: s.current.profile,
             signin: s.current.verdict.signin,
-            summary: s.current.verdict.summary,
             sweeps: s.sweep_count.max(s.earlier.len() + 1),
         })
         .collect();

@@ -22,6 +22,7 @@ use tokio::sync::{OnceCell, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::input::Target;
+use crate::model::ms;
 use crate::model::{self, RecordResult, SweepReport, TrustSettings, Verdict};
 use crate::plan::Profile;
 use crate::probe::{
@@ -132,11 +133,6 @@ pub(super) async fn memoised<T: Clone, F: Future<Output = Result<T, DnsFailure>>
         map.entry(name.to_string()).or_default().clone()
     };
     cell.get_or_init(ask).await.clone()
-}
-
-/// Milliseconds, saturating: the one conversion every report uses.
-pub(crate) fn ms(d: Duration) -> u64 {
-    d.as_millis().try_into().unwrap_or(u64::MAX)
 }
 
 impl Sweep {

@@ -6,9 +6,10 @@ use std::time::Instant;
 use futures::future::join_all;
 use tokio::sync::mpsc;
 
-use super::{LogLine, Memo, Sweep, SweepEvent, SweepOptions, memoised, ms};
+use super::{LogLine, Memo, Sweep, SweepEvent, SweepOptions, memoised};
 use crate::model::eventlog::LogKind;
 use crate::model::judge::{self, Judged};
+use crate::model::ms;
 use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
 use crate::plan::{Query, RowKind, Transport};
 use crate::probe::{self, AddrAnswer, DnsFailure, SrvAnswer};

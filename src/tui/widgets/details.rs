@@ -11,7 +11,6 @@ use time::OffsetDateTime;
 use super::common::pane;
 use crate::model::{CertInfo, NameMatch, RecordResult, Status, TargetResult};
 use crate::plan::RowKind;
-use crate::probe::cert::days_left_at;
 use crate::tui::app::{App, Change};
 use crate::tui::theme::Theme;
 
@@ -233,7 +232,7 @@ pub fn cert_lines(c: &CertInfo, t: Theme, now: OffsetDateTime) -> Vec<Line<'stat
         Span::styled(mark, style),
     ]));
     out.push(kv("issuer", c.issuer.clone(), t));
-    let expiry = match days_left_at(&c.not_after, now) {
+    let expiry = match c.days_left_at(now) {
         Some(d) if d < 0 => format!(" · expired {} days ago", -d),
         Some(1) => " · expires in 1 day".into(),
         Some(d) => format!(" · expires in {d} days"),
