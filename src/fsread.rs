@@ -43,16 +43,6 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    /// The underlying I/O error kind, for callers that treat "not found" apart.
-    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
-        match self {
-            ReadError::Io { source, .. } => Some(source.kind()),
-            _ => None,
-        }
-    }
-}
-
-impl ReadError {
     /// The reason alone, as an [`std::io::Error`] (kind kept: `NotFound`
     /// stays `NotFound`), for callers whose own message names the file.
     pub fn into_io(self) -> std::io::Error {

@@ -1,23 +1,33 @@
-//! sipscope: see which DNS record an Office Communicator / Lync client signs
-//! in with, and why it fails.
+//! sipscope: see which DNS record an Office Communicator / Lync / Skype for
+//! Business client signs in with, and why it fails.
 //!
 //! Data flows one way: [`input`] → [`plan`] → [`sweep`] (using [`probe`]) →
-//! [`model`] (pure rules) → frontends ([`report`], [`cli`], the [`tui`]
-//! dashboard). The in-process [`lab`] serves the tests, the benchmarks and
-//! `sipscope demo`.
+//! [`model`] (pure rules) → frontends (the `check` report, snapshots, the
+//! [`tui`] dashboard). The command line ([`cli`]) is the root that nothing in
+//! the library imports. The in-process [`lab`] serves the tests, the
+//! benchmarks and `sipscope demo`.
+//!
+//! The public surface is what a frontend, the lab and the tests need; the
+//! helpers for output, files and untrusted text stay inside the crate.
 
 pub mod cli;
 pub mod config;
 pub mod error;
-pub mod fsread;
 pub mod input;
 pub mod lab;
 pub mod model;
-pub mod out;
 pub mod plan;
 pub mod probe;
-pub mod report;
 pub mod snapshot;
 pub mod sweep;
-pub mod text;
 pub mod tui;
+
+mod fsread;
+mod out;
+mod report;
+mod text;
+
+pub use error::{Failure, exit};
+pub use model::{ReasonCode, Signin, Status, SweepReport};
+pub use report::to_json;
+pub use sweep::{Sweep, SweepEvent, SweepOptions, SweepSettings};
