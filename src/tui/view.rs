@@ -140,12 +140,12 @@ fn header_lines(app: &App) -> Vec<Line<'static>> {
             second.push(value(format!("{ms} ms")));
         }
     }
-    if app.running {
+    if app.is_running() {
         let frame = SPINNER[app.spinner % SPINNER.len()];
         second.push(Span::styled(format!("  {frame} sweeping"), t.busy()));
     }
     if let Some(left) = app.watch {
-        let text = if app.running {
+        let text = if app.is_running() {
             "  watch on".to_string()
         } else {
             format!("  watch: next in {} s", left.as_millis().div_ceil(1000))
@@ -188,7 +188,7 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
         };
         return vec![field_line, second];
     }
-    if let Some(e) = &app.error {
+    if let Some(e) = app.failure() {
         return vec![Line::from(Span::styled(
             format!("✗ Cannot sweep: {e}"),
             t.fail(),
@@ -197,7 +197,7 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
     let Some(report) = &app.report else {
         return vec![Line::from(Span::styled(START_HINT, t.muted()))];
     };
-    if app.running {
+    if app.is_running() {
         let done = report
             .records
             .iter()

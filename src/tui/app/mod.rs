@@ -2,159 +2,33 @@
 //! Pure: no terminal, no network, no clock except the injected one. The event
 //! loop feeds it messages and carries out the effects it returns.
 
-use std::any::Any;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ratatui::crossterm::event::KeyEvent;
-
 use super::clock::Clock;
 use super::edit::EditField;
-use super::extension::{Extension, Request, Task};
+use super::extension::{Extension, Request};
 use super::theme::Theme;
 use super::toast::Toast;
-use crate::config::{Config, DEFAULT_WATCH_INTERVAL, Resolved, SweepOverrides};
+use crate::config::SweepOverrides;
 use crate::input::{Target, parse_target};
+use crate::model::SweepReport;
 use crate::model::eventlog::LogKind;
-use crate::model::{Status, SweepReport};
-use crate::snapshot::{SavedPaths, SettingsSummary};
-use crate::sweep::{SweepEvent, SweepSettings};
+use crate::snapshot::SettingsSummary;
 
 mod keys;
 mod snapshot;
 mod sweeping;
+mod types;
 pub use snapshot::{Opened, SaveRequest, Snapshots};
+pub use types::{AppConfig, Change, Effect, LogEntry, Mode, Msg, SweepInfo, SweepState, Zoom};
 /// Spinner frame rate while a sweep is in flight.
 pub const SPINNER_RATE: Duration = Duration::from_millis(100);
 /// Countdown rate while watching and idle.
 pub const COUNTDOWN_RATE: Duration = Duration::from_secs(1);
 /// Event log lines kept in memory.
 const LOG_CAPACITY: usize = 2000;
-
-/// Settings of the dashboard: its own, and the configuration file's sweep
-/// keys, which every sweep merges under the command line's options.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppConfig {
-    /// `w`: re-run this often.
-    pub watch_interval: Duration,
-    /// The configuration file over the defaults.
-    pub file: Config,
-    /// Where `s` saves snapshots; `None` when there is no such folder.
-    pub snapshot_dir: Option<PathBuf>,
-    /// The configuration file read, if any (recorded in snapshots).
-    pub config_file: Option<PathBuf>,
-}
-
-impl Default for AppConfig {
-    fn default() -> Self {
-        AppConfig {
-            watch_interval: DEFAULT_WATCH_INTERVAL,
-            file: Config::default(),
-            snapshot_dir: None,
-            config_file: None,
-        }
-    }
-}
-
-impl AppConfig {
-    pub fn from_resolved(resolved: &Resolved) -> AppConfig {
-        AppConfig {
-            watch_interval: resolved.watch_interval,
-            file: resolved.config.clone(),
-            snapshot_dir: resolved.snapshot_dir.clone(),
-            config_file: resolved
-                .config_file
-                .loaded
-                .then(|| resolved.config_file.path.clone())
-                .flatten(),
-        }
-    }
-}
-
-/// Everything that can happen to the dashboard.
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Resize(u16, u16),
-    /// An event of sweep `id` (events of an older sweep are ignored).
-    Sweep {
-        id: u32,
-        event: SweepEvent,
-    },
-    /// Sweep `id` could not start or died (unreadable CA file, no DNS configuration, …).
-    SweepFailed {
-        id: u32,
-        error: String,
-    },
-    /// Time passed (only sent while a spinner or countdown is visible).
-    Tick(Duration),
-    /// The output of an extension's background task.
-    Extension(Box<dyn Any + Send>),
-    /// How the write asked for by `Effect::SaveSnapshot` went.
-    SnapshotSaved(Result<SavedPaths, String>),
-    /// Quit from outside (a signal).
-    Quit,
-}
-
-/// What the event loop must do after a message.
-#[derive(Debug)]
-pub enum Effect {
-    /// Prepare (fresh resolver, D11) and run sweep `id`; its events come back as `Msg::Sweep`.
-    StartSweep {
-        id: u32,
-        settings: Box<SweepSettings>,
-    },
-    /// Abort the sweep in flight (its task is dropped with its results).
-    CancelSweep,
-    /// `s`: write this session as a snapshot (off the render path); the
-    /// result comes back as `Msg::SnapshotSaved`.
-    SaveSnapshot(Box<SaveRequest>),
-    /// Run an extension's task; its output comes back as `Msg::Extension`.
-    Spawn(Task),
-    Quit,
-}
-
-/// Which input the keys go to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    Edit(EditField),
-    Help,
-}
-
-/// Which pane, if any, fills the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zoom {
-    None,
-    Details,
-    Log,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEntry {
-    /// `HH:MM:SS` from the App's clock.
-    pub time: String,
-    pub kind: LogKind,
-    pub text: String,
-}
-
-/// A row whose final status differs from the previous finished sweep's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Change {
-    pub before: Status,
-    pub after: Status,
-}
-
-/// The latest sweep started.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SweepInfo {
-    pub id: u32,
-    /// `HH:MM:SS` when it started.
-    pub started: String,
-    /// Set when it finished.
-    pub elapsed_ms: Option<u64>,
-}
 
 pub struct App {
     pub config: AppConfig,
@@ -169,7 +43,8 @@ pub struct App {
     /// The current sweep's report, updated row by row.
     pub report: Option<SweepReport>,
     pub sweep: Option<SweepInfo>,
-    pub running: bool,
+    /// Whether a sweep is in flight, or why the last one could not run.
+    pub state: SweepState,
     sweeps_started: u32,
     /// The last finished sweep, which changes are marked against.
     baseline: Option<SweepReport>,
@@ -187,8 +62,6 @@ pub struct App {
     /// Time left until the next watched re-run; `None` when not watching.
     pub watch: Option<Duration>,
     pub spinner: usize,
-    /// Why the last sweep could not run.
-    pub error: Option<String>,
     pub size: (u16, u16),
     pub log_file: Option<PathBuf>,
     pub extension: Option<Box<dyn Extension>>,
@@ -220,7 +93,7 @@ impl App {
             target: None,
             report: None,
             sweep: None,
-            running: false,
+            state: SweepState::Idle,
             sweeps_started: 0,
             baseline: None,
             changes: BTreeMap::new(),
@@ -232,7 +105,6 @@ impl App {
             zoom: Zoom::None,
             watch: None,
             spinner: 0,
-            error: None,
             size: (80, 24),
             log_file: None,
             extension: None,
@@ -272,6 +144,18 @@ impl App {
         }
     }
 
+    pub fn is_running(&self) -> bool {
+        self.state == SweepState::Running
+    }
+
+    /// Why the last sweep could not run, if it could not.
+    pub fn failure(&self) -> Option<&str> {
+        match &self.state {
+            SweepState::Failed(why) => Some(why),
+            _ => None,
+        }
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }
@@ -279,7 +163,7 @@ impl App {
     /// How often the loop must send `Tick`: only while something moves on
     /// screen (or a toast waits to go).
     pub fn tick_rate(&self) -> Option<Duration> {
-        if self.running {
+        if self.is_running() {
             Some(SPINNER_RATE)
         } else if (self.watch.is_some() && self.target.is_some()) || self.toast.is_some() {
             Some(COUNTDOWN_RATE)
@@ -318,16 +202,15 @@ impl App {
                 Vec::new()
             }
             Msg::Sweep { id, event } => {
-                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.running {
+                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.is_running() {
                     self.on_sweep_event(event);
                 }
                 Vec::new()
             }
             Msg::SweepFailed { id, error } => {
-                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.running {
-                    self.running = false;
+                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.is_running() {
                     self.push_problem(format!("sweep {id} failed: {error}"));
-                    self.error = Some(error);
+                    self.state = SweepState::Failed(error);
                     self.restart_countdown();
                 }
                 Vec::new()
@@ -351,7 +234,7 @@ impl App {
     fn quit_now(&mut self) -> Vec<Effect> {
         self.quit = true;
         let mut effects = Vec::new();
-        if self.running {
+        if self.is_running() {
             effects.push(Effect::CancelSweep);
         }
         effects.push(Effect::Quit);
@@ -360,7 +243,7 @@ impl App {
 
     fn on_tick(&mut self, elapsed: Duration) -> Vec<Effect> {
         self.toast = self.toast.take().and_then(|t| t.aged(elapsed));
-        if self.running {
+        if self.is_running() {
             self.spinner = self.spinner.wrapping_add(1);
             return Vec::new();
         }

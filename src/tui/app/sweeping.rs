@@ -1,7 +1,7 @@
 //! The sweep side of the reducer: starting a sweep with the layered
 //! settings, folding its events into the report, and marking changes.
 
-use super::{App, Change, Effect, Mode, SweepInfo};
+use super::{App, Change, Effect, Mode, SweepInfo, SweepState};
 use crate::config::sweep_options;
 use crate::model::diff::status_changes;
 use crate::model::eventlog::LogKind;
@@ -49,9 +49,9 @@ impl App {
             self.mode = Mode::Edit(EditField::default());
             return effects;
         }
-        if self.running {
+        if self.is_running() {
             effects.push(Effect::CancelSweep);
-            self.running = false;
+            self.state = SweepState::Idle;
             if let Some(s) = &self.sweep {
                 let id = s.id;
                 self.push_log(format!("sweep {id} cancelled"));
@@ -61,7 +61,7 @@ impl App {
             Ok(s) => s,
             Err(e) => {
                 self.push_problem(format!("cannot sweep: {e}"));
-                self.error = Some(e);
+                self.state = SweepState::Failed(e);
                 return effects;
             }
         };
@@ -72,8 +72,7 @@ impl App {
         self.cursor = self.cursor.min(report.records.len().saturating_sub(1));
         self.report = Some(report);
         self.changes.clear();
-        self.error = None;
-        self.running = true;
+        self.state = SweepState::Running;
         self.spinner = 0;
         self.sweep = Some(SweepInfo {
             id,
@@ -114,7 +113,7 @@ impl App {
             SweepEvent::Finished(report) => {
                 let elapsed = report.elapsed_ms;
                 self.report = Some(*report);
-                self.running = false;
+                self.state = SweepState::Idle;
                 self.note_changes();
                 self.snapshot_sweep_finished();
                 let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();

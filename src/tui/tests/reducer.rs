@@ -24,7 +24,7 @@ fn an_address_on_the_command_line_starts_a_sweep_with_every_row_pending() {
     assert_eq!(id, 1);
     assert_eq!(settings.target.domain, "contoso.com");
     assert_eq!(settings.options.resolvers.labels(), ["10.0.0.53:53"]);
-    assert!(app.running);
+    assert!(app.is_running());
     let report = app.report.as_ref().unwrap();
     assert_eq!(report.records.len(), 10);
     assert!(report.records.iter().all(|r| r.status == Status::Pending));
@@ -65,7 +65,7 @@ fn rows_update_one_by_one_and_the_finish_decides() {
     );
     finish(&mut app, id, &s, cert_mismatch(&s));
     let report = app.report.as_ref().unwrap();
-    assert!(!app.running);
+    assert!(!app.is_running());
     assert_eq!(report.selected, Some(5));
     assert!(report.verdict.summary.starts_with("Sign-in fails"));
     assert_eq!(app.sweep.as_ref().unwrap().elapsed_ms, Some(412));
@@ -103,7 +103,7 @@ fn r_during_a_sweep_cancels_it_and_starts_afresh() {
         app.report.as_ref().unwrap().records[1].status,
         Status::Pending
     );
-    assert!(app.running);
+    assert!(app.is_running());
 }
 
 #[test]
@@ -300,8 +300,8 @@ fn a_sweep_that_cannot_start_says_why() {
         id,
         error: "cannot read CA file x.pem".into(),
     });
-    assert!(!app.running);
-    assert_eq!(app.error.as_deref(), Some("cannot read CA file x.pem"));
+    assert!(!app.is_running());
+    assert_eq!(app.failure(), Some("cannot read CA file x.pem"));
     assert!(logged(&app, "sweep 1 failed: cannot read CA file x.pem"));
     // The log pane styles it by its kind, not by its words.
     let entry = app.log.iter().find(|e| e.text.contains("failed")).unwrap();
@@ -312,7 +312,7 @@ fn a_sweep_that_cannot_start_says_why() {
         id: id2 - 1,
         error: "late".into(),
     });
-    assert!(app.running && app.error.is_none());
+    assert!(app.is_running() && app.failure().is_none());
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn an_opened_snapshot_is_read_only_and_shows_its_sweep_and_history() {
     let mut app = opened(SweepArgs::default());
     let snap = saved();
     assert!(app.read_only());
-    assert!(!app.running);
+    assert!(!app.is_running());
     assert_eq!(app.tick_rate(), None, "nothing moves: no timer");
     assert_eq!(app.report.as_ref(), Some(&snap.current));
     assert_eq!(app.target.as_ref().unwrap().input, ADDRESS);

@@ -210,5 +210,5 @@ fn no_snapshot_folder_or_a_failed_write_reports_and_carries_on() {
         &app,
         "cannot save snapshot: cannot create snapshot folder"
     ));
-    assert!(app.running, "the sweep in flight goes on");
+    assert!(app.is_running(), "the sweep in flight goes on");
 }
