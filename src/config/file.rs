@@ -178,7 +178,12 @@ fn invalid(text: &str, origin: &Path, e: &toml::de::Error) -> ConfigError {
     let message = e.message().trim().replace('\n', " ");
     let (line, column, line_text) = match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
+            // The span is the parser's byte offset; never slice inside a character.
+            let mut end = span.start.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let before = &text[..end];
             let line = before.matches('\n').count() + 1;
             let start = before.rfind('\n').map_or(0, |i| i + 1);
             let column = before[start..].chars().count() + 1;

@@ -92,7 +92,7 @@ pub enum ConfigError {
     #[error("{0}")]
     Option(String),
     /// A syntax error, an unknown key or a bad value, with its position.
-    #[error("config file {}, line {line}{}: {message}", path.display(), key.as_ref().map(|k| format!(", key `{k}`")).unwrap_or_default())]
+    #[error("config file {}, line {line}{}: {}", crate::text::echo(&path.display().to_string()), key.as_ref().map(|k| format!(", key `{}`", crate::text::echo(k))).unwrap_or_default(), crate::text::echo_max(message, 300))]
     Invalid {
         path: PathBuf,
         line: usize,

@@ -146,3 +146,40 @@ fn a_missing_default_file_is_fine_but_a_named_one_is_an_error() {
     assert_eq!(c.profile, "lync2010");
     assert!(f.loaded && f.explicit);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn one_clean_line(e: &str) {
+        assert!(!e.contains('\n'), "{e:?}");
+        assert!(!e.chars().any(crate::text::is_unsafe), "{e:?}");
+    }
+
+    proptest! {
+        // Config files are user input: any text parses or gives one clean line.
+        #[test]
+        fn config_text_never_panics(text in "\\PC{0,200}") {
+            if let Err(e) = parse(&text, &origin()) {
+                one_clean_line(&e.to_string());
+            }
+        }
+
+        #[test]
+        fn tomlish_text_never_panics(
+            key in "[a-z_]{1,12}",
+            value in prop_oneof![
+                "\"[^\"]{0,40}\"".boxed(),
+                "[0-9-]{1,12}".boxed(),
+                "\\[(\"[^\"]{0,10}\", ){0,3}\\]".boxed(),
+                any::<String>().boxed(),
+            ],
+        ) {
+            let text = format!("{key} = {value}\n");
+            if let Err(e) = parse(&text, &origin()) {
+                one_clean_line(&e.to_string());
+            }
+        }
+    }
+}
