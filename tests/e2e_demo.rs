@@ -32,7 +32,11 @@ fn run_demo_loop(width: u16, height: u16) {
         screen.contains("Lab scenarios (in-process lab)"),
         "{screen}"
     );
-    assert!(screen.contains("cname-cert (2 of 13)"), "{screen}");
+    let n = sipscope::lab::demo_scenarios().unwrap().len();
+    assert!(
+        screen.contains(&format!("cname-cert (2 of {n})")),
+        "{screen}"
+    );
     assert!(screen.contains("resolver 127.0.0.1:"), "{screen}");
     assert!(screen.contains("f fix"), "{screen}");
 

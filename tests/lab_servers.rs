@@ -140,17 +140,21 @@ fn peer_dns_names(tls: &TlsStream<TcpStream>) -> Vec<String> {
 // ---------- start-up, scenarios, overrides ----------
 
 #[tokio::test]
-async fn all_builtin_scenarios_start_quickly_and_list_ten_statuses() {
-    let t = Instant::now();
-    let lab = Lab::start_all(LabOptions::default()).await.unwrap();
-    let took = t.elapsed();
-    assert!(took < Duration::from_secs(2), "start took {took:?}");
-    assert_eq!(lab.scenarios().len(), 15);
+async fn all_builtin_scenarios_start_and_expect_every_row_of_their_profile() {
+    // Start-up time is measured in BENCHMARKS.md; here only a hang guard.
+    let lab = tokio::time::timeout(
+        Duration::from_secs(30),
+        Lab::start_all(LabOptions::default()),
+    )
+    .await
+    .expect("the lab started")
+    .unwrap();
+    assert_eq!(lab.scenarios().len(), lab::builtin_scenarios().unwrap().len());
     for s in lab.scenarios() {
         let (before, after) = s.expectations();
-        assert_eq!(before.rows.len(), 10);
-        if let Some(a) = after {
-            assert_eq!(a.rows.len(), 10);
+        for e in std::iter::once(before).chain(after) {
+            let rows = sipscope::plan::profile(&e.profile).unwrap().rows.len();
+            assert_eq!(e.rows.len(), rows, "{}", s.name());
         }
     }
     assert!(lab.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));

@@ -123,4 +123,9 @@ scenario_tests! {
     d9_wildcard_only_certificate => "wildcard-cert",
     hostile_servers_end_within_timeout => "hostile",
     d9_hostile_text_in_names_and_certificates => "hostile-text",
+    d14_pool_member_down => "pool-member-down",
+    d15_tls10_server => "tls10-server",
+    d15_tls12_cbc_only => "tls12-cbc-only",
+    d16_missing_intermediate => "missing-intermediate",
+    d16_client_auth_cert => "client-auth-cert",
 }

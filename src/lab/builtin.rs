@@ -65,6 +65,26 @@ const FILES: &[(&str, &str)] = &[
         "15-hostile-text.toml",
         include_str!("../../assets/scenarios/15-hostile-text.toml"),
     ),
+    (
+        "30-pool-member-down.toml",
+        include_str!("../../assets/scenarios/30-pool-member-down.toml"),
+    ),
+    (
+        "31-tls10-server.toml",
+        include_str!("../../assets/scenarios/31-tls10-server.toml"),
+    ),
+    (
+        "32-tls12-cbc-only.toml",
+        include_str!("../../assets/scenarios/32-tls12-cbc-only.toml"),
+    ),
+    (
+        "33-missing-intermediate.toml",
+        include_str!("../../assets/scenarios/33-missing-intermediate.toml"),
+    ),
+    (
+        "34-client-auth-cert.toml",
+        include_str!("../../assets/scenarios/34-client-auth-cert.toml"),
+    ),
 ];
 
 /// Every built-in scenario, parsed; a broken asset is an error naming the file.

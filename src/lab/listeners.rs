@@ -18,6 +18,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use super::LabError;
+use super::certs::HostCert;
 use super::scenario::ListenerKind;
 
 /// How long a handshake may take before the lab gives up on a client.
@@ -36,9 +37,17 @@ enum SlotState {
     Switching,
 }
 
+/// What a host's listeners serve: its TLS acceptor, and its certificate for
+/// the legacy responders (D15), which write their handshake by hand.
+#[derive(Clone)]
+pub struct Serving {
+    pub acceptor: TlsAcceptor,
+    pub cert: Arc<HostCert>,
+}
+
 struct Slot {
     actual: SocketAddr,
-    acceptor: TlsAcceptor,
+    serving: Serving,
     state: Mutex<SlotState>,
 }
 
@@ -53,7 +62,7 @@ pub struct Listeners {
 
 impl Listeners {
     /// Reserve a socket for `nominal`; it starts down.
-    pub fn reserve(&mut self, nominal: SocketAddr, acceptor: TlsAcceptor) -> Result<(), LabError> {
+    pub fn reserve(&mut self, nominal: SocketAddr, serving: Serving) -> Result<(), LabError> {
         let socket =
             TcpSocket::new_v4().map_err(|e| LabError::io("creating a listener socket", e))?;
         socket
@@ -64,7 +73,7 @@ impl Listeners {
             .map_err(|e| LabError::io("reading a listener address", e))?;
         let slot = Slot {
             actual,
-            acceptor,
+            serving,
             state: Mutex::new(SlotState::Down(socket)),
         };
         self.slots.insert(nominal, slot);
@@ -90,7 +99,7 @@ impl Listeners {
                 };
                 let cell = Arc::new(RwLock::new(kind));
                 let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
-                tasks.spawn(accept_loop(listener, cell.clone(), slot.acceptor.clone()));
+                tasks.spawn(accept_loop(listener, cell.clone(), slot.serving.clone()));
                 *state = SlotState::Up(cell);
             }
             SlotState::Switching => {
@@ -119,11 +128,7 @@ impl Listeners {
     }
 }
 
-async fn accept_loop(
-    listener: TcpListener,
-    kind: Arc<RwLock<ListenerKind>>,
-    acceptor: TlsAcceptor,
-) {
+async fn accept_loop(listener: TcpListener, kind: Arc<RwLock<ListenerKind>>, serving: Serving) {
     let mut connections = JoinSet::new();
     loop {
         let stream = match listener.accept().await {
@@ -135,12 +140,12 @@ async fn accept_loop(
             }
         };
         let kind = *kind.read().unwrap_or_else(|e| e.into_inner());
-        connections.spawn(serve(stream, kind, acceptor.clone()));
+        connections.spawn(serve(stream, kind, serving.clone()));
         while connections.try_join_next().is_some() {}
     }
 }
 
-async fn serve(stream: TcpStream, kind: ListenerKind, acceptor: TlsAcceptor) {
+async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
     match kind {
         ListenerKind::Silent => {
             // Accept, read nothing, say nothing, close much later.
@@ -150,10 +155,24 @@ async fn serve(stream: TcpStream, kind: ListenerKind, acceptor: TlsAcceptor) {
         ListenerKind::Tcp => drain(stream).await,
         ListenerKind::Tls => {
             if let Ok(Ok(tls)) =
-                tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
+                tokio::time::timeout(HANDSHAKE_LIMIT, serving.acceptor.accept(stream)).await
             {
                 drain(tls).await;
             }
+        }
+        ListenerKind::Tls10Only | ListenerKind::Tls12CbcOnly => {
+            let chain: Vec<Vec<u8>> = serving
+                .cert
+                .current()
+                .cert
+                .iter()
+                .map(|c| c.as_ref().to_vec())
+                .collect();
+            let _ = tokio::time::timeout(
+                HANDSHAKE_LIMIT,
+                super::legacy_server::serve(stream, kind, chain),
+            )
+            .await;
         }
     }
 }

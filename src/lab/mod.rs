@@ -29,7 +29,9 @@ mod certs;
 mod dns;
 mod error;
 mod expect_file;
+mod host_file;
 mod hostile;
+pub(crate) mod legacy_server;
 mod listeners;
 mod records;
 mod scenario;
@@ -314,9 +316,18 @@ async fn start_host(
         zones
             .insert_address(zone_for(s, &h.name)?, &h.name, h.ttl, ip)
             .await?;
+        // D14: a pool name with one A record per member.
+        for pool in &h.also {
+            zones
+                .insert_address(zone_for(s, pool)?, pool, h.ttl, ip)
+                .await?;
+        }
     }
     let cert = HostCert::new(ca.issue(&h.cert)?);
-    let acceptor = TlsAcceptor::from(cert.server_config()?);
+    let serving = listeners::Serving {
+        acceptor: TlsAcceptor::from(cert.server_config()?),
+        cert: cert.clone(),
+    };
     let fix_ports = s.fix.iter().flat_map(|f| f.listeners.iter());
     let ports: BTreeSet<u16> = NOMINAL_PORTS
         .into_iter()
@@ -325,7 +336,7 @@ async fn start_host(
         .chain(fix_ports.flat_map(|(_, m)| m.keys().copied()))
         .collect();
     for port in ports {
-        listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), acceptor.clone())?;
+        listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), serving.clone())?;
     }
     for (&port, &kind) in &h.listeners {
         listeners.set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;

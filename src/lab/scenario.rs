@@ -26,6 +26,12 @@ pub enum ListenerKind {
     Tcp,
     /// Accepts TCP and never sends a byte (a TLS server that never speaks).
     Silent,
+    /// D15: an OCS 2007 / Lync 2010 era server that speaks only TLS 1.0
+    /// (answers any ClientHello with a TLS 1.0 ServerHello, RSA/CBC suite).
+    Tls10Only,
+    /// D15: a TLS 1.2 server offering only CBC suites: it refuses a client
+    /// that offers none of them with a handshake_failure alert.
+    Tls12CbcOnly,
 }
 
 /// Whether a certificate's validity period covers "now".
@@ -50,6 +56,12 @@ pub enum CertIssuer {
     Lab,
     /// A second CA that no client trusts.
     Untrusted,
+    /// The lab's intermediate CA (under the lab CA), served with the full
+    /// chain, as a well-kept server does (D16).
+    Intermediate,
+    /// The lab's intermediate CA, but the server sends only its leaf (D16):
+    /// the most common "untrusted" cause in the field.
+    IntermediateLeafOnly,
 }
 
 /// How a host's leaf certificate is issued (D9).
@@ -63,6 +75,18 @@ pub struct CertSpec {
     pub validity: Validity,
     /// Signing CA.
     pub issuer: CertIssuer,
+    /// What the leaf may be used for (extended key usage, D16).
+    pub purpose: Purpose,
+}
+
+/// The extended key usage of a leaf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    #[default]
+    ServerAuth,
+    /// Client authentication only: clients refuse it as a server certificate.
+    ClientAuthOnly,
 }
 
 /// A server host: gets a lab-allocated loopback address (`127.0.X.Y`), an A record
@@ -79,6 +103,9 @@ pub struct HostSpec {
     pub listeners: BTreeMap<u16, ListenerKind>,
     /// Certificate served by its TLS listeners.
     pub cert: CertSpec,
+    /// Further names whose A record holds this host's address too (a pool
+    /// name behind several front ends, D14).
+    pub also: Vec<Name>,
 }
 
 /// A forced DNS answer for every query of one name.

@@ -2,17 +2,14 @@
 //! validation into [`super::scenario::Scenario`]. Every error says which field is wrong and why, and
 //! the caller prefixes the file name. Format reference: `assets/scenarios/README.md`.
 
-use std::collections::BTreeMap;
-
 use hickory_proto::rr::Name;
 use serde::Deserialize;
 
 use super::LabError;
 use super::expect_file::{RawExpectation, expectation};
-use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
-use super::scenario::{
-    CertIssuer, CertSpec, ForcedAnswer, HostSpec, ListenerKind, Scenario, Validity, zone_of,
-};
+use super::host_file::{Cert, Context, Host, cert_spec, listener_map, yes};
+use super::records::{RawRecord, RecordMatch, parse_name};
+use super::scenario::{CertIssuer, ForcedAnswer, Purpose, Scenario, Validity};
 use crate::model::Signin;
 
 #[derive(Deserialize)]
@@ -35,42 +32,6 @@ pub(super) struct RawScenario {
     dns_failures: Vec<DnsFailure>,
     fix: Option<Fix>,
     expect: Expect,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Host {
-    name: String,
-    #[serde(default = "default_ttl")]
-    ttl: u32,
-    #[serde(default = "yes")]
-    published: bool,
-    #[serde(default)]
-    tls: Vec<u16>,
-    #[serde(default)]
-    tcp: Vec<u16>,
-    #[serde(default)]
-    silent: Vec<u16>,
-    cert: Option<Cert>,
-}
-
-fn default_ttl() -> u32 {
-    3600
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Cert {
-    names: Option<Vec<String>>,
-    cn: Option<String>,
-    #[serde(default)]
-    validity: Validity,
-    #[serde(default)]
-    issuer: CertIssuer,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +78,8 @@ struct Reissue {
     validity: Validity,
     #[serde(default)]
     issuer: CertIssuer,
+    #[serde(default)]
+    purpose: Purpose,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +92,10 @@ struct Listeners {
     tcp: Vec<u16>,
     #[serde(default)]
     silent: Vec<u16>,
+    #[serde(default)]
+    tls10: Vec<u16>,
+    #[serde(default)]
+    tls12cbc: Vec<u16>,
 }
 
 #[derive(Deserialize)]
@@ -218,63 +185,6 @@ impl RawScenario {
     }
 }
 
-/// What later parts of a scenario are checked against.
-struct Context {
-    domain: Name,
-    zones: Vec<Name>,
-    hosts: Vec<HostSpec>,
-}
-
-impl Context {
-    fn in_zone(&self, what: &str, name: &Name) -> Result<(), String> {
-        match zone_of(&self.zones, name) {
-            Some(_) => Ok(()),
-            None => Err(format!(
-                "{what} `{name}` is in none of the scenario's zones"
-            )),
-        }
-    }
-
-    fn host_named(&self, raw: &str) -> Result<Name, String> {
-        let name = parse_name(raw, &self.domain)?;
-        match self.hosts.iter().any(|h| h.name == name) {
-            true => Ok(name),
-            false => Err(format!("`{raw}` is not a declared host")),
-        }
-    }
-
-    fn records(&self, raw: &[RawRecord], at: &str) -> Result<Vec<ZoneRecord>, String> {
-        let mut out = Vec::new();
-        for (i, r) in raw.iter().enumerate() {
-            let record = r
-                .parse(&self.domain)
-                .map_err(|e| format!("{at}[{i}] `{}` {}: {e}", r.name, r.rtype))?;
-            self.in_zone("record", &record.name)?;
-            out.push(record);
-        }
-        Ok(out)
-    }
-}
-
-impl Host {
-    fn validate(self, cx: &Context) -> Result<HostSpec, String> {
-        let name = parse_name(&self.name, &cx.domain).map_err(|e| format!("host: {e}"))?;
-        cx.in_zone("host", &name)?;
-        if cx.hosts.iter().any(|o| o.name == name) {
-            return Err(format!("host `{name}` is declared twice"));
-        }
-        let listeners = listener_map(&name, &self.tls, &self.tcp, &self.silent)?;
-        let cert = cert_spec(self.cert.unwrap_or_default(), &name);
-        Ok(HostSpec {
-            name,
-            ttl: self.ttl,
-            published: self.published,
-            listeners,
-            cert,
-        })
-    }
-}
-
 impl Fix {
     fn validate(self, cx: &Context) -> Result<super::scenario::Fix, String> {
         if self.description.trim().is_empty() || self.description.contains('\n') {
@@ -306,6 +216,7 @@ impl Fix {
                 cn: r.cn,
                 validity: r.validity,
                 issuer: r.issuer,
+                purpose: r.purpose,
             };
             let cert = cert_spec(raw, &host);
             reissue.push((host, cert));
@@ -315,7 +226,7 @@ impl Fix {
             let host = cx
                 .host_named(&l.host)
                 .map_err(|e| format!("fix.listeners: {e}"))?;
-            let map = listener_map(&host, &l.tls, &l.tcp, &l.silent)?;
+            let map = listener_map(&host, [&l.tls, &l.tcp, &l.silent, &l.tls10, &l.tls12cbc])?;
             listeners.push((host, map));
         }
         Ok(super::scenario::Fix {
@@ -368,39 +279,4 @@ fn sip_domain(address: &str) -> Result<Name, String> {
     }
     parse_name(&format!("{domain}."), &Name::root())
         .map_err(|e| format!("sip_address `{address}`: {e}"))
-}
-
-fn listener_map(
-    host: &Name,
-    tls: &[u16],
-    tcp: &[u16],
-    silent: &[u16],
-) -> Result<BTreeMap<u16, ListenerKind>, String> {
-    let mut map = BTreeMap::new();
-    let kinds = [
-        (tls, ListenerKind::Tls),
-        (tcp, ListenerKind::Tcp),
-        (silent, ListenerKind::Silent),
-    ];
-    for (ports, kind) in kinds {
-        for &port in ports {
-            if port == 0 {
-                return Err(format!("host `{host}`: port 0 is not a nominal port"));
-            }
-            if map.insert(port, kind).is_some() {
-                return Err(format!("host `{host}`: port {port} has two listeners"));
-            }
-        }
-    }
-    Ok(map)
-}
-
-fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
-    let host = host.to_ascii().trim_end_matches('.').to_string();
-    CertSpec {
-        names: raw.names.unwrap_or_else(|| vec![host]),
-        common_name: raw.cn,
-        validity: raw.validity,
-        issuer: raw.issuer,
-    }
 }

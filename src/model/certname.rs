@@ -4,7 +4,7 @@ use super::domain::canonical;
 use serde::{Deserialize, Serialize};
 
 /// How the expected name is covered by a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NameMatch {
     /// A SAN DNS name or the subject CN equals the expected name.
@@ -12,6 +12,7 @@ pub enum NameMatch {
     /// Only a wildcard (`*.contoso.com`) covers it.
     Wildcard,
     /// Nothing covers it.
+    #[default]
     None,
 }
 

@@ -84,6 +84,8 @@ pub enum TrustProblem {
     UnknownIssuer,
     BadSignature,
     Revoked,
+    /// D16: the leaf is not for server authentication (extended key usage).
+    WrongPurpose,
     /// The verifier's own words, for anything else.
     Other(String),
 }
@@ -97,6 +99,9 @@ impl std::fmt::Display for TrustProblem {
             TrustProblem::UnknownIssuer => f.write_str("issued by a CA that is not trusted"),
             TrustProblem::BadSignature => f.write_str("the chain's signature does not verify"),
             TrustProblem::Revoked => f.write_str("the certificate is revoked"),
+            TrustProblem::WrongPurpose => f.write_str(
+                "the certificate is not for server authentication (its extended key usage lacks serverAuth), so clients refuse it",
+            ),
             TrustProblem::Other(s) => f.write_str(s),
         }
     }
@@ -116,6 +121,19 @@ pub struct CertFacts {
     pub chain: Vec<ChainEntry>,
     /// `None` when the chain leads to a trusted root and is in date.
     pub trust: Option<TrustProblem>,
+    /// D16: SHA-1 of the DER, uppercase hex, as Windows shows it.
+    pub thumbprint: String,
+    /// The serial number, uppercase hex.
+    pub serial: String,
+    /// Key type and size, e.g. `RSA 2048`.
+    pub key: String,
+    /// Authority Information Access "CA issuers" URLs (where Windows may
+    /// fetch a missing intermediate, D16).
+    pub ca_issuers: Vec<String>,
+    /// Subject equals issuer (a root or a self-signed leaf).
+    pub self_issued: bool,
+    /// The extended key usage allows server authentication (or is absent).
+    pub server_auth: bool,
 }
 
 /// How the TLS handshake ended.
@@ -142,6 +160,8 @@ pub struct ProbeEvidence {
     /// `None` for TCP rows and when the connection failed.
     pub handshake: Option<Handshake>,
     pub tls_ms: Option<u64>,
+    /// The negotiated TLS version and suite (D15).
+    pub tls: Option<super::TlsInfo>,
     /// The per-step limit the probe ran with, in ms.
     pub limit_ms: u64,
 }

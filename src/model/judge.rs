@@ -2,11 +2,11 @@
 //! the network said into a status lives here (D4, D5, D8, D9), so the sweep
 //! only gathers and the frontends only render.
 
-use super::evidence::{Connect, DnsFailure, Handshake, ProbeEvidence, SrvRecord};
+use super::evidence::{Connect, DnsFailure, Handshake, ProbeEvidence, SrvRecord, TrustProblem};
 use super::reason::{Query, Reason};
 use super::{
-    CertInfo, NameMatch, Status, TargetResult, TrustSettings, check_target, match_name,
-    select::order_srv_targets,
+    AddressProbe, CertInfo, NameMatch, Status, TargetResult, Timings, TrustSettings, check_target,
+    match_name, select::order_srv_targets,
 };
 use crate::plan::{RowKind, Transport, WildcardPolicy};
 
@@ -231,6 +231,20 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
                 names: names(),
             },
         ),
+        // D16: a leaf sent alone whose issuer is not a trusted root: the
+        // server did not send its intermediate, the most common cause.
+        (_, _, Some(TrustProblem::UnknownIssuer))
+            if facts.chain.len() <= 1 && !facts.self_issued =>
+        {
+            (
+                Status::Untrusted,
+                Reason::MissingIntermediate {
+                    expected: expected_s,
+                    issuer: facts.issuer.clone(),
+                    ca_issuers: facts.ca_issuers.clone(),
+                },
+            )
+        }
         (_, _, Some(problem)) => (
             Status::Untrusted,
             Reason::Untrusted {
@@ -253,6 +267,13 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
             )
         }
     };
+    // D15: reachable for its own generation, but not for modern clients.
+    if let Some(tls) = e.tls.as_ref().filter(|t| t.legacy) {
+        warnings.push(format!(
+            "{addr} refused a modern TLS handshake and speaks {} ({}); Communicator 2007 and Lync 2010 clients connect, clients with TLS 1.0/1.1 or CBC suites disabled (current Windows, Skype for Business) cannot (D15)",
+            tls.version, tls.cipher_suite
+        ));
+    }
     let trust_error = facts.trust.as_ref().map(|p| p.to_string());
     let certificate = CertInfo {
         subject: facts.subject.clone(),
@@ -266,12 +287,35 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
         trusted: trust_error.is_none(),
         trust_error,
         chain: facts.chain.clone(),
+        thumbprint: facts.thumbprint.clone(),
+        serial: facts.serial.clone(),
+        key: facts.key.clone(),
+        ca_issuers: facts.ca_issuers.clone(),
     };
     ProbeJudgement {
         judged: Judged::new(status, reason),
         certificate: Some(certificate),
         warnings,
     }
+}
+
+/// One member's line in a target's results (D14).
+pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec<String>) {
+    let probe = AddressProbe {
+        address: e.nominal.ip().to_string(),
+        status: j.judged.status,
+        reason: Some(j.judged.reason.code()),
+        detail: j.judged.reason.to_string(),
+        tls: e.tls.clone(),
+        certificate: j.certificate,
+        dialed: e.dialed.clone(),
+        timings: Timings {
+            dns_ms: None,
+            connect_ms: e.connect_ms,
+            tls_ms: e.tls_ms,
+        },
+    };
+    (probe, j.warnings)
 }
 
 #[cfg(test)]

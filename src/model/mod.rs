@@ -20,7 +20,9 @@ pub use certname::{NameMatch, match_name};
 pub use domain::{TrustSettings, check_target, in_domain};
 pub use judge::Judged;
 pub use reason::{Reason, ReasonCode};
-pub use record::{CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings};
+pub use record::{
+    AddressProbe, CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings, TlsInfo,
+};
 pub use select::{Cause, Signin, Verdict, select, verdict};
 pub use status::Status;
 

@@ -44,6 +44,10 @@ pub enum ReasonCode {
     Revoked,
     NoTrustedRoots,
     UntrustedChain,
+    /// D16: the server sent its leaf without the intermediate CA.
+    MissingIntermediate,
+    /// D16: the leaf's extended key usage lacks serverAuth.
+    WrongPurpose,
     TcpAccepted,
     TlsTrusted,
 }
@@ -131,6 +135,14 @@ pub enum Reason {
         expected: String,
         problem: TrustProblem,
     },
+    /// D16: names fine, but the server did not send the intermediate CA
+    /// certificate that issued its leaf.
+    MissingIntermediate {
+        expected: String,
+        issuer: String,
+        /// Where Windows may fetch it (Authority Information Access).
+        ca_issuers: Vec<String>,
+    },
     TcpAccepted {
         addr: SocketAddr,
     },
@@ -179,8 +191,10 @@ impl Reason {
                 TrustProblem::UnknownIssuer => C::UntrustedIssuer,
                 TrustProblem::BadSignature => C::BadSignature,
                 TrustProblem::Revoked => C::Revoked,
+                TrustProblem::WrongPurpose => C::WrongPurpose,
                 TrustProblem::Other(_) => C::UntrustedChain,
             },
+            Reason::MissingIntermediate { .. } => C::MissingIntermediate,
             Reason::TcpAccepted { .. } => C::TcpAccepted,
             Reason::TlsTrusted { .. } => C::TlsTrusted,
         }
@@ -246,6 +260,20 @@ impl fmt::Display for Reason {
             ),
             Reason::Untrusted { expected, problem } => {
                 write!(f, "certificate for {expected}: {problem}")
+            }
+            Reason::MissingIntermediate {
+                expected,
+                issuer,
+                ca_issuers,
+            } => {
+                write!(
+                    f,
+                    "certificate for {expected}: the server did not send the intermediate CA certificate '{issuer}'; install it on the server"
+                )?;
+                match ca_issuers.first() {
+                    Some(url) => write!(f, " (Windows clients may fetch it from {url})"),
+                    None => write!(f, " (the certificate names no place to fetch it from)"),
+                }
             }
             Reason::TcpAccepted { addr } => write!(f, "TCP connection to {addr} accepted"),
             Reason::TlsTrusted { addr, expected } => write!(

@@ -55,7 +55,7 @@ pub struct ChainEntry {
 }
 
 /// The server certificate, as presented, and what the client would make of it (D9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertInfo {
     pub subject: String,
     pub sans: Vec<String>,
@@ -77,6 +77,18 @@ pub struct CertInfo {
     pub trust_error: Option<String>,
     #[serde(default)]
     pub chain: Vec<ChainEntry>,
+    /// D16: SHA-1 thumbprint of the leaf, uppercase hex (as Windows shows it).
+    #[serde(default)]
+    pub thumbprint: String,
+    /// Serial number, uppercase hex.
+    #[serde(default)]
+    pub serial: String,
+    /// Key type and size, e.g. `RSA 2048`.
+    #[serde(default)]
+    pub key: String,
+    /// Authority Information Access "CA issuers" URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_issuers: Vec<String>,
 }
 
 impl CertInfo {
@@ -94,6 +106,38 @@ impl CertInfo {
 
 fn no_match() -> NameMatch {
     NameMatch::None
+}
+
+/// The negotiated TLS protocol version and cipher suite (D15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsInfo {
+    /// e.g. `TLSv1.3`, `TLSv1.0`.
+    pub version: String,
+    /// e.g. `TLS13_AES_256_GCM_SHA384`.
+    pub cipher_suite: String,
+    /// Read from a legacy handshake of sipscope's own, because the modern one
+    /// was refused (D15).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub legacy: bool,
+}
+
+/// What one address of a target did (D14: every pool member is probed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressProbe {
+    pub address: String,
+    pub status: Status,
+    #[serde(default)]
+    pub reason: Option<ReasonCode>,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialed: Option<String>,
+    #[serde(default)]
+    pub timings: Timings,
 }
 
 /// A host a row points to: the SRV target, or the queried name of an A row.
@@ -123,6 +167,12 @@ pub struct TargetResult {
     pub dialed: Option<String>,
     #[serde(default)]
     pub timings: Timings,
+    /// The TLS version and suite of the address the status comes from (D15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsInfo>,
+    /// Every address probed, in address order (D14).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<AddressProbe>,
 }
 
 impl TargetResult {
@@ -141,7 +191,53 @@ impl TargetResult {
             cname_chain: Vec::new(),
             dialed: None,
             timings: Timings::default(),
+            tls: None,
+            probes: Vec::new(),
         }
+    }
+
+    /// D14: the target's result from its members' — found when one member
+    /// passes; otherwise the member whose failure says most (a handshake
+    /// reached beats no connection). Ties go to the lowest address, so the
+    /// result never depends on the order DNS listed the addresses in.
+    /// Returns a warning naming the members that failed when others passed.
+    pub fn take_members(&mut self, mut probes: Vec<AddressProbe>) -> Option<String> {
+        probes.sort_by_key(|p| p.address.parse::<std::net::IpAddr>().ok());
+        let rank = |s: Status| match s {
+            Status::Found => 0,
+            Status::CertMismatch => 1,
+            Status::Untrusted => 2,
+            _ => 3,
+        };
+        let best = probes
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, p)| (rank(p.status), *i))
+            .map(|(_, p)| p.clone())?;
+        self.status = best.status;
+        self.reason = best.reason;
+        self.detail = best.detail.clone();
+        self.certificate = best.certificate.clone();
+        self.dialed = best.dialed.clone();
+        self.tls = best.tls.clone();
+        self.timings.connect_ms = best.timings.connect_ms;
+        self.timings.tls_ms = best.timings.tls_ms;
+        let failed: Vec<String> = probes
+            .iter()
+            .filter(|p| p.status != Status::Found)
+            .map(|p| format!("{} ({})", p.address, p.status))
+            .collect();
+        let warning = (best.status == Status::Found && !failed.is_empty()).then(|| {
+            format!(
+                "{}: {} of {} addresses failed: {}; clients that try them first wait, then use another member (D14)",
+                self.host,
+                failed.len(),
+                probes.len(),
+                failed.join(", ")
+            )
+        });
+        self.probes = probes;
+        warning
     }
 
     /// Records a judgement: status, machine reason and its sentence.

@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod dns;
+pub mod legacy;
 pub mod tls;
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
+use crate::model::TlsInfo;
 use crate::model::evidence::{Connect, Handshake, ProbeEvidence};
 use crate::model::ms;
 use crate::plan::Transport;
@@ -63,6 +65,7 @@ pub async fn probe(
         connect_ms: None,
         handshake: None,
         tls_ms: None,
+        tls: None,
         limit_ms: ms(ctx.timeout),
     };
     let started = Instant::now();
@@ -85,28 +88,52 @@ pub async fn probe(
     evidence.connect_ms = Some(ms(started.elapsed()));
     if transport == Transport::Tls {
         let started = Instant::now();
-        evidence.handshake = Some(tls_probe(ctx, stream, expected).await);
+        let (handshake, tls) = tls_probe(ctx, stream, actual, expected).await;
+        evidence.handshake = Some(handshake);
+        evidence.tls = tls;
         evidence.tls_ms = Some(ms(started.elapsed()));
     }
     evidence
 }
 
-async fn tls_probe(ctx: &ProbeContext, stream: TcpStream, expected: &str) -> Handshake {
+async fn tls_probe(
+    ctx: &ProbeContext,
+    stream: TcpStream,
+    actual: SocketAddr,
+    expected: &str,
+) -> (Handshake, Option<TlsInfo>) {
     let Ok(server_name) = ServerName::try_from(expected.to_string()) else {
-        return Handshake::BadServerName;
+        return (Handshake::BadServerName, None);
     };
-    let chain = match tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()))
-        .await
-    {
-        Err(_) => return Handshake::TimedOut,
-        Ok(Err(e)) => return Handshake::Failed(e.to_string()),
-        Ok(Ok(chain)) => chain,
+    let modern = tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()));
+    let (chain, info) = match modern.await {
+        Err(_) => return (Handshake::TimedOut, None),
+        Ok(Ok(done)) => (done.chain, done.info),
+        // D15: refused for version or cipher reasons: read the certificate
+        // from a legacy handshake of our own instead of calling it unreachable.
+        Ok(Err(e)) if e.legacy_candidate => {
+            let look = tokio::time::timeout(ctx.timeout, legacy::inspect(actual, expected));
+            match look.await {
+                Ok(Ok(old)) => (old.chain, old.info),
+                Ok(Err(why)) => {
+                    return (
+                        Handshake::Failed(format!(
+                            "{}; a legacy handshake failed too: {why}",
+                            e.message
+                        )),
+                        None,
+                    );
+                }
+                Err(_) => return (Handshake::Failed(e.message), None),
+            }
+        }
+        Ok(Err(e)) => return (Handshake::Failed(e.message), None),
     };
     match cert::read_facts(&chain) {
-        None => Handshake::Unreadable,
+        None => (Handshake::Unreadable, Some(info)),
         Some(mut facts) => {
             facts.trust = ctx.trust.chain_problem(&chain, &server_name);
-            Handshake::Presented(Box::new(facts))
+            (Handshake::Presented(Box::new(facts)), Some(info))
         }
     }
 }

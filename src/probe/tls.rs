@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::model::TlsInfo;
 use crate::model::evidence::TrustProblem;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -122,6 +123,9 @@ fn trust_problem(e: &TlsError) -> TrustProblem {
             CertificateError::UnknownIssuer => TrustProblem::UnknownIssuer,
             CertificateError::BadSignature => TrustProblem::BadSignature,
             CertificateError::Revoked => TrustProblem::Revoked,
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                TrustProblem::WrongPurpose
+            }
             other => TrustProblem::Other(format!("{other:?}")),
         },
         other => TrustProblem::Other(other.to_string()),
@@ -193,7 +197,7 @@ impl ServerCertVerifier for Capture {
 pub async fn handshake(
     stream: TcpStream,
     server_name: ServerName<'static>,
-) -> Result<Vec<CertificateDer<'static>>, String> {
+) -> Result<Handshaken, HandshakeError> {
     let provider = provider();
     let capture = Arc::new(Capture {
         chain: Mutex::new(Vec::new()),
@@ -201,7 +205,7 @@ pub async fn handshake(
     });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| HandshakeError::plain(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(capture.clone())
         .with_no_client_auth();
@@ -209,11 +213,73 @@ pub async fn handshake(
     let tls = connector
         .connect(server_name, stream)
         .await
-        .map_err(|e| format!("TLS handshake failed: {e}"))?;
+        .map_err(|e| HandshakeError {
+            legacy_candidate: legacy_candidate(&e),
+            message: format!("TLS handshake failed: {e}"),
+        })?;
+    let (_, conn) = tls.get_ref();
+    let info = TlsInfo {
+        version: conn
+            .protocol_version()
+            .map_or_else(|| "unknown".to_string(), version_name),
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .map_or_else(|| "unknown".to_string(), |s| format!("{:?}", s.suite())),
+        legacy: false,
+    };
     drop(tls);
     let chain = capture.chain.lock().map(|c| c.clone()).unwrap_or_default();
     if chain.is_empty() {
-        return Err("the server sent no certificate".into());
+        return Err(HandshakeError::plain("the server sent no certificate"));
     }
-    Ok(chain)
+    Ok(Handshaken { chain, info })
+}
+
+/// Why the modern handshake did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandshakeError {
+    pub message: String,
+    /// Refused for version or cipher reasons: a legacy look may still read
+    /// the certificate (D15).
+    pub legacy_candidate: bool,
+}
+
+impl HandshakeError {
+    fn plain(message: impl Into<String>) -> HandshakeError {
+        HandshakeError {
+            message: message.into(),
+            legacy_candidate: false,
+        }
+    }
+}
+
+/// Whether a failed handshake was refused for version or cipher reasons.
+fn legacy_candidate(e: &std::io::Error) -> bool {
+    use rustls::AlertDescription as A;
+    let Some(err) = e.get_ref().and_then(|i| i.downcast_ref::<TlsError>()) else {
+        return false;
+    };
+    matches!(
+        err,
+        TlsError::AlertReceived(A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity)
+            | TlsError::PeerIncompatible(_)
+    )
+}
+
+/// What a finished handshake leaves: the chain as sent, version and suite.
+pub struct Handshaken {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub info: TlsInfo,
+}
+
+/// `TLSv1.2` for TLS 1.2, as admins write it.
+pub fn version_name(v: rustls::ProtocolVersion) -> String {
+    match v {
+        rustls::ProtocolVersion::SSLv3 => "SSLv3".into(),
+        rustls::ProtocolVersion::TLSv1_0 => "TLSv1.0".into(),
+        rustls::ProtocolVersion::TLSv1_1 => "TLSv1.1".into(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".into(),
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".into(),
+        other => format!("{other:?}"),
+    }
 }

@@ -44,6 +44,7 @@ fn sweep(works: bool) -> SweepReport {
             trusted: true,
             trust_error: None,
             chain: vec![],
+            ..CertInfo::default()
         });
         row.targets = vec![t];
         row.used_target = Some(0);

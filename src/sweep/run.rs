@@ -1,6 +1,7 @@
 //! One sweep in flight: every row of the profile asked, every answer
 //! probed, the evidence judged by `model::judge`, updates streamed.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use futures::future::join_all;
@@ -13,6 +14,9 @@ use crate::model::ms;
 use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
 use crate::plan::{Query, RowKind, Transport};
 use crate::probe::{self, AddrAnswer, DnsFailure, SrvAnswer};
+
+/// D14: at most this many members of one name are probed, all at once.
+const MAX_MEMBERS: usize = 16;
 
 pub(super) struct Run<'a> {
     pub(super) sweep: &'a Sweep,
@@ -187,22 +191,44 @@ impl Run<'_> {
         expected: &str,
         warnings: &mut Vec<String>,
     ) {
-        let Some(ip) = t.addresses.first().and_then(|a| a.parse().ok()) else {
+        // D14: every address of the target is a pool member the client may try.
+        let members: Vec<IpAddr> = t.addresses.iter().filter_map(|a| a.parse().ok()).collect();
+        if members.is_empty() {
             let host = t.host.clone();
             t.judged(&Judged {
                 status: Status::Missing,
                 reason: model::Reason::NoUsableAddress { host },
             });
             return;
-        };
-        let evidence = probe::probe(&self.sweep.probe, ip, t.port, transport, expected).await;
-        let out = judge::probe(&evidence, expected, self.options().profile.wildcards);
-        t.judged(&out.judged);
-        t.certificate = out.certificate;
-        t.dialed = evidence.dialed;
-        t.timings.connect_ms = evidence.connect_ms;
-        t.timings.tls_ms = evidence.tls_ms;
-        warnings.extend(out.warnings);
+        }
+        if members.len() > MAX_MEMBERS {
+            warnings.push(format!(
+                "{} has {} addresses; the first {MAX_MEMBERS} in address order were probed (D14)",
+                t.host,
+                members.len()
+            ));
+        }
+        let mut members = members;
+        members.sort();
+        members.truncate(MAX_MEMBERS);
+        let wildcards = self.options().profile.wildcards;
+        let port = t.port;
+        let results = join_all(members.iter().map(|ip| async move {
+            let e = probe::probe(&self.sweep.probe, *ip, port, transport, expected).await;
+            let j = judge::probe(&e, expected, wildcards);
+            judge::address_probe(&e, j)
+        }))
+        .await;
+        let mut probes = Vec::new();
+        for (p, member_warnings) in results {
+            for w in member_warnings {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+            probes.push(p);
+        }
+        warnings.extend(t.take_members(probes));
     }
 }
 

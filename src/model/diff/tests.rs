@@ -108,6 +108,7 @@ fn certificate_changes_are_reported() {
         trusted: true,
         trust_error: None,
         chain: vec![],
+        ..CertInfo::default()
     });
     let mut b = a.clone();
     let cert = b.records[0].targets[0].certificate.as_mut().unwrap();

@@ -18,6 +18,7 @@ fn evidence(connect: Connect, handshake: Option<Handshake>) -> ProbeEvidence {
         connect_ms: Some(1),
         handshake,
         tls_ms: Some(2),
+        tls: None,
         limit_ms: 3000,
     }
 }
@@ -32,7 +33,47 @@ fn facts(sans: &[&str], trust: Option<TrustProblem>) -> Option<Handshake> {
         not_after: "2027-01-01T00:00:00Z".into(),
         chain: Vec::new(),
         trust,
+        thumbprint: "00".into(),
+        serial: "01".into(),
+        key: "EC 256".into(),
+        ca_issuers: vec!["http://pki.contoso.com/issuing.crt".into()],
+        self_issued: false,
+        server_auth: true,
     })))
+}
+
+fn with_chain(h: Option<Handshake>, len: usize) -> Option<Handshake> {
+    match h {
+        Some(Handshake::Presented(mut f)) => {
+            f.chain = (0..len)
+                .map(|i| crate::model::ChainEntry {
+                    subject: format!("CN=cert {i}"),
+                    issuer: format!("CN=cert {}", i + 1),
+                })
+                .collect();
+            Some(Handshake::Presented(f))
+        }
+        other => other,
+    }
+}
+
+// D16: the missing intermediate is named, with where Windows may fetch it.
+#[test]
+fn d16_missing_intermediate_names_issuer_and_aia() {
+    let e = evidence(
+        Connect::Accepted,
+        facts(&["pool.contoso.com"], Some(TrustProblem::UnknownIssuer)),
+    );
+    let j = probe(&e, "pool.contoso.com", WildcardPolicy::Mismatch);
+    let text = j.judged.reason.to_string();
+    assert!(
+        text.contains("did not send the intermediate CA certificate 'CN=Contoso Root'")
+            && text.contains("http://pki.contoso.com/issuing.crt"),
+        "{text}"
+    );
+    let cert = j.certificate.unwrap();
+    assert_eq!(cert.serial, "01");
+    assert_eq!(cert.key, "EC 256");
 }
 
 // D8/D9: each kind of evidence gives one status and one machine reason.
@@ -113,8 +154,31 @@ fn d8_d9_probe_evidence_to_status_and_reason() {
             ),
             WildcardPolicy::Mismatch,
             Untrusted,
+            ReasonCode::MissingIntermediate,
+            "leaf sent alone, issuer unknown: the intermediate is missing (D16)",
+        ),
+        (
+            evidence(
+                Connect::Accepted,
+                with_chain(
+                    facts(&["pool.contoso.com"], Some(TrustProblem::UnknownIssuer)),
+                    2,
+                ),
+            ),
+            WildcardPolicy::Mismatch,
+            Untrusted,
             ReasonCode::UntrustedIssuer,
-            "unknown CA (D9)",
+            "full chain to an unknown root (D9)",
+        ),
+        (
+            evidence(
+                Connect::Accepted,
+                facts(&["pool.contoso.com"], Some(TrustProblem::WrongPurpose)),
+            ),
+            WildcardPolicy::Mismatch,
+            Untrusted,
+            ReasonCode::WrongPurpose,
+            "clientAuth-only leaf (D16)",
         ),
     ];
     for (e, wildcards, status, code, why) in cases {

@@ -89,6 +89,10 @@ pub fn cert(expected: &str, sans: &[&str], name_match: NameMatch) -> CertInfo {
                 issuer: "CN=Contoso Root CA".into(),
             },
         ],
+        thumbprint: "3A7F0C1D9E2B44F0A1B2C3D4E5F60718293A4B5C".into(),
+        serial: "01".into(),
+        key: "RSA 2048".into(),
+        ca_issuers: vec![],
     }
 }
 
