@@ -149,7 +149,10 @@ async fn all_builtin_scenarios_start_and_expect_every_row_of_their_profile() {
     .await
     .expect("the lab started")
     .unwrap();
-    assert_eq!(lab.scenarios().len(), lab::builtin_scenarios().unwrap().len());
+    assert_eq!(
+        lab.scenarios().len(),
+        lab::builtin_scenarios().unwrap().len()
+    );
     for s in lab.scenarios() {
         let (before, after) = s.expectations();
         for e in std::iter::once(before).chain(after) {

@@ -131,3 +131,53 @@ fn no_color_drops_every_colour() {
     app.theme = Theme::colored();
     assert!(colored_cells(&buffer(&app, 120, 40)) > 0);
 }
+
+/// D14/D15/D16 in the details pane at 80×24: the pool's members one line
+/// each, the TLS version and suite, thumbprint, serial and key.
+#[test]
+fn pool_members_and_tls_details_80x24() {
+    use crate::model::{AddressProbe, ReasonCode, Timings, TlsInfo};
+    let (mut app, id, s) = sweeping();
+    let mut rows = all_found(&s);
+    let tls = TlsInfo {
+        version: "TLSv1.2".into(),
+        cipher_suite: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384".into(),
+        legacy: false,
+    };
+    let t = &mut rows[0].targets[0];
+    t.addresses = vec!["192.0.2.10".into(), "192.0.2.11".into()];
+    t.tls = Some(tls.clone());
+    let member = |address: &str, status, detail: &str, cert| AddressProbe {
+        address: address.into(),
+        status,
+        reason: Some(if status == Status::Found {
+            ReasonCode::TlsTrusted
+        } else {
+            ReasonCode::ConnectionRefused
+        }),
+        detail: detail.into(),
+        tls: (status == Status::Found).then(|| tls.clone()),
+        certificate: cert,
+        dialed: None,
+        timings: Timings::default(),
+    };
+    let good = t.certificate.clone();
+    t.probes = vec![
+        member("192.0.2.10", Status::Found, "", good),
+        member(
+            "192.0.2.11",
+            Status::Unreachable,
+            "TCP connection to 192.0.2.11:5061 failed: connection refused",
+            None,
+        ),
+    ];
+    rows[0].warnings.push(
+        "pool.contoso.com: 1 of 2 addresses failed: 192.0.2.11 (unreachable) (D14)".into(),
+    );
+    finish(&mut app, id, &s, rows);
+    app.update(key('d'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("TLSv1.2"), "{text}");
+    assert!(text.contains("192.0.2.11"), "{text}");
+    insta::assert_snapshot!(text);
+}

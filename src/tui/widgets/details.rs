@@ -185,6 +185,40 @@ fn target_lines(
     if !steps.is_empty() {
         out.push(kv("timings", steps.join(" · "), t));
     }
+    if let Some(tls) = &target.tls {
+        let legacy = if tls.legacy {
+            " · read by a legacy look (D15)"
+        } else {
+            ""
+        };
+        out.push(kv(
+            "TLS",
+            format!("{} · {}{legacy}", tls.version, tls.cipher_suite),
+            t,
+        ));
+    }
+    // D14: every member of a pool name, one line each.
+    if target.probes.len() > 1 {
+        out.push(Line::styled("members", t.title()));
+        for p in &target.probes {
+            let mut line = vec![
+                Span::raw(format!("  {:<16}", p.address)),
+                Span::styled(
+                    format!("{} {}", p.status.symbol(), p.status),
+                    t.status(p.status),
+                ),
+            ];
+            if p.status != Status::Found {
+                line.push(Span::raw(format!("  {}", p.detail)));
+            } else if let Some(c) = &p.certificate {
+                line.push(Span::styled(
+                    format!("  {}", short_thumbprint(&c.thumbprint)),
+                    t.muted(),
+                ));
+            }
+            out.push(Line::from(line));
+        }
+    }
     // An A row's detail is its target's: say it once.
     if !target.detail.is_empty() && target.detail != row_detail {
         let key = if target.status == Status::Found || target.status.in_flight() {
@@ -202,6 +236,14 @@ fn target_lines(
         .enumerate()
         .map(|(i, l)| if i == 0 { l } else { indent(l, 2) })
         .collect()
+}
+
+/// The first and last characters of a thumbprint, enough to tell members' certificates apart.
+fn short_thumbprint(t: &str) -> String {
+    match (t.get(..8), t.get(t.len().saturating_sub(4)..)) {
+        (Some(a), Some(b)) if t.len() > 12 => format!("{a}…{b}"),
+        _ => t.to_string(),
+    }
 }
 
 fn date(rfc3339: &str) -> &str {
@@ -250,6 +292,14 @@ pub fn cert_lines(c: &CertInfo, t: Theme, now: OffsetDateTime) -> Vec<Line<'stat
         format!("{} certificate(s): {}", c.chain_len, chain.join(" ← "))
     };
     out.push(kv("chain", chain_text, t));
+    // D16: how Windows admins find a certificate.
+    if !c.thumbprint.is_empty() {
+        out.push(kv("SHA-1", format!("{} (thumbprint)", c.thumbprint), t));
+        out.push(kv("serial", format!("{} · key {}", c.serial, c.key), t));
+    }
+    if let Some(url) = c.ca_issuers.first() {
+        out.push(kv("CA issuer", url.clone(), t));
+    }
     let trust = match (&c.trust_error, c.trusted) {
         (Some(e), _) => Line::from(vec![
             Span::styled(format!("{:<10}", "trust"), t.label()),
