@@ -131,3 +131,32 @@ fn no_color_drops_every_colour() {
     app.theme = Theme::colored();
     assert!(colored_cells(&buffer(&app, 120, 40)) > 0);
 }
+
+// Issue #13 item 7: at any width a port is shown whole, rows 1 and 2 can be
+// told apart, and a cut cell says so with `…`.
+#[test]
+fn the_table_never_hides_a_port_and_marks_every_cut() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    for width in [60, 80, 100, 120] {
+        let text = screen(&app, width, 30);
+        let row = |n: &str| {
+            text.lines()
+                .find(|l| {
+                    l.trim_start_matches(['"', '│', '›', ' '])
+                        .starts_with(&format!("{n} "))
+                })
+                .unwrap_or_else(|| panic!("row {n} at {width}: {text}"))
+                .to_string()
+        };
+        for (n, port) in [("5", ":443"), ("6", ":5060"), ("7", ":443"), ("8", ":5060")] {
+            assert!(row(n).contains(&format!("{port} ")), "{width}: {}", row(n));
+        }
+        let q = |n: &str| row(n).split_whitespace().nth(1).unwrap_or("").to_string();
+        assert_ne!(q("1"), q("2"), "{width}");
+        assert!(
+            row("6").contains("contoso.com") || row("6").contains('…'),
+            "{width}"
+        );
+    }
+}
