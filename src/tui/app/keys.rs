@@ -37,6 +37,7 @@ impl App {
         let effects = self.on_normal_key_inner(key, rows);
         if self.cursor != cursor {
             self.details_scroll = 0;
+            self.cursor_moved = true;
         }
         effects
     }
@@ -44,8 +45,8 @@ impl App {
     fn on_normal_key_inner(&mut self, key: KeyEvent, rows: usize) -> Vec<Effect> {
         match key.code {
             KeyCode::Char('q') => return self.quit_now(),
+            // Esc closes what is open; it never quits (issue #13 item 10).
             KeyCode::Esc if self.zoom != Zoom::None => self.zoom = Zoom::None,
-            KeyCode::Esc => return self.quit_now(),
             KeyCode::Char('r') => return self.rerun(),
             KeyCode::Char('w') => self.toggle_watch(),
             KeyCode::Char('e') => {

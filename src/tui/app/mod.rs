@@ -180,6 +180,8 @@ pub struct App {
     pub details_scroll: u16,
     /// Position in `report.records` of the row under the cursor.
     pub cursor: usize,
+    /// The user moved the cursor: it no longer follows the client's row.
+    cursor_moved: bool,
     pub mode: Mode,
     pub zoom: Zoom,
     /// Time left until the next watched re-run; `None` when not watching.
@@ -226,6 +228,7 @@ impl App {
             log_scroll: 0,
             details_scroll: 0,
             cursor: 0,
+            cursor_moved: false,
             mode: Mode::Normal,
             zoom: Zoom::None,
             watch: None,

@@ -209,6 +209,8 @@ async fn demo_screens() {
         id: 1,
         event: SweepEvent::Finished(Box::new(report)),
     });
+    // Row 1's details (the client's row shows ports and timings that vary).
+    app.update(key('g'));
     let dns = lab.dns_addr().to_string();
     let masked = format!("{:<1$}", "127.0.0.1:PORT", dns.len());
     let mask = |s: String| s.replace(&dns, &masked);
