@@ -15,11 +15,19 @@ impl App {
         match self.mode {
             Mode::Edit(_) => self.on_edit_key(key),
             Mode::Help => {
-                if matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-                ) {
-                    self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
+                        self.mode = Mode::Normal;
+                        self.help_scroll = 0;
+                    }
+                    // A short terminal shows the help in parts.
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                        self.help_scroll = self.help_scroll.saturating_add(1).min(60);
+                    }
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                    }
+                    _ => {}
                 }
                 Vec::new()
             }

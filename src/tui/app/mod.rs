@@ -182,6 +182,8 @@ pub struct App {
     pub cursor: usize,
     /// The user moved the cursor: it no longer follows the client's row.
     cursor_moved: bool,
+    /// Lines scrolled down in the help overlay.
+    pub help_scroll: u16,
     pub mode: Mode,
     pub zoom: Zoom,
     /// Time left until the next watched re-run; `None` when not watching.
@@ -229,6 +231,7 @@ impl App {
             details_scroll: 0,
             cursor: 0,
             cursor_moved: false,
+            help_scroll: 0,
             mode: Mode::Normal,
             zoom: Zoom::None,
             watch: None,

@@ -87,6 +87,35 @@ fn help_overlay() {
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
+// Issue #13 item 9: `?` says what each status means and the rule behind it.
+#[test]
+fn help_explains_every_status() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, all_found(&s));
+    app.update(key('?'));
+    let text = screen(&app, 100, 50);
+    for (status, words) in [
+        ("found", "certificate good (D8, D9)"),
+        ("missing", "NXDOMAIN/NODATA"),
+        ("rejected", "outside the SIP domain"),
+        ("cert-mismatch", "does not name the expected host (D9)"),
+        ("untrusted", "chain not trusted"),
+        ("unreachable", "no connection"),
+        ("dns-error", "never missing"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(words))
+            .unwrap_or_else(|| panic!("no line for {status}: {text}"));
+        assert!(line.contains(&format!(" {status}  ")), "{status}: {line}");
+    }
+    // A short terminal scrolls the help.
+    for _ in 0..30 {
+        app.update(key('j'));
+    }
+    assert!(screen(&app, 80, 24).contains("Log file"));
+}
+
 #[test]
 fn address_field_with_an_error() {
     let mut app = app();
