@@ -223,6 +223,8 @@ fn a_failed_write_leaves_no_partial_file() {
     assert!(dir.path().join("taken.json").is_dir());
 }
 
+// Unix permissions: Windows has no mode bits to take away.
+#[cfg(unix)]
 #[test]
 fn a_read_only_folder_fails_clearly_and_leaves_nothing() {
     use std::os::unix::fs::PermissionsExt;
