@@ -216,4 +216,8 @@ async fn demo_screens() {
     let mask = |s: String| s.replace(&dns, &masked);
     insta::assert_snapshot!("demo_120x40", mask(screen(&app, 120, 40)));
     insta::assert_snapshot!("demo_80x24", mask(screen(&app, 80, 24)));
+    // Issue #13 item 14: a narrow bar keeps re-run next to the demo's fix.
+    let narrow = screen(&app, 40, 12);
+    let bar = narrow.lines().last().unwrap();
+    assert!(bar.contains("r re-run") && bar.contains("f fix"), "{bar}");
 }

@@ -46,3 +46,26 @@ fn changes_compare_like_with_like() {
     finish(&mut app, id, &other, all_found(&other));
     assert!(logged(&app, "no changes"));
 }
+
+// Issue #13 item 14: a small screen says what it leaves out: a verdict cut
+// at a word ends in `…`, hidden rows are counted, and `r` stays in the bar.
+#[test]
+fn a_small_screen_marks_what_it_hides() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    let text = screen(&app, 40, 10);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .take(4)
+            .any(|l| l.trim_end_matches(['"', ' ']).ends_with('…')),
+        "the verdict is cut without a mark: {text}"
+    );
+    assert!(
+        text.contains("of 10 rows"),
+        "hidden rows are not announced: {text}"
+    );
+    let bar = lines.last().unwrap();
+    assert!(bar.contains("r re-run") && bar.contains("q quit"), "{bar}");
+}

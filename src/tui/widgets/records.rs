@@ -3,7 +3,7 @@
 //! previous sweep marked.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 
@@ -161,7 +161,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         .highlight_symbol("› ")
         .highlight_spacing(HighlightSpacing::Always);
     // Compact: no frame at all, every line goes to a row.
-    if !compact {
+    // Rows that do not fit are announced, never silently hidden (item 14).
+    let total = report.records.len();
+    let room = usize::from(area.height.saturating_sub(if compact { 1 } else { 3 }));
+    let mut area = area;
+    if total > room {
+        let shown = room.saturating_sub(usize::from(compact));
+        let more = Span::styled(
+            format!(" {shown} of {total} rows · ↑↓ for the rest "),
+            t.muted(),
+        );
+        if compact && area.height >= 2 {
+            let [rows_area, more_area] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+            frame.render_widget(Paragraph::new(Line::from(more)), more_area);
+            area = rows_area;
+        } else if !compact {
+            table = table.block(block.title_bottom(more));
+        }
+    } else if !compact {
         table = table.block(block);
     }
     let mut state = TableState::new().with_selected(Some(app.cursor));
