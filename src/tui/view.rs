@@ -185,7 +185,13 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
         ]);
         let second = match &field.error {
             Some(e) => Line::from(Span::styled(format!("✗ {e}"), t.fail())),
-            None => Line::from(Span::styled(START_HINT, t.muted())),
+            None => Line::from(Span::styled(
+                app.extension
+                    .as_ref()
+                    .and_then(|e| e.edit_hint())
+                    .unwrap_or_else(|| START_HINT.to_string()),
+                t.muted(),
+            )),
         };
         return vec![field_line, second];
     }

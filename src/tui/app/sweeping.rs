@@ -64,6 +64,9 @@ impl App {
                 return effects;
             }
         };
+        if let Some(ext) = self.extension.as_mut() {
+            ext.on_sweep_start(&settings.target.domain);
+        }
         self.snapshot_sweep_started(&settings);
         self.sweeps_started += 1;
         let id = self.sweeps_started;
