@@ -324,7 +324,7 @@ fn the_markdown_report_holds_table_verdict_certificates_and_history() {
     let md = markdown::render(&s);
     for want in [
         "# sipscope snapshot: contoso.com",
-        "**Verdict: sign-in works.**",
+        "**Verdict:** ✓ Sign-in works",
         "| # | query | type | via | status | target | address | TTL | time |",
         "_sipinternaltls._tcp.contoso.com",
         "◀ client uses this",
