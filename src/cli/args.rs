@@ -73,7 +73,10 @@ pub struct SweepArgs {
     /// Treat TCP as forbidden by policy: TCP rows are rejected
     #[arg(long)]
     pub no_tcp: bool,
-    /// Dial TO whenever a probe would dial FROM (lab and tests only)
+    /// Dial overrides written by `sipscope lab`: probes go to the lab's listeners
+    #[arg(long, value_name = "FILE", env = "SIPSCOPE_LAB_DIAL")]
+    pub lab_dial: Option<PathBuf>,
+    /// Dial TO whenever a probe would dial FROM (tests only)
     #[arg(
         long = "dial",
         value_name = "FROM=TO",
@@ -115,6 +118,7 @@ impl SweepArgs {
             strict_dns_naming: own.strict_dns_naming.or(before.strict_dns_naming),
             allow_tcp: own.allow_tcp.or(before.allow_tcp),
             dial: list(own.dial, &before.dial),
+            lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
         }
     }
 
@@ -130,6 +134,7 @@ impl SweepArgs {
             strict_dns_naming: flag(self.no_strict_dns_naming, self.strict_dns_naming),
             allow_tcp: self.no_tcp.then_some(false),
             dial: self.dial.clone(),
+            lab_dial: self.lab_dial.clone(),
         }
     }
 }

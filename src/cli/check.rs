@@ -15,6 +15,13 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     })?;
     let target = parse_target(&input)?;
     let options = sweep_options(sweep, None, &config.config)?;
+    if !options.dial.is_empty() {
+        // Say so: the addresses probed are not the ones DNS gave.
+        out::eprintln(&format!(
+            "sipscope: {} dial overrides in effect (--lab-dial / --dial): probes reach the lab's listeners, not the addresses DNS gave",
+            options.dial.len()
+        ));
+    }
     let settings = SweepSettings::new(target, options);
     let summary = SettingsSummary::from_settings(&settings).with_config_file(
         config

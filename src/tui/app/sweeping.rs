@@ -86,8 +86,13 @@ impl App {
             started: self.clock.stamp(),
             elapsed_ms: None,
         });
+        // Dial overrides (a lab) send probes elsewhere than DNS said: say so.
+        let dial = match settings.options.dial.len() {
+            0 => String::new(),
+            n => format!(", {n} dial overrides to lab listeners"),
+        };
         self.push_log(format!(
-            "sweep {id} started: {} (domain {}), profile {}, resolver {}",
+            "sweep {id} started: {} (domain {}), profile {}, resolver {}{dial}",
             settings.target.input,
             settings.target.domain,
             settings.options.profile.name,
