@@ -211,3 +211,21 @@ fn help_shows_examples_keys_and_only_the_options_that_apply() {
         assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o.stderr));
     }
 }
+
+// Issue #13 item 5: with logging off, `paths` lists no log file.
+#[test]
+fn paths_lists_no_log_file_when_logging_is_off() {
+    let on = text(&run(&["paths"], &[]).stdout);
+    assert!(on.contains("sipscope.log"), "{on}");
+    for args in [
+        &["paths", "--log-level", "off"][..],
+        &["--log-level", "off", "paths"],
+    ] {
+        let off = text(&run(args, &[]).stdout);
+        assert!(!off.contains("sipscope.log"), "{args:?}: {off}");
+        assert!(
+            off.contains("log file         none (log level off)"),
+            "{off}"
+        );
+    }
+}
