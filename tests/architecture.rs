@@ -245,3 +245,19 @@ fn unix_only_calls_are_behind_cfg_unix() {
         bad.join("\n")
     );
 }
+
+/// Issue #13 item 19: Cargo.toml declares MIT OR Apache-2.0, so both texts
+/// ship; the release binary is stripped.
+#[test]
+fn both_licence_texts_ship_and_the_release_binary_is_stripped() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Copyright (c) sipscope developers"));
+    assert!(mit.contains("Permission is hereby granted"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0"));
+    let release = manifest.split("[profile.release]").nth(1).unwrap_or("");
+    assert!(release.contains("strip = true"), "{release}");
+}
