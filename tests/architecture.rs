@@ -205,3 +205,59 @@ fn no_source_file_over_about_400_lines() {
         .collect();
     assert!(big.is_empty(), "split these files: {big:?}");
 }
+
+/// Issue #13 item 20: every Unix-only call (`std::os::unix`,
+/// `tokio::signal::unix`, `mkfifo`) sits behind `#[cfg(unix)]` — on the item
+/// itself, an enclosing item up to a dozen lines above, or the whole file
+/// (`#![cfg(unix)]`) — so the crate and its tests build on Windows.
+#[test]
+fn unix_only_calls_are_behind_cfg_unix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("tests"), &mut files);
+    let mut bad = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if text.contains("#![cfg(unix)]") {
+            continue;
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let unix_only = ["std::os::unix", "signal::unix", "\"mkfifo\""]
+                .iter()
+                .any(|needle| code.contains(needle));
+            if !unix_only || file.ends_with("architecture.rs") {
+                continue;
+            }
+            let guarded = lines[n.saturating_sub(12)..n]
+                .iter()
+                .any(|l| l.contains("#[cfg(unix)]"));
+            if !guarded {
+                bad.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "Unix-only calls without #[cfg(unix)]:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// Issue #13 item 19: Cargo.toml declares MIT OR Apache-2.0, so both texts
+/// ship; the release binary is stripped.
+#[test]
+fn both_licence_texts_ship_and_the_release_binary_is_stripped() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root.join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Copyright (c) sipscope developers"));
+    assert!(mit.contains("Permission is hereby granted"));
+    let apache = std::fs::read_to_string(root.join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0"));
+    let release = manifest.split("[profile.release]").nth(1).unwrap_or("");
+    assert!(release.contains("strip = true"), "{release}");
+}

@@ -325,39 +325,6 @@ async fn check_binary_json_and_exit_codes() {
     }
 }
 
-// `sipscope lab` prints commands that work: the printed flags reach the lab.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lab_usage_text_commands_reach_the_lab() {
-    let lab = lab_of(&["healthy", "cname-cert"]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, lab.ca_pem()).unwrap();
-    let text = sipscope::lab::console::usage_text(&lab, &ca);
-    let dns = lab.dns_addr().to_string();
-    assert!(text.contains(&format!("DNS server  {dns}")), "{text}");
-    assert!(text.contains("sip:alice@cname.test"), "{text}");
-    let check_line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("sipscope check"))
-        .unwrap();
-    let dial = sipscope::lab::console::dial_env(&lab);
-    let args: Vec<&str> = check_line.split_whitespace().skip(2).collect();
-    let out = tokio::task::block_in_place(|| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
-            .arg("check")
-            .args(&args)
-            .env("SIPSCOPE_DIAL", &dial)
-            .output()
-            .unwrap()
-    });
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
-
 #[test]
 fn demo_list_and_unknown_scenario() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))

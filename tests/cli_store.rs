@@ -164,7 +164,10 @@ fn snapshots_lists_newest_first_skips_bad_files_and_shows_one() {
     );
     let e = err(&list);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.contains("junk.json") && e.contains("damaged"), "{e}");
+    assert!(
+        e.contains("junk.json") && e.contains("not a sipscope snapshot"),
+        "{e}"
+    );
 
     let show = env.run(&["snapshots", "show", "2", "--dir", dir_s], &[]);
     assert_eq!(code(&show), 0, "{}", err(&show));
@@ -299,4 +302,62 @@ fn config_errors_exit_2_with_one_line_naming_file_line_and_key() {
         "{}",
         err(&o)
     );
+}
+
+// Issue #13 item 16: the Markdown report says the verdict once and times to
+// the second; a file that is no snapshot is not called damaged; two domains
+// are not diffed row by row.
+#[test]
+fn reports_say_things_once_and_plainly() {
+    let env = Env::new();
+    let dir = env.path("snaps");
+    let mut s = Session::new();
+    s.push(sweep(true));
+    let saved = snapshot::save(&dir, &s, &SettingsSummary::from_settings(&settings())).unwrap();
+    let md = std::fs::read_to_string(&saved.markdown).unwrap();
+    assert_eq!(
+        md.to_lowercase().matches("sign-in works").count(),
+        1,
+        "{md}"
+    );
+    let nanos = md
+        .split(['.', ','])
+        .skip(1)
+        .any(|part| part.len() >= 7 && part.chars().take(7).all(|c| c.is_ascii_digit()));
+    assert!(!nanos, "sub-second timestamps: {md}");
+
+    let passwd = env.path("passwd");
+    std::fs::write(&passwd, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let shown = env.run(&["snapshots", "show", passwd.to_str().unwrap()], &[]);
+    assert_eq!(code(&shown), 2);
+    assert!(
+        err(&shown).contains("is not a sipscope snapshot"),
+        "{}",
+        err(&shown)
+    );
+    assert!(!err(&shown).contains("damaged"), "{}", err(&shown));
+
+    let other_settings = SweepSettings::new(
+        parse_target("fabrikam.com").unwrap(),
+        SweepOptions::new(plan::profile("ocs2007").unwrap(), ResolverSpec::System),
+    );
+    let mut other = Session::new();
+    other.push(initial_report(&other_settings));
+    let b = snapshot::save(
+        &dir,
+        &other,
+        &SettingsSummary::from_settings(&other_settings),
+    )
+    .unwrap()
+    .json;
+    let a = saved.json.to_str().unwrap();
+    let d = env.run(&["snapshots", "diff", a, b.to_str().unwrap()], &[]);
+    assert_eq!(code(&d), 1, "{}", err(&d));
+    let text = out(&d);
+    assert!(
+        text.contains("different domains (contoso.com and fabrikam.com)"),
+        "{text}"
+    );
+    assert!(!text.contains("absent"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
 }

@@ -80,7 +80,16 @@ async fn run_scenario(name: &str) {
     let report = sweep(&lab, scenario.sip_address(), &before.profile).await;
     assert_matches(&report, before, name, "before the fix");
     if let Some(after) = after {
-        lab.apply_fix(name).await.unwrap();
+        let fix = lab.apply_fix(name).await.unwrap();
+        // Issue #13 item 17: the event log's fix lines are words, not Rust
+        // debug output (`["sip.cname.test"]`, `Servfail`, `Tls`).
+        for line in &fix.changes {
+            let debug = line.contains("[\"")
+                || ["Servfail", "Refused", "Silent", "Tls", "Tcp"]
+                    .iter()
+                    .any(|w| line.split_whitespace().any(|x| x == *w));
+            assert!(!debug, "{name}: {line}");
+        }
         let report = sweep(&lab, scenario.sip_address(), &after.profile).await;
         assert_matches(&report, after, name, "after the fix");
     }

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use clap::builder::{BoolishValueParser, PossibleValuesParser, TypedValueParser};
+use clap::builder::{BoolishValueParser, PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::config::{GlobalOverrides, LogLevel, SweepOverrides};
 
-/// Options shared by the dashboard and `check`.
+/// Options shared by the dashboard, `check` and `open`.
 #[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Sweep options")]
 pub struct SweepArgs {
     /// DNS server to ask instead of the system's (repeatable: one pool)
     #[arg(
@@ -72,7 +73,10 @@ pub struct SweepArgs {
     /// Treat TCP as forbidden by policy: TCP rows are rejected
     #[arg(long)]
     pub no_tcp: bool,
-    /// Dial TO whenever a probe would dial FROM (lab and tests only)
+    /// Dial overrides written by `sipscope lab`: probes go to the lab's listeners
+    #[arg(long, value_name = "FILE", env = "SIPSCOPE_LAB_DIAL")]
+    pub lab_dial: Option<PathBuf>,
+    /// Dial TO whenever a probe would dial FROM (tests only)
     #[arg(
         long = "dial",
         value_name = "FROM=TO",
@@ -90,6 +94,34 @@ fn flag(no: bool, yes: Option<bool>) -> Option<bool> {
 }
 
 impl SweepArgs {
+    /// The options given after the command's name over those given before it.
+    pub fn overrides_over(&self, before: &SweepOverrides) -> SweepOverrides {
+        let own = self.overrides();
+        let list = |mine: Vec<String>, theirs: &Vec<String>| {
+            if mine.is_empty() {
+                theirs.clone()
+            } else {
+                mine
+            }
+        };
+        SweepOverrides {
+            resolvers: list(own.resolvers, &before.resolvers),
+            profile: own.profile.or_else(|| before.profile.clone()),
+            ca_files: if own.ca_files.is_empty() {
+                before.ca_files.clone()
+            } else {
+                own.ca_files
+            },
+            system_roots: own.system_roots.or(before.system_roots),
+            timeout_ms: own.timeout_ms.or(before.timeout_ms),
+            trusted_domains: list(own.trusted_domains, &before.trusted_domains),
+            strict_dns_naming: own.strict_dns_naming.or(before.strict_dns_naming),
+            allow_tcp: own.allow_tcp.or(before.allow_tcp),
+            dial: list(own.dial, &before.dial),
+            lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
+        }
+    }
+
     /// The options as the library's plain overrides.
     pub fn overrides(&self) -> SweepOverrides {
         SweepOverrides {
@@ -102,52 +134,114 @@ impl SweepArgs {
             strict_dns_naming: flag(self.no_strict_dns_naming, self.strict_dns_naming),
             allow_tcp: self.no_tcp.then_some(false),
             dial: self.dial.clone(),
+            lab_dial: self.lab_dial.clone(),
         }
     }
 }
 
-/// Options every command understands (clap `global`), for the files and the dashboard.
+/// The configuration file and snapshot folder: every command that reads the
+/// configuration understands these.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Configuration, files and dashboard")]
-pub struct GlobalArgs {
+#[command(next_help_heading = "Configuration and files")]
+pub struct FileArgs {
     /// Configuration file [default: see `sipscope paths`]
-    #[arg(long, global = true, value_name = "PATH", env = "SIPSCOPE_CONFIG")]
+    #[arg(long, value_name = "PATH", env = "SIPSCOPE_CONFIG")]
     pub config: Option<PathBuf>,
     /// Snapshot folder [default: config `snapshot_dir`, else see `sipscope paths`]
     #[arg(
         long = "snapshot-dir",
         visible_alias = "dir",
-        global = true,
         value_name = "DIR",
         env = "SIPSCOPE_SNAPSHOT_DIR"
     )]
     pub snapshot_dir: Option<PathBuf>,
-    /// Seconds between sweeps in the dashboard's watch mode [default: 10]
+}
+
+/// The log file's level: the commands that write the log (the dashboard) or show it (`paths`).
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Configuration and files")]
+pub struct LogArgs {
+    /// How much the log file records (RUST_LOG, when set, wins) [default: info]
     #[arg(
         long,
-        global = true,
-        value_name = "SECS",
-        env = "SIPSCOPE_WATCH_INTERVAL"
+        value_name = "LEVEL",
+        value_parser = log_level_parser(),
+        env = "SIPSCOPE_LOG_LEVEL"
     )]
-    pub watch_interval: Option<u64>,
-    /// How much the log file records [default: info]
-    #[arg(long, global = true, value_parser = log_level_parser(), env = "SIPSCOPE_LOG_LEVEL")]
     pub log_level: Option<LogLevel>,
-    /// Colours on the dashboard (--colour=false turns them off; NO_COLOR is honoured)
+}
+
+/// When to use colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR or the config file says otherwise.
+    Auto,
+    Always,
+    Never,
+}
+
+fn color_parser() -> impl TypedValueParser<Value = ColorWhen> {
+    // `true`/`false` and friends are the older `--colour[=BOOL]` spelling.
+    PossibleValuesParser::new([
+        PossibleValue::new("auto"),
+        PossibleValue::new("always"),
+        PossibleValue::new("never"),
+        PossibleValue::new("true").hide(true),
+        PossibleValue::new("yes").hide(true),
+        PossibleValue::new("on").hide(true),
+        PossibleValue::new("false").hide(true),
+        PossibleValue::new("no").hide(true),
+        PossibleValue::new("off").hide(true),
+    ])
+    .map(|s| match s.as_str() {
+        "auto" => ColorWhen::Auto,
+        "always" | "true" | "yes" | "on" => ColorWhen::Always,
+        _ => ColorWhen::Never,
+    })
+}
+
+/// Colours: the dashboard and `check`.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Display")]
+pub struct ColorArgs {
+    /// Use colours: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(
         long,
-        global = true,
-        value_name = "BOOL",
+        visible_alias = "colour",
+        value_name = "WHEN",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new(),
+        default_missing_value = "always",
+        value_parser = color_parser(),
         env = "SIPSCOPE_COLOURS"
     )]
-    pub colour: Option<bool>,
-    /// No colours (same as --colour=false)
-    #[arg(long, global = true)]
+    pub color: Option<ColorWhen>,
+    /// No colours (same as --color=never)
+    #[arg(long, visible_alias = "no-color")]
     pub no_colour: bool,
+}
+
+impl ColorArgs {
+    /// `Some(on)` when colours were asked for or refused; `None` for auto.
+    fn choice(&self) -> Option<Option<bool>> {
+        if self.no_colour {
+            return Some(Some(false));
+        }
+        self.color.map(|c| match c {
+            ColorWhen::Auto => None,
+            ColorWhen::Always => Some(true),
+            ColorWhen::Never => Some(false),
+        })
+    }
+}
+
+/// The dashboard's own options (the dashboard, `open` and `demo`).
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = "Dashboard")]
+pub struct WatchArgs {
+    /// Seconds between sweeps in the dashboard's watch mode (`w`) [default: 10]
+    #[arg(long, value_name = "SECS", env = "SIPSCOPE_WATCH_INTERVAL")]
+    pub watch_interval: Option<u64>,
 }
 
 fn log_level_parser() -> impl TypedValueParser<Value = LogLevel> {
@@ -155,19 +249,34 @@ fn log_level_parser() -> impl TypedValueParser<Value = LogLevel> {
         .map(|s| LogLevel::from_name(&s).unwrap_or_default())
 }
 
-impl GlobalArgs {
-    /// The options as the library's plain overrides.
-    pub fn overrides(&self) -> GlobalOverrides {
+/// What one command was given of the file and display options; the parts
+/// a command does not take are `None`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GlobalParts<'a> {
+    pub files: Option<&'a FileArgs>,
+    pub log: Option<&'a LogArgs>,
+    pub color: Option<&'a ColorArgs>,
+    pub watch: Option<&'a WatchArgs>,
+}
+
+impl GlobalParts<'_> {
+    /// The options as the library's plain overrides: what the command was
+    /// given after its name wins over `before` (given before the command name).
+    pub fn overrides(&self, before: &GlobalOverrides) -> GlobalOverrides {
+        let files = self.files.cloned().unwrap_or_default();
+        let colour = match self.color.and_then(ColorArgs::choice) {
+            Some(choice) => choice,
+            None => before.colour,
+        };
         GlobalOverrides {
-            config: self.config.clone(),
-            snapshot_dir: self.snapshot_dir.clone(),
-            watch_interval: self.watch_interval,
-            log_level: self.log_level,
-            colour: if self.no_colour {
-                Some(false)
-            } else {
-                self.colour
-            },
+            config: files.config.or_else(|| before.config.clone()),
+            snapshot_dir: files.snapshot_dir.or_else(|| before.snapshot_dir.clone()),
+            watch_interval: self
+                .watch
+                .and_then(|w| w.watch_interval)
+                .or(before.watch_interval),
+            log_level: self.log.and_then(|l| l.log_level).or(before.log_level),
+            colour,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `sipscope check`: one sweep, printed; exit 0 when sign-in works, 1 when not.
 
-use crate::config::{Resolved, sweep_options};
+use crate::config::{Resolved, SweepOverrides, sweep_options};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
 use crate::snapshot::{SettingsSummary, SnapshotError};
@@ -9,12 +9,19 @@ use crate::{out, report};
 
 use super::CheckArgs;
 
-pub fn run(args: &CheckArgs, config: &Resolved) -> Result<u8, Failure> {
+pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Result<u8, Failure> {
     let input = config.address(args.input.as_deref()).ok_or_else(|| {
         Failure::usage("give an address (sipscope check ADDRESS) or set `address` in the config")
     })?;
     let target = parse_target(&input)?;
-    let options = sweep_options(&args.sweep.overrides(), None, &config.config)?;
+    let options = sweep_options(sweep, None, &config.config)?;
+    if !options.dial.is_empty() {
+        // Say so: the addresses probed are not the ones DNS gave.
+        out::eprintln(&format!(
+            "sipscope: {} dial overrides in effect (--lab-dial / --dial): probes reach the lab's listeners, not the addresses DNS gave",
+            options.dial.len()
+        ));
+    }
     let settings = SweepSettings::new(target, options);
     let summary = SettingsSummary::from_settings(&settings).with_config_file(
         config

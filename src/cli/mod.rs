@@ -5,20 +5,26 @@
 mod args;
 mod check;
 mod demo;
+mod help;
 mod snapshots;
 #[cfg(test)]
 mod tests;
+mod usage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Resolved;
+use crate::config::{GlobalOverrides, Resolved, SweepOverrides};
 use crate::error::{Failure, exit};
 use crate::{out, plan};
-pub use args::{GlobalArgs, SweepArgs};
+pub use args::{ColorArgs, ColorWhen, FileArgs, GlobalParts, LogArgs, SweepArgs, WatchArgs};
 
+/// The command line. With no command it is the dashboard, so the
+/// dashboard's options sit here; options given before a command's name are
+/// folded into that command's own (after its name wins), and an option the
+/// command does not take is an error rather than silently ignored.
 #[derive(Debug, Parser)]
 #[command(
     name = "sipscope",
@@ -26,37 +32,66 @@ pub use args::{GlobalArgs, SweepArgs};
     about = "See which DNS record an Office Communicator / Lync client signs in with, and why it fails",
     long_about = "sipscope asks every DNS query a Communicator / Lync client makes to find its \
 sign-in server (four SRV names, then A names), probes each answer (TCP connect, TLS handshake, \
-certificate names and trust), shows which record the client would use and says whether sign-in works.",
-    args_conflicts_with_subcommands = true
+certificate names and trust), shows which record the client would use and says whether sign-in works.\n\n\
+With no command, sipscope opens the live dashboard on ADDRESS.",
+    after_help = help::DASHBOARD_SHORT,
+    after_long_help = help::dashboard_long(),
+    override_usage = "sipscope [OPTIONS] [ADDRESS]\n       sipscope <COMMAND> [OPTIONS] [ARGS]",
+    subcommand_value_name = "COMMAND",
+    subcommand_help_heading = "Commands"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    #[command(flatten)]
-    pub sweep: args::SweepArgs,
-    /// SIP address to sweep: sip:user@domain, user@domain or domain
+    /// SIP address to sweep: sip:user@domain, user@domain or domain [default: config `address`]
+    #[arg(value_name = "ADDRESS")]
     pub input: Option<String>,
-    /// Last: its help heading applies to what follows it.
+    /// A second word: only there to say it is not understood (see `run`).
+    #[arg(hide = true, value_name = "EXTRA")]
+    pub extra: Vec<String>,
     #[command(flatten)]
-    pub global: args::GlobalArgs,
+    pub sweep: SweepArgs,
+    #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
+    pub watch: WatchArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sweep once and print the table and verdict (exit 0 sign-in works, 1 fails, 2 bad input)
+    #[command(after_help = help::CHECK)]
     Check(CheckArgs),
     /// List the client profiles (query orders) sipscope knows
+    #[command(after_help = help::PROFILES)]
     Profiles,
     /// Show the config file, snapshot folder and log file in use
-    Paths,
+    #[command(after_help = help::PATHS)]
+    Paths(PathsArgs),
     /// List saved snapshots, show one, or compare two
+    #[command(after_help = help::SNAPSHOTS)]
     Snapshots(snapshots::SnapshotsArgs),
     /// Show a saved snapshot in the dashboard, read-only; `r` sweeps live with its settings
+    #[command(after_help = help::OPEN)]
     Open(OpenArgs),
     /// Open the dashboard on the built-in lab (every failure mode, no OCS needed)
+    #[command(after_help = help::DEMO)]
     Demo(DemoArgs),
     /// Run the built-in lab in the foreground, for use with `check` and `dig`
+    #[command(after_help = help::LAB)]
     Lab(LabArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -66,16 +101,32 @@ pub struct DemoArgs {
     pub list: bool,
     /// Scenario to open first (see --list)
     pub scenario: Option<String>,
+    #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
+    pub watch: WatchArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// Override the snapshot's settings for live sweeps
-    #[command(flatten)]
-    pub sweep: args::SweepArgs,
     /// Path of a snapshot, or its number in `sipscope snapshots`
     #[arg(value_name = "REF")]
     pub snapshot: String,
+    /// Override the snapshot's settings for live sweeps
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
+    pub watch: WatchArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
 }
 
 #[derive(Debug, Args)]
@@ -87,16 +138,84 @@ pub struct LabArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[command(flatten)]
-    pub sweep: args::SweepArgs,
+    /// SIP address: sip:user@domain, user@domain or domain [default: config `address`]
+    #[arg(value_name = "ADDRESS")]
+    pub input: Option<String>,
     /// Print the JSON document (version 1) instead of the table
     #[arg(long)]
     pub json: bool,
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
-    /// SIP address: sip:user@domain, user@domain or domain [default: config `address`]
-    pub input: Option<String>,
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+    #[command(flatten)]
+    pub files: FileArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+impl Cli {
+    /// What was given before the command's name (all of it for the dashboard).
+    fn before(&self) -> (SweepOverrides, GlobalOverrides) {
+        let parts = GlobalParts {
+            files: Some(&self.files),
+            log: Some(&self.log),
+            color: Some(&self.color),
+            watch: Some(&self.watch),
+        };
+        (
+            self.sweep.overrides(),
+            parts.overrides(&GlobalOverrides::default()),
+        )
+    }
+
+    /// The command's file and display options over those given before its name.
+    pub fn global(&self) -> GlobalOverrides {
+        let (_, before) = self.before();
+        let parts = match &self.command {
+            None => return before,
+            Some(Command::Check(a)) => GlobalParts {
+                files: Some(&a.files),
+                color: Some(&a.color),
+                ..GlobalParts::default()
+            },
+            Some(Command::Paths(a)) => GlobalParts {
+                files: Some(&a.files),
+                log: Some(&a.log),
+                ..GlobalParts::default()
+            },
+            Some(Command::Snapshots(a)) => GlobalParts {
+                files: Some(&a.files),
+                ..GlobalParts::default()
+            },
+            Some(Command::Open(a)) => GlobalParts {
+                files: Some(&a.files),
+                log: Some(&a.log),
+                watch: Some(&a.watch),
+                color: Some(&a.color),
+            },
+            Some(Command::Demo(a)) => GlobalParts {
+                files: Some(&a.files),
+                log: Some(&a.log),
+                watch: Some(&a.watch),
+                color: Some(&a.color),
+            },
+            Some(Command::Profiles | Command::Lab(_)) => GlobalParts::default(),
+        };
+        parts.overrides(&before)
+    }
+
+    /// The command's sweep options over those given before its name.
+    pub fn sweep(&self) -> SweepOverrides {
+        let (before, _) = self.before();
+        match &self.command {
+            None => before,
+            Some(Command::Check(a)) => a.sweep.overrides_over(&before),
+            Some(Command::Open(a)) => a.sweep.overrides_over(&before),
+            Some(_) => SweepOverrides::default(),
+        }
+    }
 }
 
 /// A multi-threaded runtime for the commands that do network work.
@@ -127,33 +246,47 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         out::print(&profiles())?;
         return Ok(exit::OK);
     }
-    let config = Resolved::load(&cli.global.overrides())?;
-    match &cli.command {
-        Some(Command::Check(args)) => check::run(args, &config),
-        Some(Command::Demo(args)) => demo::run(args, &config),
-        Some(Command::Lab(args)) => {
-            let rt = runtime()?;
-            rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
-                .map_err(Failure::runtime)?;
-            Ok(exit::OK)
+    if let Some(Command::Lab(args)) = &cli.command {
+        let rt = runtime()?;
+        rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
+            .map_err(Failure::runtime)?;
+        return Ok(exit::OK);
+    }
+    match (&cli.command, &cli.input) {
+        (None, _) => usage::dashboard_words(cli.input.as_deref(), &cli.extra)?,
+        // `sipscope contoso.com check`: clap takes the command, the address would be lost.
+        (Some(_), Some(word)) => {
+            return Err(Failure::usage(format!(
+                "'{}' comes before the command: commands come first (`sipscope check ADDRESS`)",
+                crate::text::echo(word)
+            )));
         }
-        Some(Command::Paths) => {
+        (Some(_), None) => {}
+    }
+    let config = Resolved::load(&cli.global())?;
+    let sweep = cli.sweep();
+    match &cli.command {
+        Some(Command::Check(args)) => check::run(args, &sweep, &config),
+        Some(Command::Demo(args)) => demo::run(args, &config),
+        Some(Command::Paths(_)) => {
             out::print(&crate::config::paths_report(&config))?;
             Ok(exit::OK)
         }
         Some(Command::Snapshots(args)) => snapshots::run(args, &config),
-        Some(Command::Open(args)) => {
-            crate::tui::open_dashboard(&args.sweep.overrides(), &args.snapshot, &config)
-        }
-        None => crate::tui::run_dashboard(&cli.sweep.overrides(), cli.input.as_deref(), &config),
+        Some(Command::Open(args)) => crate::tui::open_dashboard(&sweep, &args.snapshot, &config),
+        None => crate::tui::run_dashboard(&sweep, cli.input.as_deref(), &config),
         // Answered above, before the configuration is read.
-        Some(Command::Profiles) => Ok(exit::OK),
+        Some(Command::Profiles | Command::Lab(_)) => Ok(exit::OK),
     }
 }
 
 /// Parses the command line and runs the command; the binary's whole `main`.
+/// A usage error is one line naming the option or variable at fault, exit 2.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match usage::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use super::{Cli, Command, GlobalArgs, SweepArgs};
+use super::{Cli, Command, SweepArgs};
 use crate::config::{Config, ConfigFile, LogLevel, Resolved, parse, sweep_options};
 use crate::input::parse_target;
 use crate::plan;
@@ -134,8 +134,7 @@ fn global(argv: &[&str]) -> crate::config::GlobalOverrides {
     let mut full = vec!["sipscope"];
     full.extend_from_slice(argv);
     full.push("paths");
-    let global: GlobalArgs = Cli::try_parse_from(full).unwrap().global;
-    global.overrides()
+    Cli::try_parse_from(full).unwrap().global()
 }
 
 fn file() -> ConfigFile {

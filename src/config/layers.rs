@@ -3,7 +3,7 @@
 //! the configuration file > the built-in defaults. Plain types only: the
 //! command-line parser fills [`SweepOverrides`] and [`GlobalOverrides`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{Config, ConfigError, LogLevel, check_timeout, normalise_domains, resolver_spec};
@@ -28,6 +28,8 @@ pub struct SweepOverrides {
     pub allow_tcp: Option<bool>,
     /// `FROM=TO` dial overrides (lab and tests).
     pub dial: Vec<String>,
+    /// A file of `FROM=TO` lines (`sipscope lab` writes one), added to `dial`.
+    pub lab_dial: Option<PathBuf>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -38,6 +40,23 @@ pub struct GlobalOverrides {
     pub watch_interval: Option<u64>,
     pub log_level: Option<LogLevel>,
     pub colour: Option<bool>,
+}
+
+/// The dial overrides in a `--lab-dial` file: one `FROM=TO` a line; blank
+/// lines and `#` comments are skipped.
+fn lab_dial(path: &Path) -> Result<DialOverrides, String> {
+    let text = crate::fsread::read_to_string(path, crate::fsread::CONFIG_MAX).map_err(|e| {
+        format!(
+            "cannot read {}: {e}",
+            crate::text::echo(&path.display().to_string())
+        )
+    })?;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(parse_dial_override)
+        .collect::<Result<DialOverrides, _>>()
+        .map_err(|e| format!("{}: {e}", crate::text::echo(&path.display().to_string())))
 }
 
 /// The value of the highest layer that has one.
@@ -82,12 +101,15 @@ pub fn sweep_options(
         snapshot.map(|s| s.trusted_domains.as_slice()),
         &file.trusted_domains,
     );
-    let dial = over
+    let mut dial = over
         .dial
         .iter()
         .map(|d| parse_dial_override(d))
         .collect::<Result<DialOverrides, _>>()
         .map_err(|e| bad("--dial", e))?;
+    if let Some(path) = &over.lab_dial {
+        dial.extend(lab_dial(path).map_err(|e| bad("--lab-dial", e))?);
+    }
     Ok(SweepOptions {
         profile,
         resolvers,

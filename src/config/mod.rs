@@ -247,13 +247,30 @@ pub fn paths_report(resolved: &Resolved) -> String {
         (true, false) => "exists",
         (false, _) => "does not exist; built-in defaults in use",
     };
+    // With logging off no log file is written: none is listed.
+    let log = if resolved.log_level == LogLevel::Off {
+        "none (log level off)".to_string()
+    } else {
+        // The dashboard writes one file a day beside this name
+        // (sipscope.YYYY-MM-DD.log) and keeps the last few.
+        format!(
+            "{}  (one a day as {}, the last 7 kept)",
+            show(&resolved.log_file),
+            resolved
+                .log_file
+                .as_ref()
+                .and_then(|p| p.file_stem())
+                .map_or("-".into(), |s| format!(
+                    "{}.YYYY-MM-DD.log",
+                    s.to_string_lossy()
+                ))
+        )
+    };
     format!(
-        "config file      {}  ({config_state})\nsnapshot folder  {}  ({})\nlog file         {}  ({})\n",
+        "config file      {}  ({config_state})\nsnapshot folder  {}  ({})\nlog file         {log}\n",
         show(&f.path),
         show(&resolved.snapshot_dir),
         exists(&resolved.snapshot_dir, true),
-        show(&resolved.log_file),
-        exists(&resolved.log_file, false),
     )
 }
 

@@ -24,17 +24,45 @@ pub fn scenario_list(scenarios: &[Scenario]) -> String {
     out
 }
 
-/// The `SIPSCOPE_DIAL` value that routes probes to the lab's listeners.
-pub fn dial_env(lab: &Lab) -> String {
-    lab.dial_overrides()
+/// The dial overrides that route probes to the lab's listeners, one
+/// `FROM=TO` a line: the file `--lab-dial` reads.
+pub fn dial_file_text(lab: &Lab) -> String {
+    let mut lines: Vec<String> = lab
+        .dial_overrides()
         .iter()
         .map(|(from, to)| format!("{from}={to}"))
-        .collect::<Vec<_>>()
-        .join(",")
+        .collect();
+    lines.sort();
+    format!(
+        "# sipscope lab dial overrides: FROM=TO (nominal address = lab listener)\n{}\n",
+        lines.join("\n")
+    )
 }
 
-/// What `sipscope lab` prints once the lab is up.
-pub fn usage_text(lab: &Lab, ca_path: &Path) -> String {
+/// A path as a shell word: quoted when it holds anything but plain characters.
+fn shell_word(p: &Path) -> String {
+    let s = p.display().to_string();
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@=,".contains(c))
+    {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// How to run this sipscope from a shell, as printed: the executable's
+/// own path when it is installed, `cargo run --release -q --` when it runs
+/// from a build folder (`target/`), where the README's commands leave it.
+pub fn program(exe: Option<&Path>) -> String {
+    match exe {
+        Some(p) if !p.components().any(|c| c.as_os_str() == "target") => shell_word(p),
+        _ => "cargo run --release -q --".to_string(),
+    }
+}
+
+/// What `sipscope lab` prints once the lab is up; `program` runs sipscope.
+pub fn usage_text(lab: &Lab, ca_path: &Path, dial_path: &Path, program: &str) -> String {
     let dns = lab.dns_addr();
     let mut out = String::new();
     let _ = writeln!(
@@ -47,15 +75,23 @@ pub fn usage_text(lab: &Lab, ca_path: &Path) -> String {
         "DNS server  {dns} (UDP and TCP, authoritative for the lab zones)"
     );
     let _ = writeln!(out, "lab CA      {}", ca_path.display());
+    let _ = writeln!(out, "dial file   {}", dial_path.display());
     let _ = writeln!(
         out,
-        "\nThe lab's servers listen on ports the system picked; sipscope reaches them\nthrough dial overrides. In another terminal:\n"
+        "\nThe lab's servers listen on ports the system picked; sipscope reaches them\n\
+         through the dial overrides in the dial file (--lab-dial, or SIPSCOPE_LAB_DIAL),\n\
+         and says so when they are in effect. In another terminal{}:\n",
+        if program.starts_with("cargo ") {
+            ", from the repository"
+        } else {
+            ""
+        }
     );
-    let _ = writeln!(out, "  export SIPSCOPE_DIAL='{}'", dial_env(lab));
     let _ = writeln!(
         out,
-        "  sipscope check --resolver {dns} --ca-file {} --no-system-roots sip:alice@healthy.test",
-        ca_path.display()
+        "  {program} check --resolver {dns} --ca-file {} --no-system-roots --lab-dial {} sip:alice@healthy.test",
+        shell_word(ca_path),
+        shell_word(dial_path)
     );
     let _ = writeln!(
         out,
@@ -106,14 +142,29 @@ pub async fn run_foreground(ca_out: Option<PathBuf>) -> Result<(), String> {
             ca_path.display()
         )
     })?;
+    let dial_path = ca_path.with_file_name("lab-dial.txt");
+    std::fs::write(&dial_path, dial_file_text(&lab)).map_err(|e| {
+        format!(
+            "cannot write the dial file {}: {e}; choose another folder with --ca-out",
+            dial_path.display()
+        )
+    })?;
     // Handlers first: a SIGTERM right after the usage text must not kill us raw.
     let stop = stop_signal()?;
     // Nothing to do about an output that cannot be written: the lab still runs.
-    let _ = crate::out::print(&usage_text(&lab, &ca_path));
+    let exe = std::env::current_exe().ok();
+    let _ = crate::out::print(&usage_text(
+        &lab,
+        &ca_path,
+        &dial_path,
+        &program(exe.as_deref()),
+    ));
     let stopped = stop.await;
     lab.shutdown().await;
     if temporary && let Some(dir) = ca_path.parent() {
         let _ = std::fs::remove_dir_all(dir);
+    } else if !temporary {
+        let _ = std::fs::remove_file(&dial_path);
     }
     stopped.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
     let _ = crate::out::print("\nlab stopped.\n");

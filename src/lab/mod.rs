@@ -244,14 +244,20 @@ impl Lab {
         if fix.clear_dns_failures {
             for (name, answer) in &s.dns_failures {
                 self.control.unforce(name);
-                changes.push(format!("{name} no longer answers {answer:?}"));
+                let answer = match answer {
+                    scenario::ForcedAnswer::Servfail => "SERVFAIL",
+                    scenario::ForcedAnswer::Refused => "REFUSED",
+                    scenario::ForcedAnswer::Silent => "with silence",
+                };
+                changes.push(format!("{name} no longer answers {answer}"));
             }
         }
         for (name, spec) in &fix.reissue {
             self.host(name)?.cert.replace(self.ca.issue(spec)?);
+            // Plain words in the event log, not a Rust debug list.
             changes.push(format!(
-                "re-issued the certificate of {name} for {:?}",
-                spec.names
+                "re-issued the certificate of {name} for {}",
+                spec.names.join(", ")
             ));
         }
         for (name, ports) in &fix.listeners {
@@ -259,7 +265,14 @@ impl Lab {
             for (&port, &kind) in ports {
                 self.listeners
                     .set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;
-                changes.push(format!("{name}:{port} now {kind:?}"));
+                let kind = match kind {
+                    scenario::ListenerKind::Tls => "serves TLS",
+                    scenario::ListenerKind::Tcp => "accepts TCP",
+                    scenario::ListenerKind::Silent => "accepts and stays silent",
+                    scenario::ListenerKind::Tls10Only => "speaks only TLS 1.0",
+                    scenario::ListenerKind::Tls12CbcOnly => "speaks TLS 1.2 with CBC suites only",
+                };
+                changes.push(format!("{name}:{port} now {kind}"));
             }
         }
         Ok(FixReport {

@@ -204,9 +204,24 @@ impl Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::Dns { query, failure } => match query.kind {
+            // D8: only NXDOMAIN/NODATA say "missing"; a DNS error says the query failed.
+            Reason::Dns { query, failure } if failure.is_missing() => match query.kind {
                 RowKind::Srv => write!(f, "no SRV record {}: {}", query.name, failure.describe()),
                 RowKind::A => write!(f, "{} has no address: {}", query.name, failure.describe()),
+            },
+            Reason::Dns { query, failure } => match query.kind {
+                RowKind::Srv => write!(
+                    f,
+                    "the SRV query for {} failed: {}",
+                    query.name,
+                    failure.describe()
+                ),
+                RowKind::A => write!(
+                    f,
+                    "the address query for {} failed: {}",
+                    query.name,
+                    failure.describe()
+                ),
             },
             Reason::NoService => f.write_str(
                 "the SRV answer's target is \".\": the service is decidedly not available here",
@@ -320,6 +335,44 @@ mod tests {
             };
             assert_eq!(t.code().label(), want);
         }
+    }
+
+    // Issue #13 item 12, D8: a DNS error's sentence never says "no record".
+    #[test]
+    fn d8_a_dns_error_is_never_worded_as_missing() {
+        for kind in [RowKind::Srv, RowKind::A] {
+            for failure in [
+                DnsFailure::ServFail("10.0.0.53:53".into()),
+                DnsFailure::Refused("10.0.0.53:53".into()),
+                DnsFailure::Timeout("10.0.0.53:53".into()),
+                DnsFailure::Network("unreachable".into()),
+            ] {
+                let text = Reason::Dns {
+                    query: Query {
+                        kind,
+                        name: "_sip._tls.contoso.com".into(),
+                    },
+                    failure,
+                }
+                .to_string();
+                assert!(
+                    text.contains("query for _sip._tls.contoso.com failed"),
+                    "{text}"
+                );
+                assert!(
+                    !text.contains("no SRV record") && !text.contains("no address"),
+                    "{text}"
+                );
+            }
+        }
+        let missing = Reason::Dns {
+            query: Query {
+                kind: RowKind::Srv,
+                name: "_sip._tls.contoso.com".into(),
+            },
+            failure: DnsFailure::NxDomain,
+        };
+        assert!(missing.to_string().starts_with("no SRV record"));
     }
 
     // D9: each trust problem has its own label and sentence.

@@ -32,6 +32,23 @@ impl Status {
         Status::DnsError,
     ];
 
+    /// What the status means, in one line, with the rule it comes from
+    /// (the help overlay explains each symbol with it).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Status::Pending => "not asked yet",
+            Status::Querying => "the DNS query is in flight",
+            Status::Probing => "resolved; connecting or handshaking",
+            Status::Found => "resolved, in domain, connected, certificate good (D8, D9)",
+            Status::Missing => "NXDOMAIN/NODATA, SRV target `.` or without address (D5)",
+            Status::Rejected => "SRV target outside the SIP domain, or TCP forbidden (D4)",
+            Status::CertMismatch => "the certificate does not name the expected host (D9)",
+            Status::Untrusted => "names fine, chain not trusted: expired or unknown CA (D9)",
+            Status::Unreachable => "resolved, but no connection or handshake in time (D8)",
+            Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Pending => "pending",

@@ -113,6 +113,16 @@ pub fn diff_text(pa: &Path, a: &Snapshot, pb: &Path, b: &Snapshot) -> (String, b
         clean(&pb.display().to_string()),
         clean(&when(&b.saved_at))
     );
+    if a.current.domain != b.current.domain {
+        // Rows of two domains are not the same records: say so once.
+        let _ = writeln!(
+            out,
+            "different domains ({} and {}): there is nothing to compare row by row",
+            clean(&a.current.domain),
+            clean(&b.current.domain)
+        );
+        return (out, true);
+    }
     if changes.is_empty() {
         out.push_str("no differences\n");
     } else {

@@ -22,18 +22,19 @@ pub fn render(s: &Snapshot) -> String {
     let r = &s.current;
     let mut out = String::new();
     let _ = writeln!(out, "# sipscope snapshot: {}\n", clean(&r.domain));
-    let verdict = match r.verdict.signin {
-        Signin::Ok => "works",
-        Signin::Fail => "FAILS",
-        Signin::Undecided => "is undecided",
+    // The summary itself starts "Sign-in works:" / "Sign-in fails:".
+    let mark = match r.verdict.signin {
+        Signin::Ok => "✓",
+        Signin::Fail => "✗",
+        Signin::Undecided => "…",
     };
+    let _ = writeln!(out, "**Verdict:** {mark} {}\n", clean(&r.verdict.summary));
+    settings(&mut out, s);
     let _ = writeln!(
         out,
-        "**Verdict: sign-in {verdict}.** {}\n",
-        clean(&r.verdict.summary)
+        "## Records (sweep started {})\n",
+        clean(&super::commands::when(&r.started_at))
     );
-    settings(&mut out, s);
-    let _ = writeln!(out, "## Records (sweep started {})\n", clean(&r.started_at));
     table(&mut out, r);
     details(&mut out, r);
     certificates(&mut out, r);
@@ -75,7 +76,7 @@ fn settings(out: &mut String, s: &Snapshot) {
                 .as_ref()
                 .map_or("none".into(), |p| format!("`{}`", p.display())),
         ),
-        ("Saved", s.saved_at.clone()),
+        ("Saved", super::commands::when(&s.saved_at)),
         ("Tool", format!("{} {}", s.tool, s.tool_version)),
         ("Sweeps in session", s.sweep_count.to_string()),
     ];
@@ -164,7 +165,12 @@ fn history(out: &mut String, s: &Snapshot) {
         return;
     }
     for c in &s.changes {
-        let _ = writeln!(out, "- Sweep {} ({}):", c.sweep, clean(&c.started_at));
+        let _ = writeln!(
+            out,
+            "- Sweep {} ({}):",
+            c.sweep,
+            clean(&super::commands::when(&c.started_at))
+        );
         for row in &c.rows {
             let _ = writeln!(out, "  - {}", clean(&row.to_string()));
         }

@@ -263,8 +263,22 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, SnapshotError> {
     })
 }
 
+/// A file that does not even start like a JSON object (`/etc/passwd`) is
+/// not a snapshot at all, rather than a damaged one.
+pub(crate) fn not_json(bytes: &[u8], path: &Path) -> Result<(), SnapshotError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        _ => Err(SnapshotError::Foreign {
+            path: path.to_path_buf(),
+            why: "not a JSON document".into(),
+        }),
+    }
+}
+
 /// [`parse`] over raw bytes: UTF-8, with or without a byte order mark.
 pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+    not_json(bytes, path)?;
     let text = std::str::from_utf8(bytes).map_err(|e| SnapshotError::Corrupt {
         path: path.to_path_buf(),
         why: format!("not UTF-8 text ({e})"),
@@ -275,6 +289,7 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError>
 /// Parses a snapshot document; `path` names it in errors. A leading byte
 /// order mark is allowed; the content is checked for sense ([`validate`]).
 pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
+    not_json(text.as_bytes(), path)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     #[derive(Deserialize)]
     struct Header {

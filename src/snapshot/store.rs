@@ -247,6 +247,7 @@ struct ListedSweep {
 /// [`super::load`] that they allow (size, type, format, time, records).
 fn read_listed(path: &Path) -> Result<Listed, SnapshotError> {
     let bytes = super::read_file(path)?;
+    super::not_json(&bytes, path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| SnapshotError::Corrupt {
         path: path.to_path_buf(),
         why: format!("not UTF-8 text ({e})"),

@@ -49,6 +49,8 @@ pub struct DemoExtension {
     fixed: HashSet<String>,
     /// The scenario whose fix is being applied, if any.
     fixing: Option<String>,
+    /// The domain on screen when it is none of the lab's (after `e`).
+    elsewhere: Option<String>,
 }
 
 impl DemoExtension {
@@ -65,6 +67,7 @@ impl DemoExtension {
             current,
             fixed: HashSet::new(),
             fixing: None,
+            elsewhere: None,
         })
     }
 
@@ -78,6 +81,7 @@ impl DemoExtension {
 
     /// Moves `step` scenarios on (wrapping) and sweeps the new one's address.
     fn switch(&mut self, step: isize) -> Vec<Request> {
+        self.elsewhere = None;
         let n = self.scenarios.len() as isize;
         self.current = (self.current as isize + step).rem_euclid(n) as usize;
         let s = self.current();
@@ -98,6 +102,11 @@ impl DemoExtension {
     }
 
     fn fix(&mut self) -> Vec<Request> {
+        if let Some(domain) = &self.elsewhere {
+            return vec![Request::Log(format!(
+                "{domain} is not a lab scenario, so there is nothing to fix; n/b returns to one"
+            ))];
+        }
         let s = self.current();
         let name = s.name().to_string();
         if s.fix_description().is_none() {
@@ -132,6 +141,20 @@ impl DemoExtension {
 
 impl Extension for DemoExtension {
     fn panel(&self) -> Option<Panel> {
+        if let Some(domain) = &self.elsewhere {
+            let names: Vec<String> = self.scenarios.iter().map(Scenario::domain).collect();
+            return Some(Panel {
+                title: "Lab scenarios (in-process lab)".into(),
+                lines: vec![
+                    format!("{domain} is not a lab scenario."),
+                    "The lab's DNS answers only its own domains; every sweep here asks it."
+                        .to_string(),
+                    format!("Lab domains: {}", names.join(", ")),
+                    "n/b back to a scenario".to_string(),
+                ],
+                selected: None,
+            });
+        }
         let s = self.current();
         let fixed = self.is_fixed(s.name());
         // Most important first: a short terminal shows only the top lines.
@@ -151,7 +174,11 @@ impl Extension for DemoExtension {
                 None => "No fix: this one is healthy.".to_string(),
             },
             format!("Rules: {} (docs/rules.md)", s.rules().join(", ")),
-            "f apply fix, then r re-run · n/b next/previous scenario".to_string(),
+            if s.fix_description().is_some() && !fixed {
+                "f apply fix, then r re-run · n/b next/previous scenario".to_string()
+            } else {
+                "n/b next/previous scenario".to_string()
+            },
             String::new(),
         ];
         for (i, other) in self.scenarios.iter().enumerate() {
@@ -221,6 +248,24 @@ impl Extension for DemoExtension {
 
     fn adjust_settings(&self, settings: &mut SweepSettings) {
         self.lab.apply_to(settings);
+    }
+
+    fn on_sweep_start(&mut self, domain: &str) {
+        match self.scenarios.iter().position(|s| s.domain() == domain) {
+            Some(i) => {
+                self.current = i;
+                self.elsewhere = None;
+            }
+            None => self.elsewhere = Some(domain.to_string()),
+        }
+    }
+
+    fn edit_hint(&self) -> Option<String> {
+        Some(
+            "Type a lab address (e.g. alice@cname.test) and press Enter; every sweep asks the \
+             lab's DNS. n/b switch scenarios."
+                .to_string(),
+        )
     }
 
     fn shutdown(self: Box<Self>) -> BoxFuture<'static, ()> {

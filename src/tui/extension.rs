@@ -69,6 +69,15 @@ pub trait Extension: Send {
     /// Adjusts the settings of each sweep before it starts (a lab's resolver and CA).
     fn adjust_settings(&self, _settings: &mut SweepSettings) {}
 
+    /// A sweep of `domain` starts (after `e`, `r`, a switch): the extension
+    /// follows what is on screen.
+    fn on_sweep_start(&mut self, _domain: &str) {}
+
+    /// The line under the address field, instead of the dashboard's own.
+    fn edit_hint(&self) -> Option<String> {
+        None
+    }
+
     /// Called once when the dashboard closes, on its runtime (a lab stops its
     /// servers here).
     fn shutdown(self: Box<Self>) -> BoxFuture<'static, ()> {

@@ -83,7 +83,7 @@ pub const KEYS: &[KeyHint] = &[
     hint(
         "q",
         "quit",
-        "quit (also Esc when nothing is open, and Ctrl-C)",
+        "quit (also Ctrl-C); Esc only closes what is open",
         true,
     ),
 ];

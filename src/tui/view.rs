@@ -28,6 +28,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         22.. => 5,
         _ => 2,
     };
+    let banner = fit_banner(banner, area.width, max_banner);
     let banner_h = banner
         .iter()
         .map(|l| wrapped_height(l, area.width))
@@ -184,7 +185,13 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
         ]);
         let second = match &field.error {
             Some(e) => Line::from(Span::styled(format!("✗ {e}"), t.fail())),
-            None => Line::from(Span::styled(START_HINT, t.muted())),
+            None => Line::from(Span::styled(
+                app.extension
+                    .as_ref()
+                    .and_then(|e| e.edit_hint())
+                    .unwrap_or_else(|| START_HINT.to_string()),
+                t.muted(),
+            )),
         };
         return vec![field_line, second];
     }
@@ -221,6 +228,25 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
         format!("{symbol}{}", report.verdict.summary),
         style,
     ))]
+}
+
+/// A one-line banner (the verdict) longer than `max` wrapped lines is cut
+/// at a word and marked `…`, never cut mid-sentence without a sign.
+fn fit_banner(lines: Vec<Line<'static>>, width: u16, max: u16) -> Vec<Line<'static>> {
+    let height = |l: &Line<'_>| wrapped_height(l, width);
+    if lines.len() != 1 || height(&lines[0]) <= max {
+        return lines;
+    }
+    let style = lines[0].spans.first().map(|s| s.style).unwrap_or_default();
+    let text: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut words: Vec<&str> = text.split(' ').collect();
+    loop {
+        let cut = Line::from(Span::styled(format!("{} …", words.join(" ")), style));
+        if height(&cut) <= max || words.len() <= 1 {
+            return vec![cut];
+        }
+        words.pop();
+    }
 }
 
 /// The key bar, or the toast over it while one is visible.
@@ -302,8 +328,8 @@ fn key_bar(app: &App, width: u16) -> Line<'static> {
 }
 
 /// The hints that fit in `width` columns: the dashboard's own keys go from
-/// the least important (latest in [`KEYS`]); help, quit, an extension's keys
-/// and the mode's own keys stay while anything else can go.
+/// the least important (latest in [`KEYS`]); an extension's keys and the
+/// mode's own keys go next; re-run, help and quit stay.
 fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
     let len = |h: &[KeyHint]| {
         h.iter()
@@ -311,13 +337,20 @@ fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
             .sum::<usize>()
             + 2 * h.len().saturating_sub(1)
     };
-    let kept =
-        |k: &KeyHint| matches!(k.keys, "?" | "q") || !KEYS.iter().any(|own| own.keys == k.keys);
-    while len(&hints) > usize::from(width) {
-        match hints.iter().rposition(|k| !kept(k)) {
-            Some(i) => hints.remove(i),
-            None => break,
-        };
+    // r (re-run), ? and q always stay; the dashboard's other keys go first,
+    // then an extension's and the mode's own (issue #13 item 14).
+    let essential = |k: &KeyHint| matches!(k.keys, "r" | "?" | "q" | "Esc");
+    let own = |k: &KeyHint| KEYS.iter().any(|o| o.keys == k.keys);
+    for own_only in [true, false] {
+        while len(&hints) > usize::from(width) {
+            match hints
+                .iter()
+                .rposition(|k| !essential(k) && (own(k) || !own_only))
+            {
+                Some(i) => hints.remove(i),
+                None => break,
+            };
+        }
     }
     hints
 }

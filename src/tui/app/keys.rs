@@ -15,11 +15,19 @@ impl App {
         match self.mode {
             Mode::Edit(_) => self.on_edit_key(key),
             Mode::Help => {
-                if matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-                ) {
-                    self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
+                        self.mode = Mode::Normal;
+                        self.help_scroll = 0;
+                    }
+                    // A short terminal shows the help in parts.
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                        self.help_scroll = self.help_scroll.saturating_add(1).min(60);
+                    }
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                    }
+                    _ => {}
                 }
                 Vec::new()
             }
@@ -37,6 +45,7 @@ impl App {
         let effects = self.on_normal_key_inner(key, rows);
         if self.cursor != cursor {
             self.details_scroll = 0;
+            self.cursor_moved = true;
         }
         effects
     }
@@ -44,8 +53,8 @@ impl App {
     fn on_normal_key_inner(&mut self, key: KeyEvent, rows: usize) -> Vec<Effect> {
         match key.code {
             KeyCode::Char('q') => return self.quit_now(),
+            // Esc closes what is open; it never quits (issue #13 item 10).
             KeyCode::Esc if self.zoom != Zoom::None => self.zoom = Zoom::None,
-            KeyCode::Esc => return self.quit_now(),
             KeyCode::Char('r') => return self.rerun(),
             KeyCode::Char('w') => self.toggle_watch(),
             KeyCode::Char('e') => {

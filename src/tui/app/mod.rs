@@ -57,6 +57,10 @@ pub struct App {
     pub details_scroll: u16,
     /// Position in `report.records` of the row under the cursor.
     pub cursor: usize,
+    /// The user moved the cursor: it no longer follows the client's row.
+    cursor_moved: bool,
+    /// Lines scrolled down in the help overlay.
+    pub help_scroll: u16,
     pub mode: Mode,
     pub zoom: Zoom,
     /// Time left until the next watched re-run; `None` when not watching.
@@ -101,6 +105,8 @@ impl App {
             log_scroll: 0,
             details_scroll: 0,
             cursor: 0,
+            cursor_moved: false,
+            help_scroll: 0,
             mode: Mode::Normal,
             zoom: Zoom::None,
             watch: None,

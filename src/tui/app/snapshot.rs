@@ -146,6 +146,7 @@ impl App {
         }
         self.report = Some(snapshot.current.clone());
         self.baseline = Some(snapshot.current.clone());
+        self.follow_client_row();
         self.snapshots = Snapshots {
             session: Session::new(),
             settings: Some(snapshot.settings.clone()),

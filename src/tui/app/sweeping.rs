@@ -65,10 +65,17 @@ impl App {
                 return effects;
             }
         };
+        if let Some(ext) = self.extension.as_mut() {
+            ext.on_sweep_start(&settings.target.domain);
+        }
         self.snapshot_sweep_started(&settings);
         self.sweeps_started += 1;
         let id = self.sweeps_started;
         let report = sweep::initial_report(&settings);
+        if !self.same_domain(&report) {
+            // Another domain: the cursor follows its client's row again.
+            self.cursor_moved = false;
+        }
         self.cursor = self.cursor.min(report.records.len().saturating_sub(1));
         self.report = Some(report);
         self.changes.clear();
@@ -79,8 +86,13 @@ impl App {
             started: self.clock.stamp(),
             elapsed_ms: None,
         });
+        // Dial overrides (a lab) send probes elsewhere than DNS said: say so.
+        let dial = match settings.options.dial.len() {
+            0 => String::new(),
+            n => format!(", {n} dial overrides to lab listeners"),
+        };
         self.push_log(format!(
-            "sweep {id} started: {} (domain {}), profile {}, resolver {}",
+            "sweep {id} started: {} (domain {}), profile {}, resolver {}{dial}",
             settings.target.input,
             settings.target.domain,
             settings.options.profile.name,
@@ -106,6 +118,7 @@ impl App {
                 if final_status {
                     self.note_changes();
                 }
+                self.follow_client_row();
             }
             SweepEvent::Log(line) => {
                 self.push_log_as(line.kind, format!("+{} ms  {}", line.elapsed_ms, line.text));
@@ -115,13 +128,18 @@ impl App {
                 self.report = Some(*report);
                 self.state = SweepState::Idle;
                 self.note_changes();
+                self.follow_client_row();
                 self.snapshot_sweep_finished();
                 let id = self.sweep.as_ref().map(|s| s.id).unwrap_or_default();
                 if let Some(s) = self.sweep.as_mut() {
                     s.elapsed_ms = Some(elapsed);
                 }
+                let comparable = self
+                    .baseline
+                    .as_ref()
+                    .is_some_and(|b| self.report.as_ref().is_some_and(|r| r.domain == b.domain));
                 let changes = match self.changes.len() {
-                    0 if self.baseline.is_some() => ", no changes".to_string(),
+                    0 if comparable => ", no changes".to_string(),
                     0 => String::new(),
                     1 => ", 1 record changed".to_string(),
                     n => format!(", {n} records changed"),
@@ -140,6 +158,10 @@ impl App {
         let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
             return;
         };
+        // Like with like: another domain's sweep is not a change of this one.
+        if before.domain != now.domain {
+            return;
+        }
         let new: Vec<_> = status_changes(before, now)
             .into_iter()
             .filter(|c| !self.changes.contains_key(&c.index))
@@ -151,6 +173,27 @@ impl App {
         for (index, before, after, change) in new {
             self.changes.insert(index, Change { before, after });
             self.push_log_as(LogKind::Change, change.to_string());
+        }
+    }
+
+    /// Whether `report` is of the same domain as the one shown (or none is).
+    fn same_domain(&self, report: &crate::model::SweepReport) -> bool {
+        self.report
+            .as_ref()
+            .is_none_or(|r| r.domain == report.domain)
+    }
+
+    /// Until the user moves it, the cursor sits on the row the client uses (D7).
+    pub(super) fn follow_client_row(&mut self) {
+        if self.cursor_moved {
+            return;
+        }
+        let Some(report) = &self.report else { return };
+        if let Some(pos) = report
+            .selected
+            .and_then(|sel| report.records.iter().position(|r| r.index == sel))
+        {
+            self.cursor = pos;
         }
     }
 }

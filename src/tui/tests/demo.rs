@@ -159,6 +159,55 @@ async fn the_healthy_scenario_has_nothing_to_fix() {
     assert!(app.update(key('f')).is_empty());
     assert!(logged(&app, "healthy has no fix: this one is healthy"));
     assert!(panel_text(&app).contains("No fix: this one is healthy."));
+    // Issue #13 item 13: no `f` offered where there is nothing to fix.
+    assert!(
+        !panel_text(&app).contains("f apply fix"),
+        "{}",
+        panel_text(&app)
+    );
+}
+
+fn type_address(app: &mut App, address: &str) -> Vec<Effect> {
+    app.update(key('e'));
+    app.update(ctrl('u'));
+    for c in address.chars() {
+        app.update(key(c));
+    }
+    app.update(code(KeyCode::Enter))
+}
+
+// Issue #13 item 13: the panel and `f` follow the domain on screen, and
+// the address field's hint speaks of the lab, not of `sipscope demo`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_panel_follows_the_domain_swept() {
+    let lab = lab().await;
+    let (mut app, _) = demo_app(&lab, "healthy");
+    app.update(key('e'));
+    let editing = screen(&app, 120, 40);
+    assert!(!editing.contains("sipscope demo"), "{editing}");
+    assert!(editing.contains("lab"), "{editing}");
+    app.update(code(KeyCode::Esc));
+
+    let (_, s) = started(&type_address(&mut app, "bob@expired.test")).unwrap();
+    assert_eq!(s.target.domain, "expired.test");
+    assert!(
+        panel_text(&app).contains("▸ expired"),
+        "{}",
+        panel_text(&app)
+    );
+
+    started(&type_address(&mut app, "alice@contoso.com")).unwrap();
+    let panel = panel_text(&app);
+    assert!(
+        panel.contains("contoso.com is not a lab scenario"),
+        "{panel}"
+    );
+    app.update(key('f'));
+    assert!(logged(&app, "nothing to fix"), "{:?}", app.log);
+    assert!(!logged(&app, "applying the fix"));
+    // n/b return to the scenarios.
+    started(&app.update(key('n'))).unwrap();
+    assert!(!panel_text(&app).contains("not a lab scenario"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,9 +260,15 @@ async fn demo_screens() {
         id: 1,
         event: SweepEvent::Finished(Box::new(report)),
     });
+    // Row 1's details (the client's row shows ports and timings that vary).
+    app.update(key('g'));
     let dns = lab.dns_addr().to_string();
     let masked = format!("{:<1$}", "127.0.0.1:PORT", dns.len());
     let mask = |s: String| s.replace(&dns, &masked);
     insta::assert_snapshot!("demo_120x40", mask(screen(&app, 120, 40)));
     insta::assert_snapshot!("demo_80x24", mask(screen(&app, 80, 24)));
+    // Issue #13 item 14: a narrow bar keeps re-run next to the demo's fix.
+    let narrow = screen(&app, 40, 12);
+    let bar = narrow.lines().last().unwrap();
+    assert!(bar.contains("r re-run") && bar.contains("f fix"), "{bar}");
 }

@@ -6,6 +6,7 @@
 mod demo;
 mod fixtures;
 mod hostile_text;
+mod newcomer;
 mod reducer;
 mod render;
 mod snapshot_open;

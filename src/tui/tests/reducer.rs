@@ -249,8 +249,10 @@ fn quit_keys() {
     assert!(is_quit(&effects));
     assert!(app.should_quit());
 
+    // Issue #13 item 10: Esc on the main screen does not quit.
     let mut app = app_idle();
-    assert!(is_quit(&app.update(code(KeyCode::Esc))));
+    assert!(!is_quit(&app.update(code(KeyCode::Esc))));
+    assert!(!app.should_quit());
     let mut app = app_idle();
     assert!(is_quit(&app.update(ctrl('c'))));
     let mut app = app_idle();

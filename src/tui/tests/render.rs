@@ -43,9 +43,7 @@ fn cert_mismatch_selected() {
     finish(&mut app, id, &s, first);
     let (id2, _) = started(&app.update(key('r'))).unwrap();
     finish(&mut app, id2, &s, cert_mismatch(&s));
-    for _ in 0..4 {
-        app.update(key('j'));
-    }
+    // The cursor starts on the client's row, record 5 (item 8).
     let text = screen(&app, 120, 40);
     assert!(text.contains("◀ client uses this"));
     assert!(text.contains("◀ client uses this · was missing"), "{text}");
@@ -66,9 +64,7 @@ fn rejected_srv_screen() {
 fn small_terminal_80x24() {
     let (mut app, id, s) = sweeping();
     finish(&mut app, id, &s, cert_mismatch(&s));
-    for _ in 0..4 {
-        app.update(key('j'));
-    }
+    // The cursor starts on the client's row, record 5 (item 8).
     let text = screen(&app, 80, 24);
     assert!(text.contains("◀ client uses this"), "{text}");
     insta::assert_snapshot!(text);
@@ -78,9 +74,7 @@ fn small_terminal_80x24() {
 fn details_expanded_80x24() {
     let (mut app, id, s) = sweeping();
     finish(&mut app, id, &s, cert_mismatch(&s));
-    for _ in 0..4 {
-        app.update(key('j'));
-    }
+    // The cursor starts on the client's row, record 5 (item 8).
     app.update(key('d'));
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
@@ -91,6 +85,35 @@ fn help_overlay() {
     finish(&mut app, id, &s, all_found(&s));
     app.update(key('?'));
     insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+// Issue #13 item 9: `?` says what each status means and the rule behind it.
+#[test]
+fn help_explains_every_status() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, all_found(&s));
+    app.update(key('?'));
+    let text = screen(&app, 100, 50);
+    for (status, words) in [
+        ("found", "certificate good (D8, D9)"),
+        ("missing", "NXDOMAIN/NODATA"),
+        ("rejected", "outside the SIP domain"),
+        ("cert-mismatch", "does not name the expected host (D9)"),
+        ("untrusted", "chain not trusted"),
+        ("unreachable", "no connection"),
+        ("dns-error", "never missing"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(words))
+            .unwrap_or_else(|| panic!("no line for {status}: {text}"));
+        assert!(line.contains(&format!(" {status}  ")), "{status}: {line}");
+    }
+    // A short terminal scrolls the help.
+    for _ in 0..30 {
+        app.update(key('j'));
+    }
+    assert!(screen(&app, 80, 24).contains("Log file"));
 }
 
 #[test]
@@ -171,13 +194,42 @@ fn pool_members_and_tls_details_80x24() {
             None,
         ),
     ];
-    rows[0].warnings.push(
-        "pool.contoso.com: 1 of 2 addresses failed: 192.0.2.11 (unreachable) (D14)".into(),
-    );
+    rows[0]
+        .warnings
+        .push("pool.contoso.com: 1 of 2 addresses failed: 192.0.2.11 (unreachable) (D14)".into());
     finish(&mut app, id, &s, rows);
     app.update(key('d'));
     let text = screen(&app, 80, 24);
     assert!(text.contains("TLSv1.2"), "{text}");
     assert!(text.contains("192.0.2.11"), "{text}");
     insta::assert_snapshot!(text);
+}
+
+// Issue #13 item 7: at any width a port is shown whole, rows 1 and 2 can be
+// told apart, and a cut cell says so with `…`.
+#[test]
+fn the_table_never_hides_a_port_and_marks_every_cut() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    for width in [60, 80, 100, 120] {
+        let text = screen(&app, width, 30);
+        let row = |n: &str| {
+            text.lines()
+                .find(|l| {
+                    l.trim_start_matches(['"', '│', '›', ' '])
+                        .starts_with(&format!("{n} "))
+                })
+                .unwrap_or_else(|| panic!("row {n} at {width}: {text}"))
+                .to_string()
+        };
+        for (n, port) in [("5", ":443"), ("6", ":5060"), ("7", ":443"), ("8", ":5060")] {
+            assert!(row(n).contains(&format!("{port} ")), "{width}: {}", row(n));
+        }
+        let q = |n: &str| row(n).split_whitespace().nth(1).unwrap_or("").to_string();
+        assert_ne!(q("1"), q("2"), "{width}");
+        assert!(
+            row("6").contains("contoso.com") || row("6").contains('…'),
+            "{width}"
+        );
+    }
 }

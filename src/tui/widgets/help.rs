@@ -26,15 +26,19 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out.push(Line::styled("In the address field", t.title()));
     out.extend(EDIT_KEYS.iter().map(|k| key_line(k, app)));
     out.push(Line::styled("Statuses", t.title()));
-    let mut statuses = vec![Span::raw("  ")];
+    // One line per status: what it means and the rule it comes from.
     for s in [Status::Pending, Status::Querying]
         .into_iter()
         .chain(Status::FINAL)
     {
-        statuses.push(Span::styled(format!("{} {}", s.symbol(), s), t.status(s)));
-        statuses.push(Span::raw("  "));
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("{:>15}  ", format!("{} {}", s.symbol(), s)),
+                t.status(s),
+            ),
+            Span::raw(s.meaning()),
+        ]));
     }
-    out.push(Line::from(statuses));
     out.push(Line::from(vec![
         Span::styled("Rules     ", t.label()),
         Span::raw("D1–D16 cited on screen are explained in docs/rules.md"),
@@ -52,8 +56,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let lines = lines(app);
-    let width = area.width.min(78);
+    let width = area.width.min(90);
     let height = (lines.len() as u16 + 4).min(area.height);
+    let more = lines.len() as u16 + 2 > height;
+    // Scrolled no further than the last line at the bottom.
+    let scroll = app
+        .help_scroll
+        .min((lines.len() as u16).saturating_sub(height.saturating_sub(2)));
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
@@ -64,10 +73,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .border_style(app.theme.border())
         .title(Span::styled(" Help: keys ", app.theme.title()))
-        .title_bottom(Span::styled(" ? or Esc closes ", app.theme.muted()));
+        .title_bottom(Span::styled(
+            if more {
+                " ↑↓ scroll · ? or Esc closes "
+            } else {
+                " ? or Esc closes "
+            },
+            app.theme.muted(),
+        ));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
             .block(block),
         popup,
     );

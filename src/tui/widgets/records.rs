@@ -3,10 +3,11 @@
 //! previous sweep marked.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 
+use super::columns::{self, Col, Give};
 use super::common::{START_HINT, pane};
 use crate::model::{RecordResult, Status};
 use crate::report::text::columns;
@@ -39,63 +40,6 @@ pub fn note(app: &App, r: &RecordResult) -> String {
         parts.push(format!("was {}", c.before));
     }
     parts.join(" · ")
-}
-
-struct Col {
-    title: &'static str,
-    width: usize,
-    /// The narrowest it may be squeezed to.
-    min: usize,
-    /// Dropped first when the table is too wide (0 = never dropped).
-    drop_order: u8,
-}
-
-/// Makes the columns fit `avail` cells: drop the least useful columns while
-/// the natural widths do not fit, but only the first three (time, address,
-/// type) before squeezing the flexible ones (query, target, note) towards their
-/// minimum in proportion to what each can give; the others go only when even
-/// the minimums do not fit.
-fn fit_columns(cols: &mut Vec<(usize, Col)>, avail: usize) {
-    // Widths plus one space between columns.
-    let total = |cols: &[(usize, Col)], f: fn(&Col) -> usize| -> usize {
-        cols.iter()
-            .map(|(_, c)| f(c) + 1)
-            .sum::<usize>()
-            .saturating_sub(1)
-    };
-    let drop_next = |cols: &mut Vec<(usize, Col)>, up_to: u8| -> bool {
-        let pos = cols
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, c))| c.drop_order > 0 && c.drop_order <= up_to)
-            .min_by_key(|(_, (_, c))| c.drop_order)
-            .map(|(pos, _)| pos);
-        pos.map(|p| cols.remove(p)).is_some()
-    };
-    while total(cols, |c| c.width) > avail && drop_next(cols, 3) {}
-    while total(cols, |c| c.min) > avail && drop_next(cols, u8::MAX) {}
-    let natural = total(cols, |c| c.width);
-    if natural <= avail {
-        return;
-    }
-    let give: usize = cols.iter().map(|(_, c)| c.width - c.min).sum();
-    let need = (natural - avail).min(give);
-    if give == 0 {
-        return;
-    }
-    let mut taken = 0;
-    for (_, c) in cols.iter_mut() {
-        let cut = need * (c.width - c.min) / give;
-        c.width -= cut;
-        taken += cut;
-    }
-    // Rounding leftovers, one cell at a time from columns that can give.
-    for (_, c) in cols.iter_mut().rev() {
-        if taken < need && c.width > c.min {
-            c.width -= 1;
-            taken += 1;
-        }
-    }
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
@@ -139,41 +83,45 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             ]
         })
         .collect();
-    // (title, drop order: lowest dropped first, 0 never; narrowest it may be
-    // squeezed to, 0 = fixed). Time and address are in the details pane; the
-    // type is plain from the name (SRV names start with `_`).
-    let spec: [(&str, u8, usize); 10] = [
-        ("#", 0, 0),
-        ("query", 0, 12),
-        ("type", 3, 0),
-        ("via", 5, 0),
-        ("status", 0, 0),
-        ("target", 0, 16),
-        ("address", 2, 0),
-        ("TTL", 4, 0),
-        ("time", 1, 0),
-        ("", 0, CLIENT_USES.chars().count()),
+    // (title, drop order: lowest dropped first, 0 never; how it gives way,
+    // shrink order, narrowest). Time and address are in the details pane;
+    // the type is plain from the name (SRV names start with `_`).
+    let spec: [(&str, u8, Give, u8, usize); 10] = [
+        ("#", 0, Give::Fixed, 0, 0),
+        ("query", 0, Give::Middle, 3, 14),
+        ("type", 3, Give::Fixed, 0, 0),
+        ("via", 5, Give::Fixed, 0, 0),
+        ("status", 0, Give::Fixed, 0, 0),
+        ("target", 0, Give::HostMiddle, 2, 14),
+        ("address", 2, Give::Fixed, 0, 0),
+        ("TTL", 4, Give::Fixed, 0, 0),
+        ("time", 1, Give::Fixed, 0, 0),
+        ("", 0, Give::End, 1, 2),
     ];
-    let mut cols: Vec<(usize, Col)> = spec
+    let cols: Vec<Col> = spec
         .iter()
         .enumerate()
-        .map(|(i, (title, drop_order, min))| {
+        .map(|(i, &(title, drop_order, give, shrink_order, min))| {
             let width = rows
                 .iter()
                 .map(|r| r[i].chars().count())
                 .chain([title.chars().count()])
                 .max()
                 .unwrap_or(0);
-            let min = if *min == 0 { width } else { width.min(*min) };
-            (
-                i,
-                Col {
-                    title,
-                    width,
-                    min,
-                    drop_order: *drop_order,
-                },
-            )
+            let min = if give == Give::Fixed {
+                width
+            } else {
+                width.min(min)
+            };
+            Col {
+                cell: i,
+                title,
+                width,
+                min,
+                drop_order,
+                shrink_order,
+                give,
+            }
         })
         .collect();
     // The cursor symbol takes 2 columns, the block's borders 2.
@@ -183,20 +131,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         compact,
         t,
     );
-    fit_columns(&mut cols, avail);
-    let widths: Vec<Constraint> = cols
-        .iter()
-        .map(|(_, c)| Constraint::Length(c.width as u16))
-        .collect();
+    let cols = columns::fit(cols, avail);
+    let widths = columns::constraints(&cols);
     let header = Row::new(
         cols.iter()
-            .map(|(_, c)| Cell::from(Span::styled(c.title, t.value()))),
+            .map(|c| Cell::from(Span::styled(c.title, t.value()))),
     );
     let body = report.records.iter().zip(&rows).map(|(r, cells)| {
         let chosen = report.selected == Some(r.index);
-        let row = Row::new(cols.iter().map(|(i, _)| {
-            let text = cells[*i].clone();
-            match *i {
+        let row = Row::new(cols.iter().map(|c| {
+            let text = columns::cut(&cells[c.cell], c.width, c.give);
+            match c.cell {
                 4 => Cell::from(Span::styled(text, t.status(r.status))),
                 9 if app.changes.contains_key(&r.index) => {
                     Cell::from(Span::styled(text, t.changed()))
@@ -216,7 +161,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         .highlight_symbol("› ")
         .highlight_spacing(HighlightSpacing::Always);
     // Compact: no frame at all, every line goes to a row.
-    if !compact {
+    // Rows that do not fit are announced, never silently hidden (item 14).
+    let total = report.records.len();
+    let room = usize::from(area.height.saturating_sub(if compact { 1 } else { 3 }));
+    let mut area = area;
+    if total > room {
+        let shown = room.saturating_sub(usize::from(compact));
+        let more = Span::styled(
+            format!(" {shown} of {total} rows · ↑↓ for the rest "),
+            t.muted(),
+        );
+        if compact && area.height >= 2 {
+            let [rows_area, more_area] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+            frame.render_widget(Paragraph::new(Line::from(more)), more_area);
+            area = rows_area;
+        } else if !compact {
+            table = table.block(block.title_bottom(more));
+        }
+    } else if !compact {
         table = table.block(block);
     }
     let mut state = TableState::new().with_selected(Some(app.cursor));

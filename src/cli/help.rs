@@ -1,0 +1,79 @@
+//! The text after each command's options in `--help`: examples (every one a
+//! command line that works as written) and, for the dashboard, its keys.
+
+use crate::tui::keys::{EDIT_KEYS, KEYS};
+
+pub const DASHBOARD_SHORT: &str = "\
+Examples:
+  sipscope contoso.com                          the dashboard on contoso.com's records
+  sipscope --resolver 10.0.0.53 alice@contoso.com
+  sipscope check sip:alice@contoso.com          one sweep, printed (see `sipscope help check`)
+  sipscope demo                                 the dashboard on the built-in lab
+
+Keys: r re-run · w watch · e edit · p profile · s save · ↑↓ move
+      d details · l log · ? help · q quit  (`sipscope --help` lists every key)";
+
+/// `sipscope --help`: the examples and every key of the dashboard.
+pub fn dashboard_long() -> String {
+    let mut s = String::from(
+        "Examples:\n  \
+         sipscope contoso.com\n  \
+         sipscope --resolver 10.0.0.53 --profile lync2010 alice@contoso.com\n  \
+         sipscope --ca-file corp-root.pem sip:alice@contoso.com\n  \
+         sipscope check sip:alice@contoso.com\n  \
+         sipscope demo cname-cert\n\nDashboard keys:\n",
+    );
+    for k in KEYS {
+        s.push_str(&format!("  {:<8}  {}\n", k.keys, k.long));
+    }
+    s.push_str("In the address field (e):\n");
+    for k in EDIT_KEYS {
+        s.push_str(&format!("  {:<8}  {}\n", k.keys, k.long));
+    }
+    s.push_str("\nExit codes: 0 done · 2 bad input or configuration · 3 could not run");
+    s
+}
+
+pub const CHECK: &str = "\
+Examples:
+  sipscope check contoso.com
+  sipscope check --resolver 10.0.0.53 sip:alice@contoso.com
+  sipscope check --profile lync2010 --json alice@contoso.com
+  sipscope check --save alice@contoso.com       also save a snapshot (see `sipscope snapshots`)
+
+Exit codes: 0 sign-in works · 1 sign-in fails · 2 bad input or configuration · 3 could not run";
+
+pub const PROFILES: &str = "\
+Example:
+  sipscope profiles
+  sipscope check --profile lync2010 contoso.com";
+
+pub const PATHS: &str = "\
+Examples:
+  sipscope paths
+  sipscope paths --config ./test.toml";
+
+pub const SNAPSHOTS: &str = "\
+Examples:
+  sipscope snapshots                            list, newest first
+  sipscope snapshots show 1                     the newest, as the `check` table
+  sipscope snapshots diff 2 1                   what changed (exit 1 when anything did)";
+
+pub const OPEN: &str = "\
+Examples:
+  sipscope open 1                               the newest snapshot
+  sipscope open ./contoso.com-2024-05-01.json
+  sipscope open 1 --resolver 10.0.0.53          `r` sweeps live through this resolver";
+
+pub const DEMO: &str = "\
+Examples:
+  sipscope demo                                 the `healthy` scenario first
+  sipscope demo --list                          every scenario and its lesson
+  sipscope demo cname-cert
+
+Keys: n/b next/previous scenario · f apply the fix · r re-run · ? help · q quit";
+
+pub const LAB: &str = "\
+Examples:
+  sipscope lab                   prints the DNS server and ready `check` and `dig` lines
+  sipscope lab --ca-out lab-ca.pem";

@@ -1,0 +1,231 @@
+//! The command line as a newcomer meets it (issue #13 items 1–3, issue #9
+//! item 8), run on the real binary: options before or after the command,
+//! typos of a command, one-line usage errors naming the option or variable,
+//! and help with examples.
+
+use std::ffi::OsStr;
+use std::process::{Command, Output, Stdio};
+
+fn sipscope(home: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdin(Stdio::null());
+    c
+}
+
+fn run<S: AsRef<OsStr>>(args: &[S], env: &[(&str, &OsStr)]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = sipscope(home.path());
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Exit 2 and exactly one line on standard error, nothing on standard output.
+fn usage_line(o: &Output, what: &str) -> String {
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    assert_eq!(err.lines().count(), 1, "{what}: not one line: {err:?}");
+    assert!(err.starts_with("sipscope: error: "), "{what}: {err}");
+    assert!(o.stdout.is_empty(), "{what}");
+    err
+}
+
+#[test]
+fn global_options_work_before_and_after_the_command() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("my.toml");
+    std::fs::write(&cfg, "watch_interval = 30\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    for args in [["--config", cfg, "paths"], ["paths", "--config", cfg]] {
+        let o = run(&args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+        assert!(text(&o.stdout).contains(cfg), "{args:?}");
+    }
+    // Before the command, the option reaches the command (here: its error).
+    for args in [
+        ["--profile", "nosuch", "check", "a.test"],
+        ["check", "--profile", "nosuch", "a.test"],
+    ] {
+        let err = usage_line(&run(&args, &[]), "profile");
+        assert!(err.contains("nosuch"), "{args:?}: {err}");
+    }
+    // `--no-colour demo` is the demo, not a dashboard on a domain "demo".
+    let o = run(&["--no-colour", "demo", "--list"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("cname-cert"));
+    let o = run(
+        &["--dir", "/nonexistent/snaps", "snapshots", "show", "1"],
+        &[],
+    );
+    assert!(usage_line(&o, "dir before").contains("/nonexistent/snaps"));
+    let o = run(
+        &["snapshots", "show", "1", "--dir", "/nonexistent/snaps"],
+        &[],
+    );
+    assert!(usage_line(&o, "dir after").contains("/nonexistent/snaps"));
+    // An option the command does not take is named, not ignored.
+    let err = usage_line(&run(&["--watch-interval", "5", "paths"], &[]), "watch");
+    assert!(
+        err.contains("--watch-interval") && err.contains("paths"),
+        "{err}"
+    );
+    let err = usage_line(&run(&["contoso.com", "check"], &[]), "order");
+    assert!(err.contains("commands come first"), "{err}");
+}
+
+#[test]
+fn a_typo_of_a_command_is_not_swept() {
+    for (typo, meant) in [
+        ("chek", "check"),
+        ("profile", "profiles"),
+        ("snapshot", "snapshots"),
+        ("dmeo", "demo"),
+    ] {
+        let err = usage_line(&run(&[typo, "contoso.com"][..1], &[]), typo);
+        assert!(err.contains(&format!("did you mean '{meant}'")), "{err}");
+        let err = usage_line(&run(&[typo, "contoso.com"], &[]), typo);
+        assert!(err.contains(&format!("did you mean '{meant}'")), "{err}");
+    }
+    // An address is still the dashboard's (which wants a terminal here).
+    for address in ["contoso.com", "alice@contoso.com", "check.", "sip:a@b.c"] {
+        let err = usage_line(&run(&[address], &[]), address);
+        assert!(err.contains("needs a terminal"), "{address}: {err}");
+    }
+}
+
+#[test]
+fn usage_errors_are_one_line_naming_the_option_or_variable() {
+    /// Arguments, environment, and what the error line must name.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a OsStr)], &'a str);
+    let none: &[(&str, &OsStr)] = &[];
+    let cases: [Case; 8] = [
+        (&["check", "--profile", "-x", "a.test"], none, "--profile"),
+        (
+            &["check", "--resolver", "--no-tcp", "a.test"],
+            none,
+            "--resolver",
+        ),
+        (
+            &["check", "--timeout-ms", "soon", "a.test"],
+            none,
+            "--timeout-ms",
+        ),
+        (&["check", "--color=blue", "a.test"], none, "--color"),
+        (&["check", "--bogus", "a.test"], none, "--bogus"),
+        (&["open"], none, "REF"),
+        (&["snapshots", "diff", "1"], none, "B"),
+        (
+            &["check", "a.test"],
+            &[("SIPSCOPE_TIMEOUT_MS", OsStr::new("abc"))],
+            "SIPSCOPE_TIMEOUT_MS",
+        ),
+    ];
+    for (args, env, named) in cases {
+        let err = usage_line(&run(args, env), named);
+        assert!(err.contains(named), "{args:?}: {err}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bad = OsStr::from_bytes(b"ocs\xff2007");
+        let err = usage_line(
+            &run(&["check", "a.test"], &[("SIPSCOPE_PROFILE", bad)]),
+            "utf8",
+        );
+        assert!(
+            err.contains("SIPSCOPE_PROFILE") && err.contains("UTF-8"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn help_and_version_print_normally() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--version"],
+        &["check", "--help"],
+        &["help", "check"],
+    ] {
+        let o = run(args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(o.stderr.is_empty(), "{args:?}");
+        assert!(text(&o.stdout).lines().count() >= 1, "{args:?}");
+    }
+}
+
+#[test]
+fn help_shows_examples_keys_and_only_the_options_that_apply() {
+    let long = text(&run(&["--help"], &[]).stdout);
+    for wanted in [
+        "[ADDRESS]",
+        "Dashboard keys:",
+        "re-run the sweep",
+        "--color",
+        "Examples:",
+    ] {
+        assert!(long.contains(wanted), "--help lacks {wanted}");
+    }
+    for cmd in [
+        "check",
+        "profiles",
+        "paths",
+        "snapshots",
+        "open",
+        "demo",
+        "lab",
+    ] {
+        let help = text(&run(&[cmd, "--help"], &[]).stdout);
+        assert!(help.contains("Example"), "{cmd} --help has no examples");
+        let applies = |opt: &str| help.contains(opt);
+        match cmd {
+            "profiles" | "lab" => assert!(!applies("--config") && !applies("--color"), "{cmd}"),
+            "paths" | "snapshots" => {
+                assert!(applies("--config"), "{cmd}");
+                assert!(!applies("--watch-interval") && !applies("--color"), "{cmd}");
+                assert!(!applies("--resolver"), "{cmd}");
+            }
+            "check" => {
+                assert!(applies("[ADDRESS]") && applies("--resolver") && applies("--color"));
+                assert!(!applies("--watch-interval") && !applies("--log-level"));
+            }
+            _ => assert!(applies("--watch-interval") && applies("--color"), "{cmd}"),
+        }
+    }
+    // The older spellings still work.
+    for flag in ["--no-colour", "--colour=false", "--color=never", "--color"] {
+        let o = run(&["demo", flag, "--list"], &[]);
+        assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o.stderr));
+    }
+}
+
+// Issue #13 item 5: with logging off, `paths` lists no log file.
+#[test]
+fn paths_lists_no_log_file_when_logging_is_off() {
+    let on = text(&run(&["paths"], &[]).stdout);
+    assert!(on.contains("sipscope.log"), "{on}");
+    for args in [
+        &["paths", "--log-level", "off"][..],
+        &["--log-level", "off", "paths"],
+    ] {
+        let off = text(&run(args, &[]).stdout);
+        assert!(!off.contains("sipscope.log"), "{args:?}: {off}");
+        assert!(
+            off.contains("log file         none (log level off)"),
+            "{off}"
+        );
+    }
+}
