@@ -88,6 +88,11 @@ pub fn sweep_options(
         .map(|d| parse_dial_override(d))
         .collect::<Result<DialOverrides, _>>()
         .map_err(|e| bad("--dial", e))?;
+    // D3: the profile says whether its client asks TCP rows unless told otherwise.
+    let allow_tcp = over
+        .allow_tcp
+        .or(snapshot.map(|s| s.allow_tcp))
+        .unwrap_or(profile.tcp_by_default);
     Ok(SweepOptions {
         profile,
         resolvers,
@@ -109,10 +114,7 @@ pub fn sweep_options(
                 .or(snapshot.map(|s| s.strict_dns_naming))
                 .unwrap_or(file.strict_dns_naming),
         },
-        allow_tcp: over
-            .allow_tcp
-            .or(snapshot.map(|s| s.allow_tcp))
-            .unwrap_or(true),
+        allow_tcp,
         dial,
     })
 }

@@ -88,6 +88,7 @@ mod tests {
                 signin: Signin::Fail,
                 summary: String::new(),
             },
+            clients: Vec::new(),
         };
         rep.decide();
         rep

@@ -46,6 +46,21 @@ pub enum ReasonCode {
     UntrustedChain,
     TcpAccepted,
     TlsTrusted,
+    /// D13: the autodiscover endpoint answered with an HTTP error status.
+    HttpErrorStatus,
+    /// D13: a 2xx answer that is not a root document (HTML, unparsable, …).
+    NotAutodiscover,
+    /// D13: a redirect or user link that is not an http(s) URL.
+    BadLink,
+    NoUserLink,
+    RedirectLoop,
+    TooManyRedirects,
+    /// D13: connected, but the HTTP exchange failed (closed, timed out).
+    HttpFailed,
+    /// D13: the root document was read; its web services host checks out.
+    AutodiscoverOk,
+    /// D13: one request's answer was a redirect (a hop, not a row).
+    AutodiscoverRedirect,
 }
 
 impl ReasonCode {
@@ -138,6 +153,8 @@ pub enum Reason {
         addr: SocketAddr,
         expected: String,
     },
+    /// D13: what an autodiscover exchange came to.
+    Web(super::autodiscover::WebProblem),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {
@@ -183,6 +200,7 @@ impl Reason {
             },
             Reason::TcpAccepted { .. } => C::TcpAccepted,
             Reason::TlsTrusted { .. } => C::TlsTrusted,
+            Reason::Web(w) => w.code(),
         }
     }
 }
@@ -192,7 +210,9 @@ impl fmt::Display for Reason {
         match self {
             Reason::Dns { query, failure } => match query.kind {
                 RowKind::Srv => write!(f, "no SRV record {}: {}", query.name, failure.describe()),
-                RowKind::A => write!(f, "{} has no address: {}", query.name, failure.describe()),
+                RowKind::A | RowKind::Autodiscover => {
+                    write!(f, "{} has no address: {}", query.name, failure.describe())
+                }
             },
             Reason::NoService => f.write_str(
                 "the SRV answer's target is \".\": the service is decidedly not available here",
@@ -252,6 +272,7 @@ impl fmt::Display for Reason {
                 f,
                 "TLS handshake with {addr} succeeded; certificate names {expected} and is trusted"
             ),
+            Reason::Web(w) => w.fmt(f),
         }
     }
 }

@@ -18,11 +18,14 @@ pub enum Status {
     Untrusted,
     Unreachable,
     DnsError,
+    /// Autodiscover only (D13): the endpoint answered, but not with a usable
+    /// autodiscover document.
+    ServiceError,
 }
 
 impl Status {
     /// Every status a finished sweep can show, in the order of D8.
-    pub const FINAL: [Status; 7] = [
+    pub const FINAL: [Status; 8] = [
         Status::Found,
         Status::Missing,
         Status::Rejected,
@@ -30,6 +33,7 @@ impl Status {
         Status::Untrusted,
         Status::Unreachable,
         Status::DnsError,
+        Status::ServiceError,
     ];
 
     pub fn label(self) -> &'static str {
@@ -44,6 +48,7 @@ impl Status {
             Status::Untrusted => "untrusted",
             Status::Unreachable => "unreachable",
             Status::DnsError => "dns-error",
+            Status::ServiceError => "service-error",
         }
     }
 
@@ -59,6 +64,7 @@ impl Status {
             Status::Untrusted => "⚠",
             Status::Unreachable => "✗",
             Status::DnsError => "!",
+            Status::ServiceError => "⚑",
         }
     }
 
@@ -83,6 +89,16 @@ impl Status {
                 | Status::CertMismatch
                 | Status::Untrusted
                 | Status::Unreachable
+                | Status::ServiceError
+        )
+    }
+
+    /// D13: an autodiscover endpoint answered (TLS, HTTP), even if broken:
+    /// the client uses it and does not fall back.
+    pub fn answered(self) -> bool {
+        matches!(
+            self,
+            Status::Found | Status::CertMismatch | Status::Untrusted | Status::ServiceError
         )
     }
 }
@@ -119,6 +135,7 @@ mod tests {
             (Missing, false),
             (Rejected, false),
             (DnsError, false),
+            (ServiceError, true),
             (Pending, false),
         ] {
             assert_eq!(st.resolved(), resolved, "{st}");

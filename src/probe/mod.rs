@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod dns;
+pub mod http;
 pub mod tls;
 
 use std::collections::HashMap;
@@ -57,6 +58,23 @@ pub async fn probe(
     transport: Transport,
     expected: &str,
 ) -> ProbeEvidence {
+    connect(ctx, ip, port, transport, expected).await.0
+}
+
+/// A connected stream, plain or TLS, kept for a request after the probe.
+pub trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for S {}
+
+/// Like [`probe`], but keeps the connection (D13: the autodiscover GET goes
+/// over the very stream whose certificate was judged). `None` when the
+/// connection or handshake failed.
+pub async fn connect(
+    ctx: &ProbeContext,
+    ip: IpAddr,
+    port: u16,
+    transport: Transport,
+    expected: &str,
+) -> (ProbeEvidence, Option<Box<dyn Stream>>) {
     let nominal = SocketAddr::new(ip, port);
     let actual = ctx.dial.get(&nominal).copied().unwrap_or(nominal);
     let mut evidence = ProbeEvidence {
@@ -72,7 +90,7 @@ pub async fn probe(
     let stream = match tokio::time::timeout(ctx.timeout, TcpStream::connect(actual)).await {
         Err(_) => {
             evidence.connect = Connect::TimedOut;
-            return evidence;
+            return (evidence, None);
         }
         Ok(Err(e)) => {
             evidence.connect = match e.kind() {
@@ -81,35 +99,46 @@ pub async fn probe(
                 _ => Connect::Failed(e.to_string()),
             };
             evidence.connect_ms = Some(ms(started.elapsed()));
-            return evidence;
+            return (evidence, None);
         }
         Ok(Ok(s)) => s,
     };
     evidence.connect_ms = Some(ms(started.elapsed()));
-    if transport == Transport::Tls {
-        let started = Instant::now();
-        evidence.handshake = Some(tls_probe(ctx, stream, expected).await);
-        evidence.tls_ms = Some(ms(started.elapsed()));
+    if !transport.is_tls() {
+        return (evidence, Some(Box::new(stream)));
     }
-    evidence
+    let started = Instant::now();
+    let (handshake, tls) = tls_probe(ctx, stream, expected).await;
+    evidence.handshake = Some(handshake);
+    evidence.tls_ms = Some(ms(started.elapsed()));
+    (evidence, tls.map(|s| Box::new(s) as Box<dyn Stream>))
 }
 
-async fn tls_probe(ctx: &ProbeContext, stream: TcpStream, expected: &str) -> Handshake {
+type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
+
+async fn tls_probe(
+    ctx: &ProbeContext,
+    stream: TcpStream,
+    expected: &str,
+) -> (Handshake, Option<TlsStream>) {
     let Ok(server_name) = ServerName::try_from(expected.to_string()) else {
-        return Handshake::BadServerName;
+        return (Handshake::BadServerName, None);
     };
-    let chain = match tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()))
-        .await
+    let (chain, tls) = match tokio::time::timeout(
+        ctx.timeout,
+        tls::handshake_keep(stream, server_name.clone()),
+    )
+    .await
     {
-        Err(_) => return Handshake::TimedOut,
-        Ok(Err(e)) => return Handshake::Failed(e.to_string()),
-        Ok(Ok(chain)) => chain,
+        Err(_) => return (Handshake::TimedOut, None),
+        Ok(Err(e)) => return (Handshake::Failed(e.to_string()), None),
+        Ok(Ok(done)) => done,
     };
     match cert::read_facts(&chain) {
-        None => Handshake::Unreadable,
+        None => (Handshake::Unreadable, Some(tls)),
         Some(mut facts) => {
             facts.trust = ctx.trust.chain_problem(&chain, &server_name);
-            Handshake::Presented(Box::new(facts))
+            (Handshake::Presented(Box::new(facts)), Some(tls))
         }
     }
 }

@@ -202,6 +202,22 @@ pub async fn handshake(
     stream: TcpStream,
     server_name: ServerName<'static>,
 ) -> Result<Vec<CertificateDer<'static>>, String> {
+    handshake_keep(stream, server_name)
+        .await
+        .map(|(chain, _tls)| chain)
+}
+
+/// [`handshake`], keeping the TLS stream for a request (D13 autodiscover).
+pub async fn handshake_keep(
+    stream: TcpStream,
+    server_name: ServerName<'static>,
+) -> Result<
+    (
+        Vec<CertificateDer<'static>>,
+        tokio_rustls::client::TlsStream<TcpStream>,
+    ),
+    String,
+> {
     let provider = provider();
     let capture = Arc::new(Capture {
         chain: Mutex::new(Vec::new()),
@@ -218,10 +234,9 @@ pub async fn handshake(
         .connect(server_name, stream)
         .await
         .map_err(|e| format!("TLS handshake failed: {e}"))?;
-    drop(tls);
     let chain = capture.chain.lock().map(|c| c.clone()).unwrap_or_default();
     if chain.is_empty() {
         return Err("the server sent no certificate".into());
     }
-    Ok(chain)
+    Ok((chain, tls))
 }
