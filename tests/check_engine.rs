@@ -290,7 +290,10 @@ async fn check_binary_json_and_exit_codes() {
         all.extend(report.records.iter().map(|r| r.status));
     }
     // D8: service-error is autodiscover's own (D13); tests/autodiscover.rs covers it.
-    for st in Status::FINAL.into_iter().filter(|s| *s != Status::ServiceError) {
+    for st in Status::FINAL
+        .into_iter()
+        .filter(|s| *s != Status::ServiceError)
+    {
         assert!(all.contains(&st), "no scenario produced {st}");
     }
 

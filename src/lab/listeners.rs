@@ -19,6 +19,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::LabError;
 use super::scenario::ListenerKind;
+use super::web::{SharedAnswer, serve as web_serve};
 
 /// How long a handshake may take before the lab gives up on a client.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
@@ -39,6 +40,8 @@ enum SlotState {
 struct Slot {
     actual: SocketAddr,
     acceptor: TlsAcceptor,
+    /// The host's autodiscover answer and name (HTTP/HTTPS listeners, D13).
+    web: (SharedAnswer, String),
     state: Mutex<SlotState>,
 }
 
@@ -53,7 +56,12 @@ pub struct Listeners {
 
 impl Listeners {
     /// Reserve a socket for `nominal`; it starts down.
-    pub fn reserve(&mut self, nominal: SocketAddr, acceptor: TlsAcceptor) -> Result<(), LabError> {
+    pub fn reserve(
+        &mut self,
+        nominal: SocketAddr,
+        acceptor: TlsAcceptor,
+        web: (SharedAnswer, String),
+    ) -> Result<(), LabError> {
         let socket =
             TcpSocket::new_v4().map_err(|e| LabError::io("creating a listener socket", e))?;
         socket
@@ -65,6 +73,7 @@ impl Listeners {
         let slot = Slot {
             actual,
             acceptor,
+            web,
             state: Mutex::new(SlotState::Down(socket)),
         };
         self.slots.insert(nominal, slot);
@@ -90,7 +99,12 @@ impl Listeners {
                 };
                 let cell = Arc::new(RwLock::new(kind));
                 let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
-                tasks.spawn(accept_loop(listener, cell.clone(), slot.acceptor.clone()));
+                tasks.spawn(accept_loop(
+                    listener,
+                    cell.clone(),
+                    slot.acceptor.clone(),
+                    slot.web.clone(),
+                ));
                 *state = SlotState::Up(cell);
             }
             SlotState::Switching => {
@@ -123,6 +137,7 @@ async fn accept_loop(
     listener: TcpListener,
     kind: Arc<RwLock<ListenerKind>>,
     acceptor: TlsAcceptor,
+    web: (SharedAnswer, String),
 ) {
     let mut connections = JoinSet::new();
     loop {
@@ -135,12 +150,17 @@ async fn accept_loop(
             }
         };
         let kind = *kind.read().unwrap_or_else(|e| e.into_inner());
-        connections.spawn(serve(stream, kind, acceptor.clone()));
+        connections.spawn(serve(stream, kind, acceptor.clone(), web.clone()));
         while connections.try_join_next().is_some() {}
     }
 }
 
-async fn serve(stream: TcpStream, kind: ListenerKind, acceptor: TlsAcceptor) {
+async fn serve(
+    stream: TcpStream,
+    kind: ListenerKind,
+    acceptor: TlsAcceptor,
+    (answer, host): (SharedAnswer, String),
+) {
     match kind {
         ListenerKind::Silent => {
             // Accept, read nothing, say nothing, close much later.
@@ -153,6 +173,14 @@ async fn serve(stream: TcpStream, kind: ListenerKind, acceptor: TlsAcceptor) {
                 tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
             {
                 drain(tls).await;
+            }
+        }
+        ListenerKind::Http => web_serve(stream, answer, host).await,
+        ListenerKind::Https => {
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
+            {
+                web_serve(tls, answer, host).await;
             }
         }
     }

@@ -36,6 +36,8 @@ mod scenario;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+mod web;
+mod web_file;
 mod zonetext;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -55,14 +57,16 @@ pub use scenario::{
     CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, ListenerKind,
     Scenario, Validity,
 };
+pub use web::WebAnswer;
 
 use certs::HostCert;
 use dns::{DnsControl, DnsServer, Zones};
 use listeners::Listeners;
 
 /// Ports every host reserves besides its SRV ports: the A rows dial 443 (TLS) and
-/// 5060 (TCP) (D2), and 5061 is the usual TLS SRV port (D5).
-const NOMINAL_PORTS: [u16; 3] = [443, 5060, 5061];
+/// 5060 (TCP) (D2), 5061 is the usual TLS SRV port (D5), and autodiscover
+/// dials 80 (HTTP) and 443 (HTTPS) (D13).
+const NOMINAL_PORTS: [u16; 4] = [80, 443, 5060, 5061];
 
 /// Lab start-up options.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +90,7 @@ struct HostRuntime {
     ip: Ipv4Addr,
     ttl: u32,
     cert: Arc<HostCert>,
+    web: web::SharedAnswer,
 }
 
 /// A running lab. Dropping it stops every server task; [`Lab::shutdown`] also waits
@@ -260,6 +265,14 @@ impl Lab {
                 spec.names
             ));
         }
+        for (name, answer) in &fix.web {
+            *self
+                .host(name)?
+                .web
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = Some(answer.clone());
+            changes.push(format!("{name} now answers autodiscover with {answer:?}"));
+        }
         for (name, ports) in &fix.listeners {
             let ip = self.host(name)?.ip;
             for (&port, &kind) in ports {
@@ -332,8 +345,15 @@ async fn start_host(
         .chain(s.hosts.iter().flat_map(|h| h.listeners.keys().copied()))
         .chain(fix_ports.flat_map(|(_, m)| m.keys().copied()))
         .collect();
+    let web: web::SharedAnswer = Arc::new(std::sync::RwLock::new(h.web.clone()));
+    let host_name = h.name.to_ascii().trim_end_matches('.').to_string();
     for port in ports {
-        listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), acceptor.clone())?;
+        let slot_web = (web.clone(), host_name.clone());
+        listeners.reserve(
+            SocketAddr::new(IpAddr::V4(ip), port),
+            acceptor.clone(),
+            slot_web,
+        )?;
     }
     for (&port, &kind) in &h.listeners {
         listeners.set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;
@@ -342,6 +362,7 @@ async fn start_host(
         ip,
         ttl: h.ttl,
         cert,
+        web,
     })
 }
 

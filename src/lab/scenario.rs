@@ -26,6 +26,10 @@ pub enum ListenerKind {
     Tcp,
     /// Accepts TCP and never sends a byte (a TLS server that never speaks).
     Silent,
+    /// HTTPS: the host's autodiscover answer behind its certificate (D13).
+    Https,
+    /// Plain HTTP: the host's autodiscover answer (D13).
+    Http,
 }
 
 /// Whether a certificate's validity period covers "now".
@@ -79,6 +83,8 @@ pub struct HostSpec {
     pub listeners: BTreeMap<u16, ListenerKind>,
     /// Certificate served by its TLS listeners.
     pub cert: CertSpec,
+    /// What its HTTP/HTTPS listeners answer (D13); `None` answers a 404 page.
+    pub web: Option<super::web::WebAnswer>,
 }
 
 /// A forced DNS answer for every query of one name.
@@ -110,6 +116,8 @@ pub struct Fix {
     pub reissue: Vec<(Name, CertSpec)>,
     /// Listener kinds set per host and port (a down port can be brought up).
     pub listeners: Vec<(Name, BTreeMap<u16, ListenerKind>)>,
+    /// Autodiscover answers replaced per host (D13).
+    pub web: Vec<(Name, super::web::WebAnswer)>,
 }
 
 /// The status one named row of a profile must end with.
@@ -150,8 +158,10 @@ pub struct Scenario {
     pub(crate) hosts: Vec<HostSpec>,
     pub(crate) dns_failures: Vec<(Name, ForcedAnswer)>,
     pub(crate) fix: Option<Fix>,
-    pub(crate) before: Expectation,
-    pub(crate) after: Option<Expectation>,
+    /// Expectations before the fix, one per profile (the first is the main one).
+    pub(crate) before: Vec<Expectation>,
+    /// Expectations after the fix, one per profile; empty without a fix.
+    pub(crate) after: Vec<Expectation>,
 }
 
 impl Scenario {
@@ -209,7 +219,12 @@ impl Scenario {
     }
     /// Expectations before and (when there is a fix) after it.
     pub fn expectations(&self) -> (&Expectation, Option<&Expectation>) {
-        (&self.before, self.after.as_ref())
+        (&self.before[0], self.after.first())
+    }
+
+    /// Every expectation before and after the fix (one per profile named).
+    pub fn all_expectations(&self) -> (&[Expectation], &[Expectation]) {
+        (&self.before, &self.after)
     }
 
     /// The host spec of an absolute host name.

@@ -8,11 +8,12 @@ use hickory_proto::rr::Name;
 use serde::Deserialize;
 
 use super::LabError;
-use super::expect_file::{RawExpectation, expectation};
+use super::expect_file::expectations;
 use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
 use super::scenario::{
     CertIssuer, CertSpec, ForcedAnswer, HostSpec, ListenerKind, Scenario, Validity, zone_of,
 };
+use super::web_file::RawWeb;
 use crate::model::Signin;
 
 #[derive(Deserialize)]
@@ -55,6 +56,11 @@ struct Host {
     tcp: Vec<u16>,
     #[serde(default)]
     silent: Vec<u16>,
+    #[serde(default)]
+    https: Vec<u16>,
+    #[serde(default)]
+    http: Vec<u16>,
+    web: Option<RawWeb>,
     cert: Option<Cert>,
 }
 
@@ -96,6 +102,8 @@ struct Fix {
     reissue: Vec<Reissue>,
     #[serde(default)]
     listeners: Vec<Listeners>,
+    #[serde(default)]
+    web: Vec<RawWeb>,
 }
 
 #[derive(Deserialize)]
@@ -129,13 +137,18 @@ struct Listeners {
     tcp: Vec<u16>,
     #[serde(default)]
     silent: Vec<u16>,
+    #[serde(default)]
+    https: Vec<u16>,
+    #[serde(default)]
+    http: Vec<u16>,
 }
 
+/// `[expect.before]` (one profile) or `[[expect.before]]` (one per profile).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
-    before: RawExpectation,
-    after: Option<RawExpectation>,
+    before: toml::Value,
+    after: Option<toml::Value>,
 }
 
 impl Scenario {
@@ -186,18 +199,18 @@ impl RawScenario {
             dns_failures.push((name, f.answer));
         }
         let fix = self.fix.map(|f| f.validate(&cx)).transpose()?;
-        let before = expectation(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
+        let before = expectations(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
         let after = match (self.expect.after, &fix) {
             (Some(a), Some(_)) => {
-                let a = expectation(a).map_err(|e| format!("expect.after: {e}"))?;
-                if a.signin != Signin::Ok {
+                let a = expectations(a).map_err(|e| format!("expect.after: {e}"))?;
+                if a.iter().any(|a| a.signin != Signin::Ok) {
                     return Err("expect.after: a fix must lead to signin = \"ok\"".into());
                 }
-                Some(a)
+                a
             }
             (None, Some(_)) => return Err("a scenario with a fix needs [expect.after]".into()),
             (Some(_), None) => return Err("[expect.after] needs a [fix]".into()),
-            (None, None) => None,
+            (None, None) => Vec::new(),
         };
         Ok(super::scenario::Scenario {
             name: self.name,
@@ -263,14 +276,18 @@ impl Host {
         if cx.hosts.iter().any(|o| o.name == name) {
             return Err(format!("host `{name}` is declared twice"));
         }
-        let listeners = listener_map(&name, &self.tls, &self.tcp, &self.silent)?;
+        let ports = [&self.tls, &self.tcp, &self.silent, &self.https, &self.http];
+        let listeners = listener_map(&name, ports)?;
         let cert = cert_spec(self.cert.unwrap_or_default(), &name);
+        let at = format!("host `{name}` web");
+        let web = self.web.map(|w| w.validate(&cx.domain, &at)).transpose()?;
         Ok(HostSpec {
             name,
             ttl: self.ttl,
             published: self.published,
             listeners,
             cert,
+            web,
         })
     }
 }
@@ -315,8 +332,17 @@ impl Fix {
             let host = cx
                 .host_named(&l.host)
                 .map_err(|e| format!("fix.listeners: {e}"))?;
-            let map = listener_map(&host, &l.tls, &l.tcp, &l.silent)?;
+            let map = listener_map(&host, [&l.tls, &l.tcp, &l.silent, &l.https, &l.http])?;
             listeners.push((host, map));
+        }
+        let mut web = Vec::new();
+        for w in &self.web {
+            let raw = w
+                .host
+                .as_deref()
+                .ok_or("fix.web: each entry needs `host`")?;
+            let host = cx.host_named(raw).map_err(|e| format!("fix.web: {e}"))?;
+            web.push((host, w.validate(&cx.domain, "fix.web")?));
         }
         Ok(super::scenario::Fix {
             description: self.description.trim().to_string(),
@@ -326,6 +352,7 @@ impl Fix {
             clear_dns_failures: self.clear_dns_failures,
             reissue,
             listeners,
+            web,
         })
     }
 }
@@ -370,19 +397,17 @@ fn sip_domain(address: &str) -> Result<Name, String> {
         .map_err(|e| format!("sip_address `{address}`: {e}"))
 }
 
-fn listener_map(
-    host: &Name,
-    tls: &[u16],
-    tcp: &[u16],
-    silent: &[u16],
-) -> Result<BTreeMap<u16, ListenerKind>, String> {
+/// Ports per listener kind, in the order tls, tcp, silent, https, http.
+fn listener_map(host: &Name, ports: [&Vec<u16>; 5]) -> Result<BTreeMap<u16, ListenerKind>, String> {
     let mut map = BTreeMap::new();
     let kinds = [
-        (tls, ListenerKind::Tls),
-        (tcp, ListenerKind::Tcp),
-        (silent, ListenerKind::Silent),
+        ListenerKind::Tls,
+        ListenerKind::Tcp,
+        ListenerKind::Silent,
+        ListenerKind::Https,
+        ListenerKind::Http,
     ];
-    for (ports, kind) in kinds {
+    for (ports, kind) in ports.into_iter().zip(kinds) {
         for &port in ports {
             if port == 0 {
                 return Err(format!("host `{host}`: port 0 is not a nominal port"));

@@ -25,10 +25,11 @@ fn online_host(row: &RecordResult) -> Option<String> {
 /// client does not fall back from it, so a broken one fails sign-in.
 pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
     let what = format!(
-        "record {} (autodiscover {}, {}){skipped}",
+        "record {} (autodiscover {}, {}){}",
         row.index,
         url_of(row),
-        row.transport.label()
+        row.transport.label(),
+        skipped.trim_end_matches(',')
     );
     let detail = row.detail.trim_end_matches('.');
     let no_fallback = "the client does not fall back to SRV or A records (D13)";
