@@ -93,14 +93,14 @@ async fn every_sweep_goes_to_the_lab_and_switching_sweeps_the_new_scenario() {
     );
     assert_points_at_lab(&next, &lab);
     assert!(logged(&app, "lab scenario cname-cert"), "{:?}", app.log);
-    assert!(panel_text(&app).contains("cname-cert (2 of 13)"));
+    assert!(panel_text(&app).contains("cname-cert (2 of 23)"));
 
     // b goes back, and wraps around from the first to the last.
     let (_, back) = started(&app.update(key('b'))).unwrap();
     assert_eq!(back.target.domain, "healthy.test");
     let (_, last) = started(&app.update(code(KeyCode::BackTab))).unwrap();
     let last_name = demo_scenarios().unwrap().last().unwrap().name().to_string();
-    assert!(panel_text(&app).contains(&format!("{last_name} (13 of 13)")));
+    assert!(panel_text(&app).contains(&format!("{last_name} (23 of 23)")));
     assert_points_at_lab(&last, &lab);
     let (_, wrapped) = started(&app.update(code(KeyCode::Tab))).unwrap();
     assert_eq!(wrapped.target.domain, "healthy.test");
@@ -133,7 +133,7 @@ async fn f_applies_the_fix_in_the_background_and_r_shows_the_rows_turn() {
         "lab: re-issued the certificate of sip.cname.test"
     ));
     assert!(logged(&app, "press r to re-run and watch the rows turn"));
-    assert!(panel_text(&app).contains("cname-cert (2 of 13) ✓ fixed"));
+    assert!(panel_text(&app).contains("cname-cert (2 of 23) ✓ fixed"));
     assert!(panel_text(&app).contains("▸ cname-cert ✓"));
 
     // The rows still show the old sweep until r.
