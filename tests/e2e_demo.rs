@@ -32,7 +32,7 @@ fn run_demo_loop(width: u16, height: u16) {
         screen.contains("Lab scenarios (in-process lab)"),
         "{screen}"
     );
-    assert!(screen.contains("cname-cert (2 of 13)"), "{screen}");
+    assert!(screen.contains("cname-cert (2 of 23)"), "{screen}");
     assert!(screen.contains("resolver 127.0.0.1:"), "{screen}");
     assert!(screen.contains("f fix"), "{screen}");
 

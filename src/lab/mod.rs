@@ -29,6 +29,7 @@ mod certs;
 mod dns;
 mod error;
 mod expect_file;
+mod host_file;
 mod hostile;
 mod listeners;
 mod records;

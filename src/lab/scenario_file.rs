@@ -2,17 +2,14 @@
 //! validation into [`super::scenario::Scenario`]. Every error says which field is wrong and why, and
 //! the caller prefixes the file name. Format reference: `assets/scenarios/README.md`.
 
-use std::collections::BTreeMap;
-
 use hickory_proto::rr::Name;
 use serde::Deserialize;
 
 use super::LabError;
 use super::expect_file::expectations;
-use super::records::{RawRecord, RecordMatch, ZoneRecord, parse_name};
-use super::scenario::{
-    CertIssuer, CertSpec, ForcedAnswer, HostSpec, ListenerKind, Scenario, Validity, zone_of,
-};
+use super::host_file::{Cert, Context, Host, cert_spec, listener_map, yes};
+use super::records::{RawRecord, RecordMatch, parse_name};
+use super::scenario::{CertIssuer, ForcedAnswer, Scenario, Validity};
 use super::web_file::RawWeb;
 use crate::model::Signin;
 
@@ -36,47 +33,6 @@ pub(super) struct RawScenario {
     dns_failures: Vec<DnsFailure>,
     fix: Option<Fix>,
     expect: Expect,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Host {
-    name: String,
-    #[serde(default = "default_ttl")]
-    ttl: u32,
-    #[serde(default = "yes")]
-    published: bool,
-    #[serde(default)]
-    tls: Vec<u16>,
-    #[serde(default)]
-    tcp: Vec<u16>,
-    #[serde(default)]
-    silent: Vec<u16>,
-    #[serde(default)]
-    https: Vec<u16>,
-    #[serde(default)]
-    http: Vec<u16>,
-    web: Option<RawWeb>,
-    cert: Option<Cert>,
-}
-
-fn default_ttl() -> u32 {
-    3600
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Cert {
-    names: Option<Vec<String>>,
-    cn: Option<String>,
-    #[serde(default)]
-    validity: Validity,
-    #[serde(default)]
-    issuer: CertIssuer,
 }
 
 #[derive(Deserialize)]
@@ -231,67 +187,6 @@ impl RawScenario {
     }
 }
 
-/// What later parts of a scenario are checked against.
-struct Context {
-    domain: Name,
-    zones: Vec<Name>,
-    hosts: Vec<HostSpec>,
-}
-
-impl Context {
-    fn in_zone(&self, what: &str, name: &Name) -> Result<(), String> {
-        match zone_of(&self.zones, name) {
-            Some(_) => Ok(()),
-            None => Err(format!(
-                "{what} `{name}` is in none of the scenario's zones"
-            )),
-        }
-    }
-
-    fn host_named(&self, raw: &str) -> Result<Name, String> {
-        let name = parse_name(raw, &self.domain)?;
-        match self.hosts.iter().any(|h| h.name == name) {
-            true => Ok(name),
-            false => Err(format!("`{raw}` is not a declared host")),
-        }
-    }
-
-    fn records(&self, raw: &[RawRecord], at: &str) -> Result<Vec<ZoneRecord>, String> {
-        let mut out = Vec::new();
-        for (i, r) in raw.iter().enumerate() {
-            let record = r
-                .parse(&self.domain)
-                .map_err(|e| format!("{at}[{i}] `{}` {}: {e}", r.name, r.rtype))?;
-            self.in_zone("record", &record.name)?;
-            out.push(record);
-        }
-        Ok(out)
-    }
-}
-
-impl Host {
-    fn validate(self, cx: &Context) -> Result<HostSpec, String> {
-        let name = parse_name(&self.name, &cx.domain).map_err(|e| format!("host: {e}"))?;
-        cx.in_zone("host", &name)?;
-        if cx.hosts.iter().any(|o| o.name == name) {
-            return Err(format!("host `{name}` is declared twice"));
-        }
-        let ports = [&self.tls, &self.tcp, &self.silent, &self.https, &self.http];
-        let listeners = listener_map(&name, ports)?;
-        let cert = cert_spec(self.cert.unwrap_or_default(), &name);
-        let at = format!("host `{name}` web");
-        let web = self.web.map(|w| w.validate(&cx.domain, &at)).transpose()?;
-        Ok(HostSpec {
-            name,
-            ttl: self.ttl,
-            published: self.published,
-            listeners,
-            cert,
-            web,
-        })
-    }
-}
-
 impl Fix {
     fn validate(self, cx: &Context) -> Result<super::scenario::Fix, String> {
         if self.description.trim().is_empty() || self.description.contains('\n') {
@@ -395,37 +290,4 @@ fn sip_domain(address: &str) -> Result<Name, String> {
     }
     parse_name(&format!("{domain}."), &Name::root())
         .map_err(|e| format!("sip_address `{address}`: {e}"))
-}
-
-/// Ports per listener kind, in the order tls, tcp, silent, https, http.
-fn listener_map(host: &Name, ports: [&Vec<u16>; 5]) -> Result<BTreeMap<u16, ListenerKind>, String> {
-    let mut map = BTreeMap::new();
-    let kinds = [
-        ListenerKind::Tls,
-        ListenerKind::Tcp,
-        ListenerKind::Silent,
-        ListenerKind::Https,
-        ListenerKind::Http,
-    ];
-    for (ports, kind) in ports.into_iter().zip(kinds) {
-        for &port in ports {
-            if port == 0 {
-                return Err(format!("host `{host}`: port 0 is not a nominal port"));
-            }
-            if map.insert(port, kind).is_some() {
-                return Err(format!("host `{host}`: port {port} has two listeners"));
-            }
-        }
-    }
-    Ok(map)
-}
-
-fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
-    let host = host.to_ascii().trim_end_matches('.').to_string();
-    CertSpec {
-        names: raw.names.unwrap_or_else(|| vec![host]),
-        common_name: raw.cn,
-        validity: raw.validity,
-        issuer: raw.issuer,
-    }
 }

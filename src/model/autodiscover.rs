@@ -11,15 +11,12 @@ use super::reason::{Reason, ReasonCode};
 use super::{Judged, Status};
 
 pub mod document;
-pub mod verdict;
 
-pub use document::{DocProblem, RootDocument, parse_root};
+pub use super::reason::web::{BODY_CAP, DocProblem, Step, WebProblem};
+pub use document::{RootDocument, parse_root};
 
 /// The `Accept` header of the JSON flavour (MS-OCDISCWS).
 pub const ACCEPT_JSON: &str = "application/vnd.microsoft.rtc.autodiscover+json;v=1";
-/// The largest body read from an autodiscover endpoint; a root document is a
-/// few hundred bytes.
-pub const BODY_CAP: usize = 64 * 1024;
 /// Redirects followed before giving up (D13: bounded).
 pub const MAX_REDIRECTS: usize = 5;
 /// The user part sent when only a domain was given (D13: something harmless).
@@ -293,169 +290,6 @@ pub fn request_failed(url: &WebUrl, error: &str) -> Judged {
             url: url.to_string(),
             error: error.to_string(),
         }),
-    }
-}
-
-/// Which later step of an autodiscover row failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Redirect,
-    WebServices,
-}
-
-/// What an autodiscover exchange came to (the sentence of the row's detail).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WebProblem {
-    HttpStatus {
-        url: String,
-        code: u16,
-        html: bool,
-    },
-    NotADocument {
-        url: String,
-        problem: DocProblem,
-    },
-    BadRedirect {
-        url: String,
-        href: String,
-    },
-    NoUserLink {
-        url: String,
-    },
-    BadUserLink {
-        url: String,
-        href: String,
-    },
-    RedirectLoop {
-        url: String,
-    },
-    TooManyRedirects {
-        limit: usize,
-    },
-    RequestFailed {
-        url: String,
-        error: String,
-    },
-    Step {
-        step: Step,
-        at: String,
-        inner: Box<Reason>,
-    },
-    Document {
-        url: String,
-        user_host: String,
-        redirects: usize,
-        online: bool,
-    },
-    /// One request's answer: a redirect (hops, D13).
-    Redirects {
-        url: String,
-        to: String,
-        outside: bool,
-    },
-    /// One request's answer: the root document (hops, D13).
-    RootDocument {
-        url: String,
-    },
-}
-
-impl WebProblem {
-    pub fn code(&self) -> ReasonCode {
-        use ReasonCode as C;
-        match self {
-            WebProblem::HttpStatus { .. } => C::HttpErrorStatus,
-            WebProblem::NotADocument { .. } => C::NotAutodiscover,
-            WebProblem::BadRedirect { .. } | WebProblem::BadUserLink { .. } => C::BadLink,
-            WebProblem::NoUserLink { .. } => C::NoUserLink,
-            WebProblem::RedirectLoop { .. } => C::RedirectLoop,
-            WebProblem::TooManyRedirects { .. } => C::TooManyRedirects,
-            WebProblem::RequestFailed { .. } => C::HttpFailed,
-            WebProblem::Step { inner, .. } => inner.code(),
-            WebProblem::Document { .. } | WebProblem::RootDocument { .. } => C::AutodiscoverOk,
-            WebProblem::Redirects { .. } => C::AutodiscoverRedirect,
-        }
-    }
-}
-
-impl fmt::Display for WebProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WebProblem::HttpStatus { url, code, html } => {
-                write!(f, "{url} answered HTTP {code}")?;
-                if *html {
-                    f.write_str(" with an HTML page (a reverse proxy or web server, not the autodiscover service)")?;
-                }
-                f.write_str(" instead of an autodiscover document")
-            }
-            WebProblem::NotADocument { url, problem } => {
-                write!(
-                    f,
-                    "{url} answered, but not with an autodiscover document: {problem}"
-                )
-            }
-            WebProblem::BadRedirect { url, href } => {
-                write!(
-                    f,
-                    "{url} redirects to \"{href}\", which is not an http(s) URL"
-                )
-            }
-            WebProblem::NoUserLink { url } => write!(
-                f,
-                "{url} answered with a root document that has no user link, so the client cannot go on"
-            ),
-            WebProblem::BadUserLink { url, href } => {
-                write!(
-                    f,
-                    "{url} names the user resource \"{href}\", which is not an http(s) URL"
-                )
-            }
-            WebProblem::RedirectLoop { url } => {
-                write!(f, "the redirects loop back to {url}; the client gives up")
-            }
-            WebProblem::TooManyRedirects { limit } => {
-                write!(f, "more than {limit} redirects; the client gives up")
-            }
-            WebProblem::RequestFailed { url, error } => {
-                write!(
-                    f,
-                    "{url} accepted the connection but the request failed: {error}"
-                )
-            }
-            WebProblem::Step { step, at, inner } => match step {
-                Step::Redirect => write!(f, "the redirect to {at} fails: {inner}"),
-                Step::WebServices => {
-                    write!(f, "web services host {at} (the user link) fails: {inner}")
-                }
-            },
-            WebProblem::Document {
-                url,
-                user_host,
-                redirects,
-                online,
-            } => {
-                write!(f, "{url} answered with the autodiscover root document")?;
-                match redirects {
-                    0 => {}
-                    1 => f.write_str(" after 1 redirect")?,
-                    n => write!(f, " after {n} redirects")?,
-                }
-                if *online {
-                    f.write_str(" (the user is homed online: Skype for Business Online)")?;
-                }
-                write!(
-                    f,
-                    "; web services host {user_host} is reachable with a valid certificate; the SIP server itself is revealed only to an authenticated request"
-                )
-            }
-            WebProblem::Redirects { url, to, outside } => {
-                write!(f, "{url} redirects to {to}")?;
-                if *outside {
-                    f.write_str(" (outside the SIP domain: users homed elsewhere, e.g. online)")?;
-                }
-                Ok(())
-            }
-            WebProblem::RootDocument { url } => write!(f, "{url} answered with the root document"),
-        }
     }
 }
 

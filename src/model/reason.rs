@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod web;
+
 use super::evidence::{DnsFailure, TrustProblem};
 use crate::plan::RowKind;
 
@@ -154,7 +156,7 @@ pub enum Reason {
         expected: String,
     },
     /// D13: what an autodiscover exchange came to.
-    Web(super::autodiscover::WebProblem),
+    Web(web::WebProblem),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {

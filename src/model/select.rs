@@ -1,6 +1,8 @@
 //! D5/D7 — which target an SRV row uses, which row the client uses, and the
 //! one-sentence verdict.
 
+mod autodiscover;
+
 use serde::{Deserialize, Serialize};
 
 use super::{RecordResult, Status, TargetResult};
@@ -118,12 +120,12 @@ pub fn verdict(
         summary,
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
-        return super::autodiscover::verdict::nothing_usable(records, ranking)
+        return autodiscover::nothing_usable(records, ranking)
             .unwrap_or_else(|| nothing_usable(records, domain));
     };
     if row.kind == RowKind::Autodiscover {
         let skipped = skipped_clause(records, row.index, ranking);
-        return super::autodiscover::verdict::for_row(row, &skipped);
+        return autodiscover::for_row(row, &skipped);
     }
     let via = match row.used() {
         Some(t) if row.kind == RowKind::Srv => format!(" → {}:{}", t.host, t.port),

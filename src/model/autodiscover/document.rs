@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use super::DocProblem;
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
@@ -29,40 +30,6 @@ impl RootDocument {
             .iter()
             .find(|(t, _)| t.eq_ignore_ascii_case(token))
             .map(|(_, h)| h.as_str())
-    }
-}
-
-/// Why a body is not a usable root document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocProblem {
-    Empty,
-    /// An HTML page (a reverse proxy's or web server's own page).
-    Html,
-    /// Neither JSON nor XML, by content type and by content.
-    WrongContentType(String),
-    /// JSON or XML that cannot be read.
-    Unparsable(String),
-    /// Readable, but not an autodiscover document (no `_links`, no `Root`).
-    NotRoot,
-    TooDeep,
-    TooLarge,
-}
-
-impl fmt::Display for DocProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DocProblem::Empty => f.write_str("the body is empty"),
-            DocProblem::Html => f.write_str("it is an HTML page"),
-            DocProblem::WrongContentType(ct) => {
-                write!(f, "content type \"{ct}\" is neither JSON nor XML")
-            }
-            DocProblem::Unparsable(e) => write!(f, "the body cannot be read ({e})"),
-            DocProblem::NotRoot => f.write_str("it has no root links (_links / Root)"),
-            DocProblem::TooDeep => f.write_str("the body is nested too deeply"),
-            DocProblem::TooLarge => {
-                write!(f, "the body is larger than {} KiB", super::BODY_CAP / 1024)
-            }
-        }
     }
 }
 

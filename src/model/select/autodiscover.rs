@@ -1,7 +1,7 @@
 //! D13/D7 — the verdict when the client uses an autodiscover row, and when
 //! a profile of autodiscover rows only (mobile) finds nothing.
 
-use super::is_online_host;
+use crate::model::autodiscover::{WebUrl, is_online_host};
 use crate::model::select::{Signin, Verdict};
 use crate::model::{RecordResult, Status};
 use crate::plan::{RowClass, RowKind};
@@ -17,7 +17,7 @@ fn url_of(row: &RecordResult) -> String {
 /// The last host the client reached, when it is the online service (hybrid).
 fn online_host(row: &RecordResult) -> Option<String> {
     let http = row.http.as_ref()?;
-    let last = super::WebUrl::parse(&http.hops.last()?.url)?;
+    let last = WebUrl::parse(&http.hops.last()?.url)?;
     is_online_host(&last.host).then_some(last.host)
 }
 
