@@ -154,11 +154,13 @@ async fn all_builtin_scenarios_start_and_expect_every_row_of_their_profile() {
         lab::builtin_scenarios().unwrap().len()
     );
     for s in lab.scenarios() {
-        let (before, after) = s.expectations();
-        for e in std::iter::once(before).chain(after) {
+        // Each expectation lists every row of its profile (10 for the default one).
+        let (before, after) = s.all_expectations();
+        for e in before.iter().chain(after) {
             let rows = sipscope::plan::profile(&e.profile).unwrap().rows.len();
-            assert_eq!(e.rows.len(), rows, "{}", s.name());
+            assert_eq!(e.rows.len(), rows, "{} {}", s.name(), e.profile);
         }
+        assert!(before.iter().any(|e| e.rows.len() == 10) || s.name().contains("autodiscover"));
     }
     assert!(lab.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
     lab.shutdown().await;
@@ -177,8 +179,8 @@ async fn overrides_map_loopback_hosts_to_os_ports() {
         assert_eq!(actual.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
         assert_ne!(actual.port(), 0);
     }
-    // Every host has 443, 5060 and 5061 (healthy: 1 host; split-brain: 3 hosts).
-    assert_eq!(overrides.len(), 4 * 3);
+    // Every host has 80, 443, 5060 and 5061 (healthy: 1 host; split-brain: 3 hosts).
+    assert_eq!(overrides.len(), 4 * 4);
     let pool = lab.host_addr(&name("pool.healthy.test.")).unwrap();
     assert_eq!(pool, Ipv4Addr::new(127, 0, 1, 1));
 }

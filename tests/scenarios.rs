@@ -9,6 +9,8 @@ use sipscope::sweep::Sweep;
 async fn sweep(lab: &Lab, address: &str, profile: &str) -> SweepReport {
     let mut settings = lab.sweep_settings(address).expect("lab settings");
     settings.options.profile = sipscope::plan::profile(profile).expect("profile");
+    // As `check --profile` does: the profile says whether TCP rows are asked (D3).
+    settings.options.allow_tcp = settings.options.profile.tcp_by_default;
     Sweep::prepare(settings).expect("prepare").run(None).await
 }
 
@@ -76,10 +78,14 @@ async fn run_scenario(name: &str) {
     let lab = Lab::start(vec![scenario.clone()], LabOptions::default())
         .await
         .unwrap();
-    let (before, after) = scenario.expectations();
-    let report = sweep(&lab, scenario.sip_address(), &before.profile).await;
-    assert_matches(&report, before, name, "before the fix");
-    if let Some(after) = after {
+    // Every profile the scenario names (e.g. sfb and mobile), before and after its fix.
+    let (before, after) = scenario.all_expectations();
+    for want in before {
+        let report = sweep(&lab, scenario.sip_address(), &want.profile).await;
+        let when = format!("before the fix, profile {}", want.profile);
+        assert_matches(&report, want, name, &when);
+    }
+    if !after.is_empty() {
         let fix = lab.apply_fix(name).await.unwrap();
         // Issue #13 item 17: the event log's fix lines are words, not Rust
         // debug output (`["sip.cname.test"]`, `Servfail`, `Tls`).
@@ -90,8 +96,11 @@ async fn run_scenario(name: &str) {
                     .any(|w| line.split_whitespace().any(|x| x == *w));
             assert!(!debug, "{name}: {line}");
         }
-        let report = sweep(&lab, scenario.sip_address(), &after.profile).await;
-        assert_matches(&report, after, name, "after the fix");
+        for want in after {
+            let report = sweep(&lab, scenario.sip_address(), &want.profile).await;
+            let when = format!("after the fix, profile {}", want.profile);
+            assert_matches(&report, want, name, &when);
+        }
     }
     lab.shutdown().await;
 }
@@ -132,6 +141,16 @@ scenario_tests! {
     d9_wildcard_only_certificate => "wildcard-cert",
     hostile_servers_end_within_timeout => "hostile",
     d9_hostile_text_in_names_and_certificates => "hostile-text",
+    d13_autodiscover_internal_and_external => "autodiscover",
+    d13_autodiscover_cert_without_lyncdiscover_no_fallback => "autodiscover-cert",
+    d13_d8_proxy_html_404_is_service_error => "autodiscover-proxy-404",
+    d13_d8_http_500_is_service_error => "autodiscover-500",
+    d13_http_only_mobile_via_redirect_desktop_falls_back => "autodiscover-http-only",
+    d13_redirect_to_another_pool => "autodiscover-redirect",
+    d13_hybrid_redirect_online => "autodiscover-hybrid",
+    d13_d8_redirect_loop_is_service_error => "autodiscover-loop",
+    d13_unpublished_sfb_falls_back_mobile_fails => "autodiscover-unpublished",
+    d7_d13_mixed_estate => "mixed-estate",
     d14_pool_member_down => "pool-member-down",
     d15_tls10_server => "tls10-server",
     d15_tls12_cbc_only => "tls12-cbc-only",

@@ -110,6 +110,11 @@ pub fn sweep_options(
     if let Some(path) = &over.lab_dial {
         dial.extend(lab_dial(path).map_err(|e| bad("--lab-dial", e))?);
     }
+    // D3: the profile says whether its client asks TCP rows unless told otherwise.
+    let allow_tcp = over
+        .allow_tcp
+        .or(snapshot.map(|s| s.allow_tcp))
+        .unwrap_or(profile.tcp_by_default);
     Ok(SweepOptions {
         profile,
         resolvers,
@@ -131,10 +136,7 @@ pub fn sweep_options(
                 .or(snapshot.map(|s| s.strict_dns_naming))
                 .unwrap_or(file.strict_dns_naming),
         },
-        allow_tcp: over
-            .allow_tcp
-            .or(snapshot.map(|s| s.allow_tcp))
-            .unwrap_or(true),
+        allow_tcp,
         dial,
     })
 }

@@ -66,6 +66,46 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/scenarios/15-hostile-text.toml"),
     ),
     (
+        "16-autodiscover.toml",
+        include_str!("../../assets/scenarios/16-autodiscover.toml"),
+    ),
+    (
+        "17-autodiscover-cert.toml",
+        include_str!("../../assets/scenarios/17-autodiscover-cert.toml"),
+    ),
+    (
+        "18-autodiscover-proxy-404.toml",
+        include_str!("../../assets/scenarios/18-autodiscover-proxy-404.toml"),
+    ),
+    (
+        "19-autodiscover-500.toml",
+        include_str!("../../assets/scenarios/19-autodiscover-500.toml"),
+    ),
+    (
+        "20-autodiscover-http-only.toml",
+        include_str!("../../assets/scenarios/20-autodiscover-http-only.toml"),
+    ),
+    (
+        "21-autodiscover-redirect.toml",
+        include_str!("../../assets/scenarios/21-autodiscover-redirect.toml"),
+    ),
+    (
+        "22-autodiscover-hybrid.toml",
+        include_str!("../../assets/scenarios/22-autodiscover-hybrid.toml"),
+    ),
+    (
+        "23-autodiscover-loop.toml",
+        include_str!("../../assets/scenarios/23-autodiscover-loop.toml"),
+    ),
+    (
+        "24-autodiscover-unpublished.toml",
+        include_str!("../../assets/scenarios/24-autodiscover-unpublished.toml"),
+    ),
+    (
+        "25-mixed-estate.toml",
+        include_str!("../../assets/scenarios/25-mixed-estate.toml"),
+    ),
+    (
         "30-pool-member-down.toml",
         include_str!("../../assets/scenarios/30-pool-member-down.toml"),
     ),

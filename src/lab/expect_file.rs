@@ -26,7 +26,36 @@ enum Selected {
     Word(String),
 }
 
-pub(super) fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
+/// `[expect.before]` (a table: one expectation) or `[[expect.before]]` (an
+/// array: one per profile, e.g. `sfb` and `mobile`; each profile at most once).
+pub(super) fn expectations(value: toml::Value) -> Result<Vec<Expectation>, String> {
+    let tables = match value {
+        toml::Value::Array(items) => items,
+        table => vec![table],
+    };
+    if tables.is_empty() {
+        return Err("lists no expectation".into());
+    }
+    let mut out: Vec<Expectation> = Vec::new();
+    for (i, t) in tables.into_iter().enumerate() {
+        let raw: RawExpectation = t.try_into().map_err(|e: toml::de::Error| {
+            let msg = e.to_string();
+            if out.is_empty() {
+                msg
+            } else {
+                format!("[{i}]: {msg}")
+            }
+        })?;
+        let e = expectation(raw)?;
+        if out.iter().any(|o| o.profile == e.profile) {
+            return Err(format!("profile {} is expected twice", e.profile));
+        }
+        out.push(e);
+    }
+    Ok(out)
+}
+
+fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
     let profile_name = raw.profile.as_deref().unwrap_or(plan::DEFAULT_PROFILE);
     let profile = plan::profile(profile_name).map_err(|e| e.to_string())?;
     let count = profile.rows.len();

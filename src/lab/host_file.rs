@@ -1,17 +1,17 @@
-//! The `[[hosts]]` part of a scenario file: a host, its listeners per port,
-//! its certificate, and the pool names it answers for.
+//! The `[[hosts]]` part of a scenario file: a server host, its listeners per
+//! nominal port, its certificate, its autodiscover answer (D13) and the pool
+//! names it answers for (D14).
 
 use std::collections::BTreeMap;
 
 use hickory_proto::rr::Name;
 use serde::Deserialize;
 
-use super::records::{RawRecord, ZoneRecord, parse_name};
-use super::scenario::{CertIssuer, CertSpec, HostSpec, ListenerKind, Purpose, Validity, zone_of};
-
-pub(super) fn yes() -> bool {
-    true
-}
+use super::records::parse_name;
+use super::records::{RawRecord, ZoneRecord};
+use super::scenario::zone_of;
+use super::scenario::{CertIssuer, CertSpec, HostSpec, ListenerKind, Purpose, Validity};
+use super::web_file::RawWeb;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,12 +28,17 @@ pub(super) struct Host {
     #[serde(default)]
     silent: Vec<u16>,
     #[serde(default)]
+    https: Vec<u16>,
+    #[serde(default)]
+    http: Vec<u16>,
+    #[serde(default)]
     tls10: Vec<u16>,
     #[serde(default)]
     tls12cbc: Vec<u16>,
     /// Pool names that also resolve to this host (D14).
     #[serde(default)]
     also: Vec<String>,
+    web: Option<RawWeb>,
     cert: Option<Cert>,
 }
 
@@ -61,17 +66,19 @@ impl Host {
         if cx.hosts.iter().any(|o| o.name == name) {
             return Err(format!("host `{name}` is declared twice"));
         }
-        let listeners = listener_map(
-            &name,
-            [
-                &self.tls,
-                &self.tcp,
-                &self.silent,
-                &self.tls10,
-                &self.tls12cbc,
-            ],
-        )?;
+        let ports = [
+            &self.tls,
+            &self.tcp,
+            &self.silent,
+            &self.https,
+            &self.http,
+            &self.tls10,
+            &self.tls12cbc,
+        ];
+        let listeners = listener_map(&name, ports)?;
         let cert = cert_spec(self.cert.unwrap_or_default(), &name);
+        let at = format!("host `{name}` web");
+        let web = self.web.map(|w| w.validate(&cx.domain, &at)).transpose()?;
         let also = self
             .also
             .iter()
@@ -88,25 +95,28 @@ impl Host {
             published: self.published,
             listeners,
             cert,
+            web,
             also,
         })
     }
 }
 
-/// Ports per listener kind, in the order `tls`, `tcp`, `silent`, `tls10`, `tls12cbc`.
+/// Ports per listener kind, in the order tls, tcp, silent, https, http, tls10, tls12cbc.
 pub(super) fn listener_map(
     host: &Name,
-    ports: [&Vec<u16>; 5],
+    ports: [&Vec<u16>; 7],
 ) -> Result<BTreeMap<u16, ListenerKind>, String> {
     let mut map = BTreeMap::new();
-    let kinds = ports.into_iter().zip([
+    let kinds = [
         ListenerKind::Tls,
         ListenerKind::Tcp,
         ListenerKind::Silent,
+        ListenerKind::Https,
+        ListenerKind::Http,
         ListenerKind::Tls10Only,
         ListenerKind::Tls12CbcOnly,
-    ]);
-    for (ports, kind) in kinds {
+    ];
+    for (ports, kind) in ports.into_iter().zip(kinds) {
         for &port in ports {
             if port == 0 {
                 return Err(format!("host `{host}`: port 0 is not a nominal port"));
@@ -128,6 +138,10 @@ pub(super) fn cert_spec(raw: Cert, host: &Name) -> CertSpec {
         issuer: raw.issuer,
         purpose: raw.purpose,
     }
+}
+
+pub(super) fn yes() -> bool {
+    true
 }
 
 /// What later parts of a scenario are checked against.

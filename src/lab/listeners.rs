@@ -20,6 +20,7 @@ use tokio_rustls::TlsAcceptor;
 use super::LabError;
 use super::certs::HostCert;
 use super::scenario::ListenerKind;
+use super::web::{SharedAnswer, serve as web_serve};
 
 /// How long a handshake may take before the lab gives up on a client.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
@@ -37,12 +38,14 @@ enum SlotState {
     Switching,
 }
 
-/// What a host's listeners serve: its TLS acceptor, and its certificate for
-/// the legacy responders (D15), which write their handshake by hand.
+/// What a host's listeners serve: its TLS acceptor, its certificate for the
+/// legacy responders (D15), which write their handshake by hand, and its
+/// autodiscover answer and name (HTTP/HTTPS listeners, D13).
 #[derive(Clone)]
 pub struct Serving {
     pub acceptor: TlsAcceptor,
     pub cert: Arc<HostCert>,
+    pub web: (SharedAnswer, String),
 }
 
 struct Slot {
@@ -146,6 +149,11 @@ async fn accept_loop(listener: TcpListener, kind: Arc<RwLock<ListenerKind>>, ser
 }
 
 async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
+    let Serving {
+        acceptor,
+        cert,
+        web: (answer, host),
+    } = serving;
     match kind {
         ListenerKind::Silent => {
             // Accept, read nothing, say nothing, close much later.
@@ -155,14 +163,13 @@ async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
         ListenerKind::Tcp => drain(stream).await,
         ListenerKind::Tls => {
             if let Ok(Ok(tls)) =
-                tokio::time::timeout(HANDSHAKE_LIMIT, serving.acceptor.accept(stream)).await
+                tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
             {
                 drain(tls).await;
             }
         }
         ListenerKind::Tls10Only | ListenerKind::Tls12CbcOnly => {
-            let chain: Vec<Vec<u8>> = serving
-                .cert
+            let chain: Vec<Vec<u8>> = cert
                 .current()
                 .cert
                 .iter()
@@ -173,6 +180,14 @@ async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
                 super::legacy_server::serve(stream, kind, chain),
             )
             .await;
+        }
+        ListenerKind::Http => web_serve(stream, answer, host).await,
+        ListenerKind::Https => {
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
+            {
+                web_serve(tls, answer, host).await;
+            }
         }
     }
 }

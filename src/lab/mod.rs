@@ -38,6 +38,8 @@ mod scenario;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+mod web;
+mod web_file;
 mod zonetext;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -57,14 +59,16 @@ pub use scenario::{
     CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, ListenerKind,
     Scenario, Validity,
 };
+pub use web::WebAnswer;
 
 use certs::HostCert;
 use dns::{DnsControl, DnsServer, Zones};
 use listeners::Listeners;
 
 /// Ports every host reserves besides its SRV ports: the A rows dial 443 (TLS) and
-/// 5060 (TCP) (D2), and 5061 is the usual TLS SRV port (D5).
-const NOMINAL_PORTS: [u16; 3] = [443, 5060, 5061];
+/// 5060 (TCP) (D2), 5061 is the usual TLS SRV port (D5), and autodiscover
+/// dials 80 (HTTP) and 443 (HTTPS) (D13).
+const NOMINAL_PORTS: [u16; 4] = [80, 443, 5060, 5061];
 
 /// Lab start-up options.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +92,7 @@ struct HostRuntime {
     ip: Ipv4Addr,
     ttl: u32,
     cert: Arc<HostCert>,
+    web: web::SharedAnswer,
 }
 
 /// A running lab. Dropping it stops every server task; [`Lab::shutdown`] also waits
@@ -260,6 +265,14 @@ impl Lab {
                 spec.names.join(", ")
             ));
         }
+        for (name, answer) in &fix.web {
+            *self
+                .host(name)?
+                .web
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = Some(answer.clone());
+            changes.push(format!("{name} now answers autodiscover with {answer:?}"));
+        }
         for (name, ports) in &fix.listeners {
             let ip = self.host(name)?.ip;
             for (&port, &kind) in ports {
@@ -269,6 +282,8 @@ impl Lab {
                     scenario::ListenerKind::Tls => "serves TLS",
                     scenario::ListenerKind::Tcp => "accepts TCP",
                     scenario::ListenerKind::Silent => "accepts and stays silent",
+                    scenario::ListenerKind::Https => "serves autodiscover over HTTPS",
+                    scenario::ListenerKind::Http => "serves autodiscover over HTTP",
                     scenario::ListenerKind::Tls10Only => "speaks only TLS 1.0",
                     scenario::ListenerKind::Tls12CbcOnly => "speaks TLS 1.2 with CBC suites only",
                 };
@@ -337,10 +352,6 @@ async fn start_host(
         }
     }
     let cert = HostCert::new(ca.issue(&h.cert)?);
-    let serving = listeners::Serving {
-        acceptor: TlsAcceptor::from(cert.server_config()?),
-        cert: cert.clone(),
-    };
     let fix_ports = s.fix.iter().flat_map(|f| f.listeners.iter());
     let ports: BTreeSet<u16> = NOMINAL_PORTS
         .into_iter()
@@ -348,6 +359,13 @@ async fn start_host(
         .chain(s.hosts.iter().flat_map(|h| h.listeners.keys().copied()))
         .chain(fix_ports.flat_map(|(_, m)| m.keys().copied()))
         .collect();
+    let web: web::SharedAnswer = Arc::new(std::sync::RwLock::new(h.web.clone()));
+    let host_name = h.name.to_ascii().trim_end_matches('.').to_string();
+    let serving = listeners::Serving {
+        acceptor: TlsAcceptor::from(cert.server_config()?),
+        cert: cert.clone(),
+        web: (web.clone(), host_name),
+    };
     for port in ports {
         listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), serving.clone())?;
     }
@@ -358,6 +376,7 @@ async fn start_host(
         ip,
         ttl: h.ttl,
         cert,
+        web,
     })
 }
 

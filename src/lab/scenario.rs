@@ -26,6 +26,10 @@ pub enum ListenerKind {
     Tcp,
     /// Accepts TCP and never sends a byte (a TLS server that never speaks).
     Silent,
+    /// HTTPS: the host's autodiscover answer behind its certificate (D13).
+    Https,
+    /// Plain HTTP: the host's autodiscover answer (D13).
+    Http,
     /// D15: an OCS 2007 / Lync 2010 era server that speaks only TLS 1.0
     /// (answers any ClientHello with a TLS 1.0 ServerHello, RSA/CBC suite).
     Tls10Only,
@@ -103,6 +107,8 @@ pub struct HostSpec {
     pub listeners: BTreeMap<u16, ListenerKind>,
     /// Certificate served by its TLS listeners.
     pub cert: CertSpec,
+    /// What its HTTP/HTTPS listeners answer (D13); `None` answers a 404 page.
+    pub web: Option<super::web::WebAnswer>,
     /// Further names whose A record holds this host's address too (a pool
     /// name behind several front ends, D14).
     pub also: Vec<Name>,
@@ -137,6 +143,8 @@ pub struct Fix {
     pub reissue: Vec<(Name, CertSpec)>,
     /// Listener kinds set per host and port (a down port can be brought up).
     pub listeners: Vec<(Name, BTreeMap<u16, ListenerKind>)>,
+    /// Autodiscover answers replaced per host (D13).
+    pub web: Vec<(Name, super::web::WebAnswer)>,
 }
 
 /// The status one named row of a profile must end with.
@@ -177,8 +185,10 @@ pub struct Scenario {
     pub(crate) hosts: Vec<HostSpec>,
     pub(crate) dns_failures: Vec<(Name, ForcedAnswer)>,
     pub(crate) fix: Option<Fix>,
-    pub(crate) before: Expectation,
-    pub(crate) after: Option<Expectation>,
+    /// Expectations before the fix, one per profile (the first is the main one).
+    pub(crate) before: Vec<Expectation>,
+    /// Expectations after the fix, one per profile; empty without a fix.
+    pub(crate) after: Vec<Expectation>,
 }
 
 impl Scenario {
@@ -236,7 +246,12 @@ impl Scenario {
     }
     /// Expectations before and (when there is a fix) after it.
     pub fn expectations(&self) -> (&Expectation, Option<&Expectation>) {
-        (&self.before, self.after.as_ref())
+        (&self.before[0], self.after.first())
+    }
+
+    /// Every expectation before and after the fix (one per profile named).
+    pub fn all_expectations(&self) -> (&[Expectation], &[Expectation]) {
+        (&self.before, &self.after)
     }
 
     /// The host spec of an absolute host name.

@@ -6,10 +6,11 @@ use hickory_proto::rr::Name;
 use serde::Deserialize;
 
 use super::LabError;
-use super::expect_file::{RawExpectation, expectation};
+use super::expect_file::expectations;
 use super::host_file::{Cert, Context, Host, cert_spec, listener_map, yes};
 use super::records::{RawRecord, RecordMatch, parse_name};
 use super::scenario::{CertIssuer, ForcedAnswer, Purpose, Scenario, Validity};
+use super::web_file::RawWeb;
 use crate::model::Signin;
 
 #[derive(Deserialize)]
@@ -57,6 +58,8 @@ struct Fix {
     reissue: Vec<Reissue>,
     #[serde(default)]
     listeners: Vec<Listeners>,
+    #[serde(default)]
+    web: Vec<RawWeb>,
 }
 
 #[derive(Deserialize)]
@@ -93,16 +96,21 @@ struct Listeners {
     #[serde(default)]
     silent: Vec<u16>,
     #[serde(default)]
+    https: Vec<u16>,
+    #[serde(default)]
+    http: Vec<u16>,
+    #[serde(default)]
     tls10: Vec<u16>,
     #[serde(default)]
     tls12cbc: Vec<u16>,
 }
 
+/// `[expect.before]` (one profile) or `[[expect.before]]` (one per profile).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
-    before: RawExpectation,
-    after: Option<RawExpectation>,
+    before: toml::Value,
+    after: Option<toml::Value>,
 }
 
 impl Scenario {
@@ -153,18 +161,18 @@ impl RawScenario {
             dns_failures.push((name, f.answer));
         }
         let fix = self.fix.map(|f| f.validate(&cx)).transpose()?;
-        let before = expectation(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
+        let before = expectations(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
         let after = match (self.expect.after, &fix) {
             (Some(a), Some(_)) => {
-                let a = expectation(a).map_err(|e| format!("expect.after: {e}"))?;
-                if a.signin != Signin::Ok {
+                let a = expectations(a).map_err(|e| format!("expect.after: {e}"))?;
+                if a.iter().any(|a| a.signin != Signin::Ok) {
                     return Err("expect.after: a fix must lead to signin = \"ok\"".into());
                 }
-                Some(a)
+                a
             }
             (None, Some(_)) => return Err("a scenario with a fix needs [expect.after]".into()),
             (Some(_), None) => return Err("[expect.after] needs a [fix]".into()),
-            (None, None) => None,
+            (None, None) => Vec::new(),
         };
         Ok(super::scenario::Scenario {
             name: self.name,
@@ -226,8 +234,28 @@ impl Fix {
             let host = cx
                 .host_named(&l.host)
                 .map_err(|e| format!("fix.listeners: {e}"))?;
-            let map = listener_map(&host, [&l.tls, &l.tcp, &l.silent, &l.tls10, &l.tls12cbc])?;
+            let map = listener_map(
+                &host,
+                [
+                    &l.tls,
+                    &l.tcp,
+                    &l.silent,
+                    &l.https,
+                    &l.http,
+                    &l.tls10,
+                    &l.tls12cbc,
+                ],
+            )?;
             listeners.push((host, map));
+        }
+        let mut web = Vec::new();
+        for w in &self.web {
+            let raw = w
+                .host
+                .as_deref()
+                .ok_or("fix.web: each entry needs `host`")?;
+            let host = cx.host_named(raw).map_err(|e| format!("fix.web: {e}"))?;
+            web.push((host, w.validate(&cx.domain, "fix.web")?));
         }
         Ok(super::scenario::Fix {
             description: self.description.trim().to_string(),
@@ -237,6 +265,7 @@ impl Fix {
             clear_dns_failures: self.clear_dns_failures,
             reissue,
             listeners,
+            web,
         })
     }
 }

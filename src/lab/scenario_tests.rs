@@ -51,7 +51,7 @@ fn minimal_scenario_parses_with_defaults() {
 #[test]
 fn builtin_scenarios_parse_and_are_consistent() {
     let all = builtin_scenarios().unwrap();
-    assert_eq!(all.len(), 20);
+    assert_eq!(all.len(), 30);
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
@@ -61,9 +61,11 @@ fn builtin_scenarios_parse_and_are_consistent() {
         "each scenario is its own SIP domain"
     );
     for s in &all {
-        let (before, after) = s.expectations();
-        let profile = crate::plan::profile(&before.profile).unwrap();
-        assert_eq!(before.rows.len(), profile.rows.len(), "{}", s.name());
+        let (_, after) = s.expectations();
+        for e in s.all_expectations().0 {
+            let profile = crate::plan::profile(&e.profile).unwrap();
+            assert_eq!(e.rows.len(), profile.rows.len(), "{}", s.name());
+        }
         assert!(s.domain().ends_with(".test"), "{}", s.domain());
         assert!(!s.rules().is_empty(), "{}", s.name());
         match (s.fix_description(), after) {

@@ -99,6 +99,7 @@ mod tests {
             records,
             selected: None,
             verdict: Verdict::in_progress(""),
+            clients: Vec::new(),
         };
         rep.decide();
         rep

@@ -1,7 +1,9 @@
 //! The client model: pure functions of what the sweep found (D4–D9).
 //! Nothing here does I/O, so every rule is tested with plain unit tests.
 
+pub mod autodiscover;
 pub mod certname;
+pub mod clients;
 pub mod diff;
 pub mod domain;
 pub mod eventlog;
@@ -52,6 +54,10 @@ pub struct SweepReport {
     /// Index (1-based) of the record the client uses (D7).
     pub selected: Option<usize>,
     pub verdict: Verdict,
+    /// Every built-in client generation's verdict from the same sweep
+    /// (issue 10, D3/D13), in `sipscope profiles` order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<clients::ClientVerdict>,
 }
 
 impl SweepReport {

@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod web;
+
 use super::evidence::{DnsFailure, TrustProblem};
 use crate::plan::RowKind;
 
@@ -50,6 +52,21 @@ pub enum ReasonCode {
     WrongPurpose,
     TcpAccepted,
     TlsTrusted,
+    /// D13: the autodiscover endpoint answered with an HTTP error status.
+    HttpErrorStatus,
+    /// D13: a 2xx answer that is not a root document (HTML, unparsable, …).
+    NotAutodiscover,
+    /// D13: a redirect or user link that is not an http(s) URL.
+    BadLink,
+    NoUserLink,
+    RedirectLoop,
+    TooManyRedirects,
+    /// D13: connected, but the HTTP exchange failed (closed, timed out).
+    HttpFailed,
+    /// D13: the root document was read; its web services host checks out.
+    AutodiscoverOk,
+    /// D13: one request's answer was a redirect (a hop, not a row).
+    AutodiscoverRedirect,
 }
 
 impl ReasonCode {
@@ -150,6 +167,8 @@ pub enum Reason {
         addr: SocketAddr,
         expected: String,
     },
+    /// D13: what an autodiscover exchange came to.
+    Web(web::WebProblem),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {
@@ -197,6 +216,7 @@ impl Reason {
             Reason::MissingIntermediate { .. } => C::MissingIntermediate,
             Reason::TcpAccepted { .. } => C::TcpAccepted,
             Reason::TlsTrusted { .. } => C::TlsTrusted,
+            Reason::Web(w) => w.code(),
         }
     }
 }
@@ -207,7 +227,9 @@ impl fmt::Display for Reason {
             // D8: only NXDOMAIN/NODATA say "missing"; a DNS error says the query failed.
             Reason::Dns { query, failure } if failure.is_missing() => match query.kind {
                 RowKind::Srv => write!(f, "no SRV record {}: {}", query.name, failure.describe()),
-                RowKind::A => write!(f, "{} has no address: {}", query.name, failure.describe()),
+                RowKind::A | RowKind::Autodiscover => {
+                    write!(f, "{} has no address: {}", query.name, failure.describe())
+                }
             },
             Reason::Dns { query, failure } => match query.kind {
                 RowKind::Srv => write!(
@@ -216,7 +238,7 @@ impl fmt::Display for Reason {
                     query.name,
                     failure.describe()
                 ),
-                RowKind::A => write!(
+                RowKind::A | RowKind::Autodiscover => write!(
                     f,
                     "the address query for {} failed: {}",
                     query.name,
@@ -295,6 +317,7 @@ impl fmt::Display for Reason {
                 f,
                 "TLS handshake with {addr} succeeded; certificate names {expected} and is trusted"
             ),
+            Reason::Web(w) => w.fmt(f),
         }
     }
 }

@@ -279,6 +279,9 @@ pub struct RecordResult {
     /// Position in `targets` of the one the client uses first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_target: Option<usize>,
+    /// Autodiscover rows (D13): the answer and every request made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<Box<super::autodiscover::HttpResult>>,
 }
 
 impl RecordResult {
@@ -299,6 +302,7 @@ impl RecordResult {
             targets: Vec::new(),
             dns: None,
             used_target: None,
+            http: None,
         }
     }
 

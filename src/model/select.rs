@@ -1,6 +1,8 @@
 //! D5/D7 — which target an SRV row uses, which row the client uses, and the
 //! one-sentence verdict.
 
+mod autodiscover;
+
 use serde::{Deserialize, Serialize};
 
 use super::{RecordResult, Status, TargetResult};
@@ -55,7 +57,13 @@ fn client_rank<'r>(records: &'r [RecordResult], ranking: &[RowClass]) -> Vec<&'r
 /// while a row ranked ahead of every resolved one is still in flight.
 pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
     for r in client_rank(records, ranking) {
-        if r.status.resolved() {
+        // D13: an autodiscover row is used once its name resolved *and* the
+        // endpoint answered (even brokenly); otherwise the client moves on.
+        let used = match r.kind {
+            RowKind::Autodiscover => r.status.answered(),
+            RowKind::Srv | RowKind::A => r.status.resolved(),
+        };
+        if used {
             return Some(r.index);
         }
         if r.status.in_flight() {
@@ -92,6 +100,8 @@ pub enum Cause {
     Dangling,
     /// Nothing is published at all.
     NothingPublished,
+    /// D13: the autodiscover endpoint answered, but not with a usable document.
+    ServiceError,
     /// A row that decides is still being asked.
     #[default]
     InProgress,
@@ -124,7 +134,11 @@ fn skipped_clause(records: &[RecordResult], selected: usize, ranking: &[RowClass
     let skipped: Vec<String> = client_rank(records, ranking)
         .into_iter()
         .take_while(|r| r.index != selected)
-        .filter(|r| matches!(r.status, Status::Rejected | Status::DnsError))
+        // D13: autodiscover rows ranked ahead did not resolve or answer.
+        .filter(|r| {
+            matches!(r.status, Status::Rejected | Status::DnsError)
+                || r.kind == RowKind::Autodiscover
+        })
         .map(|r| format!("record {} ({}, {})", r.index, r.name, r.status))
         .collect();
     if skipped.is_empty() {
@@ -147,8 +161,13 @@ pub fn verdict(
         cause,
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
-        return nothing_usable(records, domain);
+        return autodiscover::nothing_usable(records, ranking)
+            .unwrap_or_else(|| nothing_usable(records, domain));
     };
+    if row.kind == RowKind::Autodiscover {
+        let skipped = skipped_clause(records, row.index, ranking);
+        return autodiscover::for_row(row, &skipped);
+    }
     let via = match row.used() {
         Some(t) if row.kind == RowKind::Srv => format!(" → {}:{}", t.host, t.port),
         _ => String::new(),
@@ -171,10 +190,10 @@ pub fn verdict(
             signin: Signin::Ok,
             cause: Cause::Works,
             summary: match row.transport {
-                Transport::Tls => format!(
+                Transport::Tls | Transport::Https => format!(
                     "Sign-in works: the client uses {what} and the certificate names {host} and is trusted."
                 ),
-                Transport::Tcp => format!(
+                Transport::Tcp | Transport::Http => format!(
                     "Sign-in works: the client uses {what} and the server accepts the connection (unencrypted TCP)."
                 ),
             },

@@ -18,11 +18,14 @@ pub enum Status {
     Untrusted,
     Unreachable,
     DnsError,
+    /// Autodiscover only (D13): the endpoint answered, but not with a usable
+    /// autodiscover document.
+    ServiceError,
 }
 
 impl Status {
     /// Every status a finished sweep can show, in the order of D8.
-    pub const FINAL: [Status; 7] = [
+    pub const FINAL: [Status; 8] = [
         Status::Found,
         Status::Missing,
         Status::Rejected,
@@ -30,6 +33,7 @@ impl Status {
         Status::Untrusted,
         Status::Unreachable,
         Status::DnsError,
+        Status::ServiceError,
     ];
 
     /// What the status means, in one line, with the rule it comes from
@@ -46,6 +50,7 @@ impl Status {
             Status::Untrusted => "names fine, chain not trusted: expired or unknown CA (D9)",
             Status::Unreachable => "resolved, but no connection or handshake in time (D8)",
             Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
+            Status::ServiceError => "autodiscover answered, but not with a usable document (D13)",
         }
     }
 
@@ -61,6 +66,7 @@ impl Status {
             Status::Untrusted => "untrusted",
             Status::Unreachable => "unreachable",
             Status::DnsError => "dns-error",
+            Status::ServiceError => "service-error",
         }
     }
 
@@ -76,6 +82,7 @@ impl Status {
             Status::Untrusted => "⚠",
             Status::Unreachable => "✗",
             Status::DnsError => "!",
+            Status::ServiceError => "⚑",
         }
     }
 
@@ -100,6 +107,16 @@ impl Status {
                 | Status::CertMismatch
                 | Status::Untrusted
                 | Status::Unreachable
+                | Status::ServiceError
+        )
+    }
+
+    /// D13: an autodiscover endpoint answered (TLS, HTTP), even if broken:
+    /// the client uses it and does not fall back.
+    pub fn answered(self) -> bool {
+        matches!(
+            self,
+            Status::Found | Status::CertMismatch | Status::Untrusted | Status::ServiceError
         )
     }
 }
@@ -136,6 +153,7 @@ mod tests {
             (Missing, false),
             (Rejected, false),
             (DnsError, false),
+            (ServiceError, true),
             (Pending, false),
         ] {
             assert_eq!(st.resolved(), resolved, "{st}");

@@ -27,6 +27,8 @@ const PROFILE_SOURCES: &[(&str, &str)] = &[
         "phone-r2",
         include_str!("../../assets/profiles/phone-r2.toml"),
     ),
+    ("sfb", include_str!("../../assets/profiles/sfb.toml")),
+    ("mobile", include_str!("../../assets/profiles/mobile.toml")),
 ];
 
 /// The profile used when none is named (D2).
@@ -37,6 +39,10 @@ pub const DEFAULT_PROFILE: &str = "ocs2007";
 pub enum Transport {
     Tls,
     Tcp,
+    /// HTTP over TLS: the autodiscover web service (D13).
+    Https,
+    /// Plain HTTP: autodiscover published on port 80 (D13).
+    Http,
 }
 
 impl Transport {
@@ -44,7 +50,19 @@ impl Transport {
         match self {
             Transport::Tls => "TLS",
             Transport::Tcp => "TCP",
+            Transport::Https => "HTTPS",
+            Transport::Http => "HTTP",
         }
+    }
+
+    /// Whether the connection is wrapped in TLS (certificate judged, D9).
+    pub fn is_tls(self) -> bool {
+        matches!(self, Transport::Tls | Transport::Https)
+    }
+
+    /// Whether this is a web transport (autodiscover rows only).
+    pub fn is_web(self) -> bool {
+        matches!(self, Transport::Https | Transport::Http)
     }
 }
 
@@ -56,6 +74,8 @@ pub enum RowKind {
     Srv,
     /// An address query for a fixed name; the port is fixed by the profile.
     A,
+    /// The autodiscover web service (D13): a name, then an HTTP(S) GET.
+    Autodiscover,
 }
 
 impl RowKind {
@@ -63,6 +83,7 @@ impl RowKind {
         match self {
             RowKind::Srv => "SRV",
             RowKind::A => "A",
+            RowKind::Autodiscover => "AUTO",
         }
     }
 }
@@ -99,6 +120,15 @@ pub enum PlanRow {
         transport: Transport,
         port: u16,
     },
+    /// The autodiscover web service (D13): an address query for a fixed
+    /// name, then `GET /?sipuri=…` over HTTPS (443) or HTTP (80).
+    Autodiscover {
+        /// Label(s) prepended to the SIP domain, e.g. `lyncdiscoverinternal`.
+        name: String,
+        /// `https` or `http`.
+        transport: Transport,
+        port: u16,
+    },
 }
 
 impl PlanRow {
@@ -106,19 +136,32 @@ impl PlanRow {
         match self {
             PlanRow::Srv { .. } => RowKind::Srv,
             PlanRow::A { .. } => RowKind::A,
+            PlanRow::Autodiscover { .. } => RowKind::Autodiscover,
         }
     }
 
     /// The labels prepended to the SIP domain.
     pub fn name(&self) -> &str {
         match self {
-            PlanRow::Srv { name, .. } | PlanRow::A { name, .. } => name,
+            PlanRow::Srv { name, .. }
+            | PlanRow::A { name, .. }
+            | PlanRow::Autodiscover { name, .. } => name,
         }
     }
 
     pub fn transport(&self) -> Transport {
         match self {
-            PlanRow::Srv { transport, .. } | PlanRow::A { transport, .. } => *transport,
+            PlanRow::Srv { transport, .. }
+            | PlanRow::A { transport, .. }
+            | PlanRow::Autodiscover { transport, .. } => *transport,
+        }
+    }
+
+    /// The fixed port, for rows that have one.
+    pub fn port(&self) -> Option<u16> {
+        match self {
+            PlanRow::A { port, .. } | PlanRow::Autodiscover { port, .. } => Some(*port),
+            PlanRow::Srv { .. } => None,
         }
     }
 
@@ -136,14 +179,18 @@ pub enum RowClass {
     SrvTls,
     SrvTcp,
     A,
+    /// Autodiscover rows (D13): ranked first by the Lync 2013 / Skype for
+    /// Business generations, the only class of the mobile clients.
+    Autodiscover,
 }
 
 impl RowClass {
     pub fn of(kind: RowKind, transport: Transport) -> RowClass {
         match (kind, transport) {
-            (RowKind::Srv, Transport::Tls) => RowClass::SrvTls,
-            (RowKind::Srv, Transport::Tcp) => RowClass::SrvTcp,
+            (RowKind::Srv, t) if t.is_tls() => RowClass::SrvTls,
+            (RowKind::Srv, _) => RowClass::SrvTcp,
             (RowKind::A, _) => RowClass::A,
+            (RowKind::Autodiscover, _) => RowClass::Autodiscover,
         }
     }
 }
@@ -160,10 +207,19 @@ pub struct Profile {
     /// One line for `sipscope profiles`.
     pub description: String,
     pub wildcards: WildcardPolicy,
+    /// Whether TCP rows are asked unless the user says otherwise (D3: the
+    /// Skype for Business profile asks `_sipinternal._tcp` only when TCP is
+    /// allowed, off by default).
+    #[serde(default = "tcp_by_default")]
+    pub tcp_by_default: bool,
     /// The order in which the client prefers classes of rows (D7).
     pub ranking: Vec<RowClass>,
     #[serde(rename = "row")]
     pub rows: Vec<PlanRow>,
+}
+
+fn tcp_by_default() -> bool {
+    true
 }
 
 /// A query the sweep will make: a profile row applied to a domain.
@@ -205,6 +261,22 @@ impl Profile {
                 format!("row {} is of a class the ranking does not list", row.name()),
             ));
         }
+        // A row's transport must fit its kind: web transports for autodiscover only.
+        if let Some(row) = profile
+            .rows
+            .iter()
+            .find(|r| r.transport().is_web() != (r.kind() == RowKind::Autodiscover))
+        {
+            return Err(PlanError::Broken(
+                origin.into(),
+                format!(
+                    "row {} of kind {} cannot use transport {}",
+                    row.name(),
+                    row.kind().label(),
+                    row.transport().label()
+                ),
+            ));
+        }
         Ok(profile)
     }
 
@@ -218,13 +290,10 @@ impl Profile {
                 kind: row.kind(),
                 name: format!("{}.{domain}", row.name()),
                 transport: row.transport(),
-                port: match row {
-                    PlanRow::A { port, .. } => Some(*port),
-                    PlanRow::Srv { .. } => None,
-                },
+                port: row.port(),
                 typical_ports: match row {
                     PlanRow::Srv { typical_ports, .. } => typical_ports.clone(),
-                    PlanRow::A { .. } => Vec::new(),
+                    PlanRow::A { .. } | PlanRow::Autodiscover { .. } => Vec::new(),
                 },
             })
             .collect()
@@ -262,117 +331,4 @@ pub fn next_profile_name(name: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_builtin_profile_parses_and_is_named_after_its_file() {
-        for (origin, text) in PROFILE_SOURCES {
-            let p = Profile::parse(origin, text).unwrap();
-            assert_eq!(&p.name, origin);
-        }
-        assert_eq!(profiles().len(), PROFILE_SOURCES.len());
-        assert_eq!(profiles()[0].name, DEFAULT_PROFILE);
-    }
-
-    // D2: the ten default queries, in order, with transports and ports.
-    #[test]
-    fn d2_default_profile_has_the_ten_queries() {
-        let q = profile(DEFAULT_PROFILE).unwrap().queries("contoso.com");
-        let got: Vec<(String, RowKind, Transport, Option<u16>)> = q
-            .iter()
-            .map(|q| (q.name.clone(), q.kind, q.transport, q.port))
-            .collect();
-        use RowKind::*;
-        use Transport::*;
-        let want = [
-            ("_sipinternaltls._tcp.contoso.com", Srv, Tls, None),
-            ("_sipinternal._tcp.contoso.com", Srv, Tcp, None),
-            ("_sip._tls.contoso.com", Srv, Tls, None),
-            ("_sip._tcp.contoso.com", Srv, Tcp, None),
-            ("sipinternal.contoso.com", A, Tls, Some(443)),
-            ("sipinternal.contoso.com", A, Tcp, Some(5060)),
-            ("sip.contoso.com", A, Tls, Some(443)),
-            ("sip.contoso.com", A, Tcp, Some(5060)),
-            ("sipexternal.contoso.com", A, Tls, Some(443)),
-            ("sipexternal.contoso.com", A, Tcp, Some(5060)),
-        ];
-        assert_eq!(got.len(), 10);
-        for (g, w) in got.iter().zip(want) {
-            assert_eq!((g.0.as_str(), g.1, g.2, g.3), w);
-        }
-        assert_eq!(q[0].index, 1);
-        assert_eq!(q[9].index, 10);
-    }
-
-    // D3: the field-observed R2 order tries sip before sipinternal and never sipexternal.
-    #[test]
-    fn d3_r2_field_order() {
-        let q = profile("ocs2007r2-field").unwrap().queries("d.test");
-        let a: Vec<&str> = q
-            .iter()
-            .filter(|q| q.kind == RowKind::A)
-            .map(|q| q.name.as_str())
-            .collect();
-        assert_eq!(
-            a,
-            [
-                "sip.d.test",
-                "sip.d.test",
-                "sipinternal.d.test",
-                "sipinternal.d.test"
-            ]
-        );
-        let r2 = profile("ocs2007r2").unwrap().queries("d.test");
-        assert!(!r2.iter().any(|q| q.name == "_sip._tcp.d.test"));
-    }
-
-    #[test]
-    fn unknown_profile_lists_known_ones() {
-        let err = profile("ocs2099").unwrap_err().to_string();
-        assert!(
-            err.contains("ocs2099") && err.contains("ocs2007r2-field"),
-            "{err}"
-        );
-        assert_eq!(profile("OCS2007").unwrap().name, "ocs2007");
-    }
-
-    #[test]
-    fn broken_profiles_are_refused() {
-        let head = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\n";
-        let bad = format!("{head}ranking=['a']\n[[row]]\nkind='a'\nname='sip'\ntransport='tls'\n");
-        assert!(
-            Profile::parse("x", &bad)
-                .unwrap_err()
-                .to_string()
-                .contains("port"),
-            "an A row needs its port"
-        );
-        let srv_port = format!(
-            "{head}ranking=['srv-tls']\n[[row]]\nkind='srv'\nname='_sip._tls'\ntransport='tls'\nport=5061\n"
-        );
-        assert!(
-            Profile::parse("x", &srv_port).is_err(),
-            "an SRV row takes its port from the answer"
-        );
-        let unranked = format!(
-            "{head}ranking=['a']\n[[row]]\nkind='srv'\nname='_sip._tls'\ntransport='tls'\n"
-        );
-        assert!(
-            Profile::parse("x", &unranked)
-                .unwrap_err()
-                .to_string()
-                .contains("ranking"),
-            "D7: every row's class is ranked"
-        );
-        let unknown = "name='x'\ntitle='x'\ndescription='x'\nwildcards='warn'\nrows=1\n";
-        assert!(Profile::parse("x", unknown).is_err());
-    }
-
-    #[test]
-    fn next_profile_wraps() {
-        assert_eq!(next_profile_name("ocs2007"), "ocs2007r2");
-        let last = *profile_names().last().unwrap();
-        assert_eq!(next_profile_name(last), "ocs2007");
-    }
-}
+mod tests;

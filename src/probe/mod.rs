@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod dns;
+pub mod http;
 pub mod legacy;
 pub mod tls;
 
@@ -56,6 +57,23 @@ pub async fn probe(
     transport: Transport,
     expected: &str,
 ) -> ProbeEvidence {
+    connect(ctx, ip, port, transport, expected).await.0
+}
+
+/// A connected stream, plain or TLS, kept for a request after the probe.
+pub trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for S {}
+
+/// Like [`probe`], but keeps the connection (D13: the autodiscover GET goes
+/// over the very stream whose certificate was judged). `None` when the
+/// connection or handshake failed.
+pub async fn connect(
+    ctx: &ProbeContext,
+    ip: IpAddr,
+    port: u16,
+    transport: Transport,
+    expected: &str,
+) -> (ProbeEvidence, Option<Box<dyn Stream>>) {
     let nominal = SocketAddr::new(ip, port);
     let actual = ctx.dial.get(&nominal).copied().unwrap_or(nominal);
     let mut evidence = ProbeEvidence {
@@ -72,7 +90,7 @@ pub async fn probe(
     let stream = match tokio::time::timeout(ctx.timeout, TcpStream::connect(actual)).await {
         Err(_) => {
             evidence.connect = Connect::TimedOut;
-            return evidence;
+            return (evidence, None);
         }
         Ok(Err(e)) => {
             evidence.connect = match e.kind() {
@@ -81,59 +99,58 @@ pub async fn probe(
                 _ => Connect::Failed(e.to_string()),
             };
             evidence.connect_ms = Some(ms(started.elapsed()));
-            return evidence;
+            return (evidence, None);
         }
         Ok(Ok(s)) => s,
     };
     evidence.connect_ms = Some(ms(started.elapsed()));
-    if transport == Transport::Tls {
-        let started = Instant::now();
-        let (handshake, tls) = tls_probe(ctx, stream, actual, expected).await;
-        evidence.handshake = Some(handshake);
-        evidence.tls = tls;
-        evidence.tls_ms = Some(ms(started.elapsed()));
+    if !transport.is_tls() {
+        return (evidence, Some(Box::new(stream)));
     }
-    evidence
+    let started = Instant::now();
+    let (handshake, info, tls) = tls_probe(ctx, stream, actual, expected).await;
+    evidence.handshake = Some(handshake);
+    evidence.tls = info;
+    evidence.tls_ms = Some(ms(started.elapsed()));
+    (evidence, tls.map(|s| Box::new(s) as Box<dyn Stream>))
 }
+
+type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
 
 async fn tls_probe(
     ctx: &ProbeContext,
     stream: TcpStream,
     actual: SocketAddr,
     expected: &str,
-) -> (Handshake, Option<TlsInfo>) {
+) -> (Handshake, Option<TlsInfo>, Option<TlsStream>) {
     let Ok(server_name) = ServerName::try_from(expected.to_string()) else {
-        return (Handshake::BadServerName, None);
+        return (Handshake::BadServerName, None, None);
     };
     let modern = tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()));
-    let (chain, info) = match modern.await {
-        Err(_) => return (Handshake::TimedOut, None),
-        Ok(Ok(done)) => (done.chain, done.info),
+    let (chain, info, tls) = match modern.await {
+        Err(_) => return (Handshake::TimedOut, None, None),
+        Ok(Ok(done)) => (done.chain, done.info, Some(done.stream)),
         // D15: refused for version or cipher reasons: read the certificate
         // from a legacy handshake of our own instead of calling it unreachable.
+        // There is no connection to send a request over afterwards.
         Ok(Err(e)) if e.legacy_candidate => {
             let look = tokio::time::timeout(ctx.timeout, legacy::inspect(actual, expected));
             match look.await {
-                Ok(Ok(old)) => (old.chain, old.info),
+                Ok(Ok(old)) => (old.chain, old.info, None),
                 Ok(Err(why)) => {
-                    return (
-                        Handshake::Failed(format!(
-                            "{}; a legacy handshake failed too: {why}",
-                            e.message
-                        )),
-                        None,
-                    );
+                    let failed = format!("{}; a legacy handshake failed too: {why}", e.message);
+                    return (Handshake::Failed(failed), None, None);
                 }
-                Err(_) => return (Handshake::Failed(e.message), None),
+                Err(_) => return (Handshake::Failed(e.message), None, None),
             }
         }
-        Ok(Err(e)) => return (Handshake::Failed(e.message), None),
+        Ok(Err(e)) => return (Handshake::Failed(e.message), None, None),
     };
     match cert::read_facts(&chain) {
-        None => (Handshake::Unreadable, Some(info)),
+        None => (Handshake::Unreadable, Some(info), tls),
         Some(mut facts) => {
             facts.trust = ctx.trust.chain_problem(&chain, &server_name);
-            (Handshake::Presented(Box::new(facts)), Some(info))
+            (Handshake::Presented(Box::new(facts)), Some(info), tls)
         }
     }
 }

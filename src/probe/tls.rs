@@ -227,12 +227,15 @@ pub async fn handshake(
             .map_or_else(|| "unknown".to_string(), |s| format!("{:?}", s.suite())),
         legacy: false,
     };
-    drop(tls);
     let chain = capture.chain.lock().map(|c| c.clone()).unwrap_or_default();
     if chain.is_empty() {
         return Err(HandshakeError::plain("the server sent no certificate"));
     }
-    Ok(Handshaken { chain, info })
+    Ok(Handshaken {
+        chain,
+        info,
+        stream: tls,
+    })
 }
 
 /// Why the modern handshake did not finish.
@@ -270,6 +273,8 @@ fn legacy_candidate(e: &std::io::Error) -> bool {
 pub struct Handshaken {
     pub chain: Vec<CertificateDer<'static>>,
     pub info: TlsInfo,
+    /// The connection, kept for a request over it (D13 autodiscover).
+    pub stream: tokio_rustls::client::TlsStream<TcpStream>,
 }
 
 /// `TLSv1.2` for TLS 1.2, as admins write it.

@@ -91,6 +91,14 @@ pub fn render(report: &SweepReport) -> String {
             let _ = writeln!(out, "{n}");
         }
     }
+    if !report.clients.is_empty() {
+        // Every generation from the same sweep (issue 10, D3/D13).
+        let _ = writeln!(out, "\nEvery client generation:");
+        for c in &report.clients {
+            let line = crate::model::clients::short_line(c, &report.domain);
+            let _ = writeln!(out, "  {}", clean(&line));
+        }
+    }
     let _ = writeln!(out, "\n{}", clean(&report.verdict.summary));
     out
 }

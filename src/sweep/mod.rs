@@ -5,6 +5,7 @@
 mod many;
 mod run;
 mod source;
+mod web;
 
 pub use many::{KeyedEvent, run_many};
 pub use source::{DnsSource, SharedSource};
@@ -178,18 +179,25 @@ impl Sweep {
     /// (if given) as they happen; the returned report is complete.
     pub async fn run(&self, events: Option<mpsc::UnboundedSender<SweepEvent>>) -> SweepReport {
         let mut report = self.initial_report();
+        let domain = &self.settings.target.domain;
+        let queries = self.settings.options.profile.queries(domain);
+        let visible = queries.len();
+        // Every generation at once (issue 10): the other built-in profiles'
+        // rows are asked beside this profile's (names are asked once, D2);
+        // they feed the clients summary and are not streamed as rows.
+        let builtin = crate::plan::profiles();
+        let queries = with_every_generation(queries, &builtin, domain);
         let run = run::Run {
             sweep: self,
             memo: Memo::default(),
             started: Instant::now(),
             events,
+            visible,
         };
-        let queries = self
-            .settings
-            .options
-            .profile
-            .queries(&self.settings.target.domain);
-        report.records = join_all(queries.iter().map(|q| run.row(q))).await;
+        let mut swept = join_all(queries.iter().map(|q| run.row(q))).await;
+        report.clients = model::clients::summarise(&builtin, domain, &swept);
+        swept.truncate(visible);
+        report.records = swept;
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
         for line in model::eventlog::client_events(&report) {
@@ -205,6 +213,26 @@ impl Sweep {
         let handle = tokio::spawn(async move { self.run(Some(tx)).await });
         (handle, rx)
     }
+}
+
+/// `own` followed by every other profile's query not already in the list
+/// (same kind, name, transport and port), numbered after `own`.
+fn with_every_generation(
+    own: Vec<crate::plan::Query>,
+    profiles: &[Profile],
+    domain: &str,
+) -> Vec<crate::plan::Query> {
+    let mut all = own;
+    for q in profiles.iter().flat_map(|p| p.queries(domain)) {
+        let known = all.iter().any(|a| {
+            a.kind == q.kind && a.name == q.name && a.transport == q.transport && a.port == q.port
+        });
+        if !known {
+            let index = all.len() + 1;
+            all.push(crate::plan::Query { index, ..q });
+        }
+    }
+    all
 }
 
 /// The report for `settings` before anything is asked: every row pending.
@@ -224,5 +252,6 @@ pub fn initial_report(settings: &SweepSettings) -> SweepReport {
         records: queries.iter().map(RecordResult::pending).collect(),
         selected: None,
         verdict: Verdict::in_progress("Sweep in progress."),
+        clients: Vec::new(),
     }
 }

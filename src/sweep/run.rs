@@ -23,6 +23,9 @@ pub(super) struct Run<'a> {
     pub(super) memo: Memo,
     pub(super) started: Instant,
     pub(super) events: Option<mpsc::UnboundedSender<SweepEvent>>,
+    /// Rows with a higher index belong to other generations (the clients
+    /// summary): asked, not streamed.
+    pub(super) visible: usize,
 }
 
 impl Run<'_> {
@@ -33,8 +36,10 @@ impl Run<'_> {
         }
     }
 
-    fn update(&self, row: &RecordResult) {
-        self.emit(SweepEvent::Row(row.clone()));
+    pub(super) fn update(&self, row: &RecordResult) {
+        if row.index <= self.visible {
+            self.emit(SweepEvent::Row(row.clone()));
+        }
     }
 
     pub(super) fn log(&self, kind: LogKind, text: String) {
@@ -45,11 +50,11 @@ impl Run<'_> {
         }));
     }
 
-    fn options(&self) -> &SweepOptions {
+    pub(super) fn options(&self) -> &SweepOptions {
         &self.sweep.settings.options
     }
 
-    async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
+    pub(super) async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
         memoised(&self.memo.addr, name, || self.sweep.dns.addresses(name)).await
     }
 
@@ -73,15 +78,18 @@ impl Run<'_> {
             match query.kind {
                 RowKind::Srv => self.srv_row(query, &mut row).await,
                 RowKind::A => self.a_row(query, &mut row).await,
+                RowKind::Autodiscover => self.autodiscover_row(query, &mut row).await,
             }
         }
         row.elapsed_ms = ms(self.started.elapsed());
         self.update(&row);
-        self.log(LogKind::Info, model::eventlog::row_line(&row));
+        if row.index <= self.visible {
+            self.log(LogKind::Info, model::eventlog::row_line(&row));
+        }
         row
     }
 
-    fn dns_failed(row: &mut RecordResult, query: &Query, f: DnsFailure) {
+    pub(super) fn dns_failed(row: &mut RecordResult, query: &Query, f: DnsFailure) {
         row.dns = Some(f.outcome());
         row.judged(&judge::dns_failure(query.kind, &query.name, f));
     }
@@ -232,7 +240,7 @@ impl Run<'_> {
     }
 }
 
-fn fill_addresses(t: &mut TargetResult, a: &AddrAnswer) {
+pub(super) fn fill_addresses(t: &mut TargetResult, a: &AddrAnswer) {
     t.addresses = a.addresses.iter().map(|ip| ip.to_string()).collect();
     t.ttl = Some(a.ttl);
     t.cname_chain = a.cname_chain.clone();

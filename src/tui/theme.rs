@@ -42,9 +42,11 @@ impl Theme {
             Status::Querying | Status::Probing => self.fg(Color::Cyan),
             Status::Missing => self.fg(Color::Yellow),
             Status::Rejected => self.fg(Color::Magenta),
-            Status::CertMismatch | Status::Untrusted | Status::Unreachable | Status::DnsError => {
-                self.fg(Color::Red)
-            }
+            Status::CertMismatch
+            | Status::Untrusted
+            | Status::Unreachable
+            | Status::DnsError
+            | Status::ServiceError => self.fg(Color::Red),
         }
     }
 

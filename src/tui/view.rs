@@ -13,7 +13,7 @@ use super::app::{App, Mode, Zoom};
 use super::keys::{EDIT_KEYS, KEYS, KeyHint};
 use super::toast::ToastKind;
 use super::widgets::common::{START_HINT, wrapped_height};
-use super::widgets::{details, help, log, panel, records};
+use super::widgets::{clients, details, help, log, panel, records};
 use crate::model::Signin;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -87,9 +87,21 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
                 (n, true) => n + 1,
                 (n, false) => n + 3,
             };
-            let [table, bottom] =
-                Layout::vertical([Constraint::Length(table_h), Constraint::Min(0)]).areas(main);
+            let rest = Rect {
+                height: main.height.saturating_sub(table_h),
+                ..main
+            };
+            let clients_h = clients::height(app, rest, compact);
+            let [table, clients_area, bottom] = Layout::vertical([
+                Constraint::Length(table_h),
+                Constraint::Length(clients_h),
+                Constraint::Min(0),
+            ])
+            .areas(main);
             records::render(frame, table, app, table_compact);
+            if clients_h > 0 {
+                clients::render(frame, clients_area, app, compact);
+            }
             if bottom.height < 2 {
                 return;
             }

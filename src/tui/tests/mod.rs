@@ -3,6 +3,7 @@
 //! built from model types with a fixed clock: no terminal, no network, no
 //! timing.
 
+mod autodiscover;
 mod demo;
 mod fixtures;
 mod hostile_text;

@@ -113,8 +113,40 @@ pub fn lines(
             now,
         ));
     }
+    if let Some(http) = &r.http {
+        out.extend(hop_lines(http, t));
+    }
     for w in &r.warnings {
         out.push(Line::styled(format!("⚠ {w}"), t.warn()));
+    }
+    out
+}
+
+/// D13: every request an autodiscover row made, and the links it read.
+fn hop_lines(http: &crate::model::autodiscover::HttpResult, t: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        format!("Requests ({}, in order)", http.hops.len()),
+        t.title(),
+    )];
+    for (i, h) in http.hops.iter().enumerate() {
+        let code = h.status_code.map_or("-".into(), |c| c.to_string());
+        out.push(Line::from(vec![
+            Span::styled(format!("{}. GET {}", i + 1, h.url), t.value()),
+            Span::raw("  "),
+            Span::styled(format!("HTTP {code}"), t.label()),
+            Span::raw("  "),
+            Span::styled(
+                format!("{} {}", h.status.symbol(), h.status),
+                t.status(h.status),
+            ),
+        ]));
+        out.push(indent(kv("", h.detail.clone(), t), 2));
+    }
+    if let Some(ct) = &http.content_type {
+        out.push(kv("type", ct.clone(), t));
+    }
+    for (token, href) in &http.links {
+        out.push(kv(&format!("link {token}"), href.clone(), t));
     }
     out
 }

@@ -1,5 +1,6 @@
 //! The panes of the dashboard, one file each; all draw from `&App`.
 
+pub mod clients;
 pub mod columns;
 pub mod common;
 pub mod details;
