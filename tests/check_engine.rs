@@ -392,3 +392,33 @@ async fn garbage_tls_server_is_unreachable_with_reason() {
         report.verdict.summary
     );
 }
+
+// Issue #13 item 6: `--resolver` by host name is resolved once with the
+// system resolver, and `check` says which address it asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolver_named_by_host_name_is_resolved_and_named() {
+    let lab = lab_of(&["healthy"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    let port = lab.dns_addr().port();
+    let mut flags = lab.check_flags(&ca);
+    // The lab's DNS server, by the name every system knows for it.
+    let at = flags.iter().position(|f| f == "--resolver").unwrap();
+    flags[at + 1] = format!("localhost:{port}");
+    let out = tokio::task::block_in_place(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .arg("check")
+            .args(&flags)
+            .arg("alice@healthy.test")
+            .output()
+            .unwrap()
+    });
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("resolver localhost:{port} is 127.0.0.1:{port}")),
+        "{err}"
+    );
+    lab.shutdown().await;
+}

@@ -229,3 +229,59 @@ fn paths_lists_no_log_file_when_logging_is_off() {
         );
     }
 }
+
+// Issue #13 item 4: completions and a man page from the same definitions.
+#[test]
+fn completions_and_man_page_come_from_the_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(&["completions", shell], &[]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(
+            script.contains("sipscope") && script.contains("snapshots"),
+            "{shell}"
+        );
+    }
+    usage_line(&run(&["completions", "tcsh"], &[]), "unknown shell");
+    let o = run(&["man"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = text(&o.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH sipscope"),
+        "{page}"
+    );
+    assert!(page.contains("check") && page.contains("completions"));
+}
+
+// Issue #13 item 5: `config init` writes the documented example where the
+// config is read, never over an existing file.
+#[test]
+fn config_init_writes_the_example_once() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("etc").join("sipscope.toml");
+    let init = || {
+        let mut c = sipscope(home.path());
+        c.args(["config", "init", "--config"]).arg(&path);
+        c.output().unwrap()
+    };
+    let o = init();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("# profile = "), "{written}");
+    // The written file is read as the configuration, and gives the defaults.
+    let mut c = sipscope(home.path());
+    let o = c.args(["paths", "--config"]).arg(&path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("exists, named by --config"));
+    let again = usage_line(&init(), "second init");
+    assert!(again.contains("exists already"), "{again}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+    // The default location when none is named.
+    let o = run(&["config", "init"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("config.toml"),
+        "{}",
+        text(&o.stdout)
+    );
+}

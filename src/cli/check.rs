@@ -15,6 +15,22 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     })?;
     let target = parse_target(&input)?;
     let options = sweep_options(sweep, None, &config.config)?;
+    // A resolver given by host name: say which address is asked.
+    if let crate::probe::ResolverSpec::Servers(servers) = &options.resolvers {
+        let given = if sweep.resolvers.is_empty() {
+            &config.config.resolvers
+        } else {
+            &sweep.resolvers
+        };
+        for (name, addr) in given.iter().zip(servers) {
+            if crate::probe::ResolverSpec::server_name(name).is_some() {
+                out::eprintln(&format!(
+                    "sipscope: resolver {} is {addr}",
+                    crate::text::echo_max(name.trim(), 80)
+                ));
+            }
+        }
+    }
     if !options.dial.is_empty() {
         // Say so: the addresses probed are not the ones DNS gave.
         out::eprintln(&format!(

@@ -77,3 +77,9 @@ pub const LAB: &str = "\
 Examples:
   sipscope lab                   prints the DNS server and ready `check` and `dig` lines
   sipscope lab --ca-out lab-ca.pem";
+
+pub const COMPLETIONS: &str = "\
+Examples:
+  sipscope completions bash > /etc/bash_completion.d/sipscope
+  sipscope completions zsh > \"${fpath[1]}/_sipscope\"
+  sipscope completions powershell >> $PROFILE";

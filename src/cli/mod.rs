@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod demo;
+mod generate;
 mod help;
 mod snapshots;
 #[cfg(test)]
@@ -84,6 +85,27 @@ pub enum Command {
     /// Run the built-in lab in the foreground, for use with `check` and `dig`
     #[command(after_help = help::LAB)]
     Lab(LabArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `sipscope man > sipscope.1`
+    Man,
+    /// Manage the configuration file (`config init` writes the documented example)
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write the documented example configuration where sipscope reads it (never over a file)
+    Init {
+        #[command(flatten)]
+        files: FileArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -201,7 +223,13 @@ impl Cli {
                 watch: Some(&a.watch),
                 color: Some(&a.color),
             },
-            Some(Command::Profiles | Command::Lab(_)) => GlobalParts::default(),
+            Some(Command::Config(ConfigCommand::Init { files })) => GlobalParts {
+                files: Some(files),
+                ..GlobalParts::default()
+            },
+            Some(
+                Command::Profiles | Command::Lab(_) | Command::Completions { .. } | Command::Man,
+            ) => GlobalParts::default(),
         };
         parts.overrides(&before)
     }
@@ -246,6 +274,15 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         out::print(&profiles())?;
         return Ok(exit::OK);
     }
+    match &cli.command {
+        Some(Command::Completions { shell }) => return generate::completions(*shell),
+        Some(Command::Man) => return generate::man(),
+        // Before the configuration is read: the file need not exist yet.
+        Some(Command::Config(ConfigCommand::Init { .. })) => {
+            return generate::config_init(cli.global().config);
+        }
+        _ => {}
+    }
     if let Some(Command::Lab(args)) = &cli.command {
         let rt = runtime()?;
         rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
@@ -276,7 +313,13 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Some(Command::Open(args)) => crate::tui::open_dashboard(&sweep, &args.snapshot, &config),
         None => crate::tui::run_dashboard(&sweep, cli.input.as_deref(), &config),
         // Answered above, before the configuration is read.
-        Some(Command::Profiles | Command::Lab(_)) => Ok(exit::OK),
+        Some(
+            Command::Profiles
+            | Command::Lab(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Config(_),
+        ) => Ok(exit::OK),
     }
 }
 

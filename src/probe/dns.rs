@@ -40,14 +40,52 @@ impl ResolverSpec {
             return Ok(sa);
         }
         let ip = s.trim_start_matches('[').trim_end_matches(']');
-        ip.parse::<IpAddr>()
-            .map(|ip| SocketAddr::new(ip, 53))
-            .map_err(|_| {
-                format!(
-                    "resolver '{s}' is not an IP address or IP:PORT (e.g. 10.0.0.53 or [::1]:5353)"
-                )
-            })
+        if let Ok(ip) = ip.parse::<IpAddr>() {
+            return Ok(SocketAddr::new(ip, 53));
+        }
+        resolve_server_name(s)
     }
+
+    /// `dns.contoso.com` or `dns.contoso.com:5353` when `s` names a resolver
+    /// by host name (whose address the system resolver gives), else `None`.
+    pub fn server_name(s: &str) -> Option<(&str, u16)> {
+        let s = s.trim();
+        let (host, port) = match s.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().ok()?),
+            None => (s, 53),
+        };
+        let name_like = !host.is_empty()
+            && host.len() <= 253
+            && host.parse::<IpAddr>().is_err()
+            && host.contains(|c: char| c.is_ascii_alphabetic())
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        name_like.then_some((host, port))
+    }
+}
+
+/// A resolver named by host name: looked up once with the system resolver
+/// (IPv4 first, as most DNS servers of a site are reached that way).
+fn resolve_server_name(s: &str) -> Result<SocketAddr, String> {
+    let bad = || {
+        format!(
+            "resolver '{}' is not an IP address or IP:PORT (e.g. 10.0.0.53 or [::1]:5353), nor a host name",
+            crate::text::echo_max(s, 80)
+        )
+    };
+    let (host, port) = ResolverSpec::server_name(s).ok_or_else(bad)?;
+    use std::net::ToSocketAddrs;
+    let found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("resolver '{host}': the system resolver found no address ({e})"))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| format!("resolver '{host}': the system resolver found no address"))
 }
 
 #[derive(Debug, Error)]
@@ -371,10 +409,28 @@ mod tests {
             ResolverSpec::parse_server("::1").unwrap(),
             "[::1]:53".parse().unwrap()
         );
+        // Neither an address nor a host name.
         assert!(
-            ResolverSpec::parse_server("dns.example")
+            ResolverSpec::parse_server("dns example")
                 .unwrap_err()
                 .contains("not an IP")
+        );
+        // A host name the system cannot resolve (`.invalid` never resolves).
+        let e = ResolverSpec::parse_server("dns.invalid").unwrap_err();
+        assert!(e.contains("dns.invalid") && e.contains("no address"), "{e}");
+    }
+
+    // Issue #13 item 6: a resolver by host name is resolved once, port kept.
+    #[test]
+    fn a_resolver_by_host_name_is_resolved_once() {
+        let a = ResolverSpec::parse_server("localhost:5353").unwrap();
+        assert!(a.ip().is_loopback(), "{a}");
+        assert_eq!(a.port(), 5353);
+        assert_eq!(ResolverSpec::parse_server("localhost").unwrap().port(), 53);
+        assert_eq!(ResolverSpec::server_name("10.0.0.53"), None);
+        assert_eq!(
+            ResolverSpec::server_name("dns.contoso.com:5353"),
+            Some(("dns.contoso.com", 5353))
         );
     }
 }
