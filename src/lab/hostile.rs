@@ -106,3 +106,72 @@ async fn hold_tcp(listener: TcpListener) {
         while held.try_join_next().is_some() {}
     }
 }
+
+/// How a [`MisbehavingDns`] answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Misbehaviour {
+    /// The query's ID, then bytes that are no DNS message.
+    Garbage,
+    /// A valid empty answer with the truncation flag over UDP, while nothing
+    /// listens on TCP: the retry over TCP is refused.
+    TruncatedNoTcp,
+}
+
+/// A DNS server on 127.0.0.1 (UDP only) that answers, but wrongly: for the
+/// sentences a resolver's raw errors must become (issue 11).
+#[derive(Debug)]
+pub struct MisbehavingDns {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl MisbehavingDns {
+    pub async fn start(how: Misbehaviour) -> Result<Self, LabError> {
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|e| LabError::io("binding the misbehaving DNS socket", e))?;
+        let addr = udp
+            .local_addr()
+            .map_err(|e| LabError::io("reading the misbehaving DNS address", e))?;
+        let task = tokio::spawn(async move {
+            let mut buf = [0u8; 4096];
+            loop {
+                let Ok((n, from)) = udp.recv_from(&mut buf).await else {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                if n < 12 {
+                    continue;
+                }
+                let reply = match how {
+                    Misbehaviour::Garbage => {
+                        let mut r = buf[..2].to_vec();
+                        r.extend_from_slice(&[0x81, 0x80, 0xff, 0xff, 0xff, 0xff, 0x13, 0x37]);
+                        r.extend_from_slice(b"\x07garbage\xc0\xff\xff");
+                        r
+                    }
+                    Misbehaviour::TruncatedNoTcp => {
+                        // Header: same ID, QR + TC + RD + RA, NOERROR, the question echoed.
+                        let mut r = buf[..n].to_vec();
+                        r[2] = 0x80 | 0x02 | (buf[2] & 0x01);
+                        r[3] = 0x80;
+                        r[6..12].fill(0);
+                        r
+                    }
+                };
+                let _ = udp.send_to(&reply, from).await;
+            }
+        });
+        Ok(Self { addr, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for MisbehavingDns {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

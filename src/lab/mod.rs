@@ -53,7 +53,7 @@ use tokio_rustls::TlsAcceptor;
 pub use builtin::{builtin_scenarios, demo_scenarios, scenario};
 pub use certs::LabCa;
 pub use error::LabError;
-pub use hostile::{SilentDns, SilentTcp};
+pub use hostile::{MisbehavingDns, Misbehaviour, SilentDns, SilentTcp};
 pub use records::{RecordData, RecordKind, RecordMatch, ZoneRecord};
 pub use scenario::{
     CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, ListenerKind,

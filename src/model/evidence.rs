@@ -20,6 +20,10 @@ pub enum DnsFailure {
     Timeout(String),
     /// The query could not be sent or the answer not read.
     Network(String),
+    /// This server's answer is not a DNS message that can be read.
+    Malformed(String),
+    /// This server set the truncation flag over UDP and the retry over TCP failed.
+    TruncatedNoTcp(String),
 }
 
 impl DnsFailure {
@@ -37,7 +41,10 @@ impl DnsFailure {
             DnsFailure::ServFail(_) => DnsOutcome::ServFail,
             DnsFailure::Refused(_) => DnsOutcome::Refused,
             DnsFailure::Timeout(_) => DnsOutcome::Timeout,
-            DnsFailure::OtherCode(..) | DnsFailure::Network(_) => DnsOutcome::Error,
+            DnsFailure::OtherCode(..)
+            | DnsFailure::Network(_)
+            | DnsFailure::Malformed(_)
+            | DnsFailure::TruncatedNoTcp(_) => DnsOutcome::Error,
         }
     }
 
@@ -51,6 +58,12 @@ impl DnsFailure {
             DnsFailure::OtherCode(code, by) => format!("{code} from {by}"),
             DnsFailure::Timeout(by) => format!("no answer from {by} (timed out)"),
             DnsFailure::Network(e) => format!("network error: {e}"),
+            DnsFailure::Malformed(by) => {
+                format!("the answer from {by} could not be read (not a well-formed DNS message)")
+            }
+            DnsFailure::TruncatedNoTcp(by) => format!(
+                "{by} answered over UDP with the truncation flag, but the retry over TCP failed (is TCP port 53 open?)"
+            ),
         }
     }
 }

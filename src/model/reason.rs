@@ -23,6 +23,10 @@ pub enum ReasonCode {
     Refused,
     DnsTimeout,
     DnsError,
+    /// The DNS answer could not be decoded.
+    DnsMalformed,
+    /// Truncated over UDP, and the retry over TCP was refused.
+    DnsTcpRefused,
     /// SRV target `.` (D5).
     NoService,
     /// SRV target without an address (D5).
@@ -179,6 +183,8 @@ fn dns_code(f: &DnsFailure) -> ReasonCode {
         DnsFailure::Refused(_) => ReasonCode::Refused,
         DnsFailure::Timeout(_) => ReasonCode::DnsTimeout,
         DnsFailure::OtherCode(..) | DnsFailure::Network(_) => ReasonCode::DnsError,
+        DnsFailure::Malformed(_) => ReasonCode::DnsMalformed,
+        DnsFailure::TruncatedNoTcp(_) => ReasonCode::DnsTcpRefused,
     }
 }
 

@@ -223,6 +223,17 @@ impl Dns {
                 DnsFailure::OtherCode(code.to_string(), by)
             }
             NetError::Timeout => DnsFailure::Timeout(by),
+            // Truncated over UDP, and TCP could not carry the retry.
+            NetError::Truncated => DnsFailure::TruncatedNoTcp(by),
+            NetError::Proto(p)
+                if matches!(
+                    p,
+                    hickory_resolver::proto::ProtoError::Decode(_)
+                        | hickory_resolver::proto::ProtoError::FormError { .. }
+                ) =>
+            {
+                DnsFailure::Malformed(by)
+            }
             other => {
                 let text = other.to_string();
                 if text.contains("timed out") {
