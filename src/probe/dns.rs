@@ -9,6 +9,7 @@ use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::ProtoError;
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use thiserror::Error;
@@ -225,13 +226,7 @@ impl Dns {
             NetError::Timeout => DnsFailure::Timeout(by),
             // Truncated over UDP, and TCP could not carry the retry.
             NetError::Truncated => DnsFailure::TruncatedNoTcp(by),
-            NetError::Proto(p)
-                if matches!(
-                    p,
-                    hickory_resolver::proto::ProtoError::Decode(_)
-                        | hickory_resolver::proto::ProtoError::FormError { .. }
-                ) =>
-            {
+            NetError::Proto(ProtoError::Decode(_) | ProtoError::FormError { .. }) => {
                 DnsFailure::Malformed(by)
             }
             other => {
