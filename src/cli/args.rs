@@ -119,6 +119,7 @@ impl SweepArgs {
             allow_tcp: own.allow_tcp.or(before.allow_tcp),
             dial: list(own.dial, &before.dial),
             lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
+            vantages: list(own.vantages, &before.vantages),
         }
     }
 
@@ -135,6 +136,8 @@ impl SweepArgs {
             allow_tcp: self.no_tcp.then_some(false),
             dial: self.dial.clone(),
             lab_dial: self.lab_dial.clone(),
+            // Vantages are `check`'s own option (see CheckArgs).
+            vantages: Vec::new(),
         }
     }
 }

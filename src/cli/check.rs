@@ -14,6 +14,18 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         Failure::usage("give an address (sipscope check ADDRESS) or set `address` in the config")
     })?;
     let target = parse_target(&input)?;
+    let mut with_vantages = sweep.clone();
+    with_vantages.vantages = args.vantages.clone();
+    let named = crate::config::vantages(&with_vantages, &config.config)?;
+    if !named.is_empty() {
+        if args.save {
+            return Err(Failure::usage(
+                "--save does not keep several vantages yet; save each with --resolver instead",
+            ));
+        }
+        let options = sweep_options(sweep, None, &config.config)?;
+        return super::vantages::run(&target, &options, &named, args.json);
+    }
     let options = sweep_options(sweep, None, &config.config)?;
     // A resolver given by host name: say which address is asked.
     if let crate::probe::ResolverSpec::Servers(servers) = &options.resolvers {

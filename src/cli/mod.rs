@@ -11,6 +11,7 @@ mod snapshots;
 #[cfg(test)]
 mod tests;
 mod usage;
+mod vantages;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +170,15 @@ pub struct CheckArgs {
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
+    /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
+    /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
+    #[arg(
+        long = "vantage",
+        value_name = "LABEL=IP[:PORT][,IP…]",
+        env = "SIPSCOPE_VANTAGE",
+        value_delimiter = ';'
+    )]
+    pub vantages: Vec<String>,
     #[command(flatten)]
     pub sweep: SweepArgs,
     #[command(flatten)]

@@ -50,6 +50,17 @@ pub struct Config {
     pub log_level: LogLevel,
     /// Colours on the dashboard.
     pub colours: bool,
+    /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
+    #[serde(deserialize_with = "de_vantages")]
+    pub vantage: Vec<VantageConfig>,
+}
+
+/// One `[[vantage]]` table: the resolvers one group of clients uses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VantageConfig {
+    pub label: String,
+    pub resolvers: Vec<String>,
 }
 
 impl Default for Config {
@@ -67,6 +78,7 @@ impl Default for Config {
             snapshot_dir: None,
             log_level: LogLevel::default(),
             colours: true,
+            vantage: Vec::new(),
         }
     }
 }
@@ -96,6 +108,33 @@ fn de_profile<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     checked(d, |p: &String| {
         plan::profile(p).map(drop).map_err(|e| e.to_string())
     })
+}
+
+fn de_vantages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<VantageConfig>, D::Error> {
+    checked(d, |vs: &Vec<VantageConfig>| {
+        for v in vs {
+            check_label(&v.label)?;
+            resolver_spec(&v.resolvers)?;
+        }
+        Ok(())
+    })
+}
+
+/// A vantage label: a short word to show in tables and JSON.
+pub(crate) fn check_label(label: &str) -> Result<(), String> {
+    let ok = !label.is_empty()
+        && label.chars().count() <= 24
+        && label
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "vantage label '{}' must be 1 to 24 letters, digits, '-', '_' or '.' (e.g. inside, outside)",
+            crate::text::echo_max(label, 40)
+        ))
+    }
 }
 
 fn de_resolvers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

@@ -6,10 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Config, ConfigError, LogLevel, check_timeout, normalise_domains, resolver_spec};
+use super::{
+    Config, ConfigError, LogLevel, check_label, check_timeout, normalise_domains, resolver_spec,
+};
 use crate::model::TrustSettings;
 use crate::plan;
-use crate::probe::{DialOverrides, parse_dial_override};
+use crate::probe::{DialOverrides, ResolverSpec, parse_dial_override};
 use crate::snapshot::SettingsSummary;
 use crate::sweep::SweepOptions;
 
@@ -30,6 +32,8 @@ pub struct SweepOverrides {
     pub dial: Vec<String>,
     /// A file of `FROM=TO` lines (`sipscope lab` writes one), added to `dial`.
     pub lab_dial: Option<PathBuf>,
+    /// D12: `LABEL=IP[:PORT][,IP[:PORT]…]`, one per vantage.
+    pub vantages: Vec<String>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -139,4 +143,47 @@ pub fn sweep_options(
         allow_tcp,
         dial,
     })
+}
+
+/// D12: a named group of resolvers, swept as one vantage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vantage {
+    pub label: String,
+    pub resolvers: ResolverSpec,
+}
+
+/// The vantages to sweep: the command line's (`--vantage`) or the file's
+/// (`[[vantage]]`); empty means one unnamed vantage, the `--resolver` pool.
+pub fn vantages(over: &SweepOverrides, file: &Config) -> Result<Vec<Vantage>, ConfigError> {
+    let bad = |e: String| ConfigError::Option(format!("--vantage: {e}"));
+    let mut out: Vec<Vantage> = Vec::new();
+    if over.vantages.is_empty() {
+        for v in &file.vantage {
+            out.push(Vantage {
+                label: v.label.clone(),
+                resolvers: resolver_spec(&v.resolvers).map_err(bad)?,
+            });
+        }
+    } else {
+        for raw in &over.vantages {
+            let (label, servers) = raw.split_once('=').ok_or_else(|| {
+                bad(format!(
+                    "'{}' is not LABEL=IP[:PORT][,IP[:PORT]…] (e.g. inside=10.0.0.53)",
+                    crate::text::echo_max(raw, 60)
+                ))
+            })?;
+            let label = label.trim();
+            check_label(label).map_err(bad)?;
+            let servers: Vec<String> = servers.split(',').map(|s| s.trim().to_string()).collect();
+            out.push(Vantage {
+                label: label.to_string(),
+                resolvers: resolver_spec(&servers).map_err(bad)?,
+            });
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = out.iter().find(|v| !seen.insert(v.label.clone())) {
+        return Err(bad(format!("the label '{}' is given twice", dup.label)));
+    }
+    Ok(out)
 }

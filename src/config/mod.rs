@@ -17,9 +17,11 @@ use thiserror::Error;
 
 mod file;
 mod layers;
-pub use file::{Config, parse};
-pub(crate) use file::{check_timeout, check_watch_interval, normalise_domains, resolver_spec};
-pub use layers::{GlobalOverrides, SweepOverrides, sweep_options};
+pub use file::{Config, VantageConfig, parse};
+pub(crate) use file::{
+    check_label, check_timeout, check_watch_interval, normalise_domains, resolver_spec,
+};
+pub use layers::{GlobalOverrides, SweepOverrides, Vantage, sweep_options, vantages};
 
 /// Name of the configuration file inside the platform's config folder.
 pub const CONFIG_FILE_NAME: &str = "config.toml";

@@ -21,8 +21,10 @@ fn the_example_config_parses_to_the_defaults() {
 fn every_example_value_is_valid_when_uncommented() {
     // "# key = value" lines are the examples; uncommented they must all parse
     // (deny_unknown_fields catches a documented key that does not exist).
+    // The `[[vantage]]` tables come last and are checked on their own.
     let uncommented: String = EXAMPLE
         .lines()
+        .take_while(|l| !l.starts_with("# [[vantage]]"))
         .filter_map(|l| l.strip_prefix("# "))
         .filter(|l| l.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')))
         .map(|l| format!("{l}\n"))
@@ -56,6 +58,56 @@ fn every_example_value_is_valid_when_uncommented() {
     }
 }
 
+// D12: the documented `[[vantage]]` tables parse, and bad ones are refused
+// naming the key.
+#[test]
+fn d12_vantage_tables_parse_and_are_checked() {
+    let block: String = EXAMPLE
+        .lines()
+        .skip_while(|l| !l.starts_with("# [[vantage]]"))
+        .filter_map(|l| l.strip_prefix("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let c = parse(&block, Path::new("example")).unwrap();
+    let labels: Vec<&str> = c.vantage.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["inside", "outside"]);
+    let v = vantages(&SweepOverrides::default(), &c).unwrap();
+    assert_eq!(v[1].resolvers.labels(), ["1.1.1.1:53", "8.8.8.8:53"]);
+
+    let bad = err("[[vantage]]\nlabel = \"in side\"\nresolvers = [\"10.0.0.53\"]\n");
+    assert!(bad.contains("vantage") && bad.contains("label"), "{bad}");
+    // The command line replaces the file's vantages, and checks its own.
+    let over = SweepOverrides {
+        vantages: vec!["a=127.0.0.1:5353".into(), "b=10.0.0.53,10.0.1.53".into()],
+        ..SweepOverrides::default()
+    };
+    let v = vantages(&over, &c).unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].label, "a");
+    for (bad, why) in [
+        ("nolabel", "LABEL=IP"),
+        ("x=nope nope", "resolver"),
+        ("=10.0.0.1", "label"),
+    ] {
+        let over = SweepOverrides {
+            vantages: vec![bad.into()],
+            ..SweepOverrides::default()
+        };
+        let e = vantages(&over, &c).unwrap_err().to_string();
+        assert!(e.contains("--vantage") && e.contains(why), "{bad}: {e}");
+    }
+    let twice = SweepOverrides {
+        vantages: vec!["a=10.0.0.1".into(), "a=10.0.0.2".into()],
+        ..SweepOverrides::default()
+    };
+    assert!(
+        vantages(&twice, &c)
+            .unwrap_err()
+            .to_string()
+            .contains("twice")
+    );
+}
+
 #[test]
 fn an_unknown_key_names_file_line_and_key() {
     let e = err("profile = \"ocs2007\"\n\ncolour = false\n");
@@ -78,7 +130,7 @@ fn a_bad_value_names_file_line_and_key() {
             "unknown profile",
         ),
         (
-            "resolvers = [\"10.0.0.1\", \"dns.example\"]\n",
+            "resolvers = [\"10.0.0.1\", \"dns example\"]\n",
             1,
             "resolvers",
             "not an IP",

@@ -15,6 +15,7 @@ pub mod select;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod vantage;
 
 use serde::{Deserialize, Serialize};
 

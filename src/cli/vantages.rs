@@ -1,0 +1,135 @@
+//! `sipscope check --vantage LABEL=IP …`: one sweep per vantage, all at
+//! once (D12). Every vantage gets its own table, selected row and verdict;
+//! the rows where they disagree are named; exit 0 only when every vantage
+//! signs in.
+
+use std::fmt::Write;
+
+use crate::config::Vantage;
+use crate::error::{Failure, exit};
+use crate::input::Target;
+use crate::model::SweepReport;
+use crate::model::vantage::{VantageReport, all_work, disagreements};
+use crate::sweep::{KeyedEvent, Sweep, SweepEvent, SweepOptions, SweepSettings, run_many};
+use crate::text::clean;
+use crate::{out, report};
+
+/// How many vantages are swept at the same time.
+const AT_ONCE: usize = 4;
+
+pub fn run(
+    target: &Target,
+    options: &SweepOptions,
+    vantages: &[Vantage],
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut jobs = Vec::new();
+    for (i, v) in vantages.iter().enumerate() {
+        let mut o = options.clone();
+        o.resolvers = v.resolvers.clone();
+        // A vantage that cannot be set up is a configuration error: say so now.
+        let sweep = Sweep::prepare(SweepSettings::new(target.clone(), o))?;
+        jobs.push((i, Ok(sweep)));
+    }
+    let reports = super::runtime()?.block_on(async {
+        let (_set, mut rx) = run_many(jobs, AT_ONCE);
+        let mut done: Vec<Option<SweepReport>> = vec![None; vantages.len()];
+        while let Some(event) = rx.recv().await {
+            match event {
+                KeyedEvent::Event(i, SweepEvent::Finished(report)) => done[i] = Some(*report),
+                KeyedEvent::Event(..) => {}
+                KeyedEvent::Failed(i, why) => {
+                    return Err(Failure::runtime(format!(
+                        "vantage {}: {why}",
+                        vantages[i].label
+                    )));
+                }
+            }
+        }
+        done.into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.ok_or_else(|| {
+                    Failure::runtime(format!("vantage {} did not finish", vantages[i].label))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    let each: Vec<VantageReport> = vantages
+        .iter()
+        .zip(&reports)
+        .map(|(v, r)| VantageReport::of(&v.label, r))
+        .collect();
+    if json {
+        out::println(&to_json(&reports[0], &each))?;
+    } else {
+        out::print(&text(&reports, &each))?;
+    }
+    Ok(if all_work(&each) {
+        exit::OK
+    } else {
+        exit::FAIL
+    })
+}
+
+/// The version-1 document of the first vantage (so version-1 readers keep
+/// working), with every vantage under `vantages`.
+pub fn to_json(first: &SweepReport, each: &[VantageReport]) -> String {
+    let mut doc = serde_json::to_value(first).unwrap_or_default();
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert(
+            "vantages".into(),
+            serde_json::to_value(each).unwrap_or_default(),
+        );
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Each vantage's table, then where they disagree and every verdict.
+pub fn text(reports: &[SweepReport], each: &[VantageReport]) -> String {
+    let mut out = String::new();
+    for (r, v) in reports.iter().zip(each) {
+        let _ = writeln!(
+            out,
+            "── vantage {} ({}) ──",
+            clean(&v.label),
+            clean(&v.resolvers.join(", "))
+        );
+        out.push_str(&report::text::render(r));
+        out.push('\n');
+    }
+    let differ = disagreements(each);
+    if differ.is_empty() {
+        let _ = writeln!(out, "The vantages agree on every record.");
+    } else {
+        let _ = writeln!(out, "The vantages disagree (D12):");
+        for d in &differ {
+            let _ = writeln!(out, "  {}", clean(&d.to_string()));
+        }
+    }
+    let _ = writeln!(out, "Verdicts:");
+    for v in each {
+        let mark = if v.verdict.signin == crate::model::Signin::Ok {
+            "✓"
+        } else {
+            "✗"
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} {}: {}",
+            clean(&v.label),
+            clean(&v.verdict.summary)
+        );
+    }
+    let works = all_work(each);
+    let _ = writeln!(
+        out,
+        "{}",
+        if works {
+            "Sign-in works from every vantage."
+        } else {
+            "Sign-in fails from at least one vantage: a deployment works only when every vantage works (D12)."
+        }
+    );
+    out
+}
