@@ -94,11 +94,21 @@ impl Run<'_> {
         row.judged(&judge::dns_failure(query.kind, &query.name, f));
     }
 
-    async fn a_row(&self, query: &Query, row: &mut RecordResult) {
-        let port = query.port.unwrap_or(443);
+    /// A row that asks one fixed name (A and autodiscover rows): resolves
+    /// it into the row's single target on `port`. `false` when the name did
+    /// not resolve (the row then says why).
+    pub(super) async fn resolve_fixed_name(
+        &self,
+        query: &Query,
+        row: &mut RecordResult,
+        port: u16,
+    ) -> bool {
         let started = Instant::now();
         let answer = match self.addresses(&query.name).await {
-            Err(f) => return Self::dns_failed(row, query, f),
+            Err(f) => {
+                Self::dns_failed(row, query, f);
+                return false;
+            }
             Ok(a) => a,
         };
         row.dns = Some(DnsOutcome::Answer);
@@ -110,6 +120,16 @@ impl Run<'_> {
         row.used_target = Some(0);
         row.status = Status::Probing;
         self.update(row);
+        true
+    }
+
+    async fn a_row(&self, query: &Query, row: &mut RecordResult) {
+        if !self
+            .resolve_fixed_name(query, row, query.port.unwrap_or(443))
+            .await
+        {
+            return;
+        }
         // D6: the client expects the queried name on the certificate, not the CNAME's target.
         self.probe_target(
             &mut row.targets[0],

@@ -13,7 +13,7 @@ use crate::model::autodiscover::{
     self as ad, ACCEPT_JSON, BODY_CAP, HopResult, HttpAnswer, HttpResult, Next, Step, WebUrl,
 };
 use crate::model::judge::{self, Judged};
-use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
+use crate::model::{self, RecordResult, Status, TargetResult};
 use crate::plan::{Query, Transport};
 use crate::probe;
 
@@ -36,20 +36,9 @@ impl Run<'_> {
     pub(super) async fn autodiscover_row(&self, query: &Query, row: &mut RecordResult) {
         let https = query.transport == Transport::Https;
         let port = query.port.unwrap_or(if https { 443 } else { 80 });
-        let started = Instant::now();
-        let answer = match self.addresses(&query.name).await {
-            Err(f) => return Self::dns_failed(row, query, f),
-            Ok(a) => a,
-        };
-        row.dns = Some(DnsOutcome::Answer);
-        row.ttl = Some(answer.ttl);
-        let mut target = TargetResult::new(&query.name, port);
-        target.timings.dns_ms = Some(ms(started.elapsed()));
-        fill_addresses(&mut target, &answer);
-        row.targets.push(target);
-        row.used_target = Some(0);
-        row.status = Status::Probing;
-        self.update(row);
+        if !self.resolve_fixed_name(query, row, port).await {
+            return;
+        }
 
         let sipuri = self.sipuri();
         let domain = self.sweep.settings.target.domain.clone();
