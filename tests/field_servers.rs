@@ -85,6 +85,13 @@ async fn d15_tls10_server_is_reachable_with_a_warning() {
     let r = sweep(&lab, "alice@tls10.test").await;
     let row = &r.records[0];
     assert_eq!(row.status, Status::Found, "{}", row.detail);
+    assert_eq!(row.reason, Some(ReasonCode::LegacyTlsTrusted));
+    assert!(
+        row.detail
+            .contains("refused a modern TLS handshake but speaks TLSv1.0"),
+        "{}",
+        row.detail
+    );
     let tls = first_target(&r).tls.clone().expect("TLS version shown");
     assert_eq!(tls.version, "TLSv1.0");
     assert_eq!(tls.cipher_suite, "TLS_RSA_WITH_AES_128_CBC_SHA");

@@ -258,13 +258,18 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
                     "{expected} is covered only by a wildcard certificate"
                 ));
             }
-            (
-                Status::Found,
-                Reason::TlsTrusted {
+            let reason = match e.tls.as_ref().filter(|t| t.legacy) {
+                Some(t) => Reason::LegacyTlsTrusted {
+                    addr,
+                    expected: expected_s,
+                    version: t.version.clone(),
+                },
+                None => Reason::TlsTrusted {
                     addr,
                     expected: expected_s,
                 },
-            )
+            };
+            (Status::Found, reason)
         }
     };
     // D15: reachable for its own generation, but not for modern clients.

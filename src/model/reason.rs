@@ -56,6 +56,8 @@ pub enum ReasonCode {
     WrongPurpose,
     TcpAccepted,
     TlsTrusted,
+    /// D15: found through a legacy look (TLS 1.0/1.1 or old suites only).
+    LegacyTlsTrusted,
     /// D13: the autodiscover endpoint answered with an HTTP error status.
     HttpErrorStatus,
     /// D13: a 2xx answer that is not a root document (HTML, unparsable, …).
@@ -171,6 +173,13 @@ pub enum Reason {
         addr: SocketAddr,
         expected: String,
     },
+    /// D15: the modern handshake was refused; a legacy look read a
+    /// certificate that names the host and is trusted.
+    LegacyTlsTrusted {
+        addr: SocketAddr,
+        expected: String,
+        version: String,
+    },
     /// D13: what an autodiscover exchange came to.
     Web(web::WebProblem),
 }
@@ -222,6 +231,7 @@ impl Reason {
             Reason::MissingIntermediate { .. } => C::MissingIntermediate,
             Reason::TcpAccepted { .. } => C::TcpAccepted,
             Reason::TlsTrusted { .. } => C::TlsTrusted,
+            Reason::LegacyTlsTrusted { .. } => C::LegacyTlsTrusted,
             Reason::Web(w) => w.code(),
         }
     }
@@ -322,6 +332,14 @@ impl fmt::Display for Reason {
             Reason::TlsTrusted { addr, expected } => write!(
                 f,
                 "TLS handshake with {addr} succeeded; certificate names {expected} and is trusted"
+            ),
+            Reason::LegacyTlsTrusted {
+                addr,
+                expected,
+                version,
+            } => write!(
+                f,
+                "{addr} refused a modern TLS handshake but speaks {version}; its certificate names {expected} and is trusted"
             ),
             Reason::Web(w) => w.fmt(f),
         }
