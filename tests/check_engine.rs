@@ -422,3 +422,34 @@ async fn a_resolver_named_by_host_name_is_resolved_and_named() {
     );
     lab.shutdown().await;
 }
+
+// Issue #13 item 3: `check --color always` colours the status cells and the
+// verdict; piped output without it stays plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_colours_only_when_asked_or_on_a_terminal() {
+    let lab = lab_of(&["healthy"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    let run = |extra: &[&str]| {
+        tokio::task::block_in_place(|| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+                .arg("check")
+                .args(lab.check_flags(&ca))
+                .args(extra)
+                .arg("alice@healthy.test")
+                .env_remove("NO_COLOR")
+                .output()
+                .unwrap()
+        })
+    };
+    let coloured = String::from_utf8_lossy(&run(&["--color=always"]).stdout).into_owned();
+    assert!(coloured.contains("\x1b[32m✓ found\x1b[0m"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[32mSign-in works"), "{coloured:?}");
+    for plain in [run(&[]), run(&["--color=never"])] {
+        let text = String::from_utf8_lossy(&plain.stdout);
+        assert!(!text.contains('\x1b'), "{text:?}");
+        assert!(text.contains("✓ found"), "{text}");
+    }
+    lab.shutdown().await;
+}

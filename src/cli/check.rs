@@ -63,7 +63,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     if args.json {
         out::println(&report::to_json(&report))?;
     } else {
-        out::print(&report::text::render(&report))?;
+        out::print(&report::text::render_styled(&report, colour(args, config)))?;
     }
     if args.save {
         let dir = config
@@ -82,4 +82,18 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     } else {
         exit::FAIL
     })
+}
+
+/// Colours in the table: `--color always`, or on a terminal unless
+/// `--color never`, `NO_COLOR` or the config file say otherwise.
+fn colour(args: &CheckArgs, config: &Resolved) -> bool {
+    use std::io::IsTerminal;
+    if args.color.no_colour {
+        return false;
+    }
+    match args.color.color {
+        Some(super::ColorWhen::Always) => true,
+        Some(super::ColorWhen::Never) => false,
+        _ => config.colours && std::io::stdout().is_terminal(),
+    }
 }

@@ -33,6 +33,25 @@ pub const HEADERS: [&str; 9] = [
 
 /// Renders the report as a plain-text table followed by the verdict.
 pub fn render(report: &SweepReport) -> String {
+    render_styled(report, false)
+}
+
+/// ANSI colour of a status: green found, red failures, yellow missing.
+fn ansi(status: Status) -> &'static str {
+    match status {
+        Status::Found => "\x1b[32m",
+        Status::Missing | Status::Rejected => "\x1b[33m",
+        s if s.in_flight() => "\x1b[36m",
+        _ => "\x1b[31m",
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+/// [`render`], with the status cells and the verdict in colour when
+/// `colour` (a terminal, `--color always`). The colour codes are sipscope's
+/// own; every text from the network is escaped before them.
+pub fn render_styled(report: &SweepReport, colour: bool) -> String {
     let rows: Vec<[String; 9]> = report.records.iter().map(columns).collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for row in &rows {
@@ -50,21 +69,24 @@ pub fn render(report: &SweepReport) -> String {
         clean(&report.resolvers.join(", ")),
         report.elapsed_ms
     );
-    let line = |cells: &[String], mark: &str| {
+    let line = |cells: &[String], mark: &str, status: Option<Status>| {
         let mut s = format!("{mark:<2}");
-        for (cell, w) in cells.iter().zip(widths) {
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             let pad = w.saturating_sub(cell.chars().count());
-            s.push_str(cell);
+            match status.filter(|_| colour && i == 4) {
+                Some(st) => s.push_str(&format!("{}{cell}{RESET}", ansi(st))),
+                None => s.push_str(cell),
+            }
             s.push_str(&" ".repeat(pad + 2));
         }
         s.trim_end().to_string()
     };
     let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
-    let _ = writeln!(out, "{}", line(&headers, ""));
+    let _ = writeln!(out, "{}", line(&headers, "", None));
     for (r, cells) in report.records.iter().zip(&rows) {
         let selected = report.selected == Some(r.index);
         let mark = if selected { "▶" } else { "" };
-        let mut l = line(cells, mark);
+        let mut l = line(cells, mark, Some(r.status));
         if selected {
             l.push_str("  ◀ client uses this");
         }
@@ -99,6 +121,15 @@ pub fn render(report: &SweepReport) -> String {
             let _ = writeln!(out, "  {}", clean(&line));
         }
     }
-    let _ = writeln!(out, "\n{}", clean(&report.verdict.summary));
+    let summary = clean(&report.verdict.summary);
+    if colour {
+        let tint = match report.verdict.signin {
+            crate::model::Signin::Ok => ansi(Status::Found),
+            _ => ansi(Status::Unreachable),
+        };
+        let _ = writeln!(out, "\n{tint}{summary}{RESET}");
+    } else {
+        let _ = writeln!(out, "\n{summary}");
+    }
     out
 }
