@@ -73,6 +73,9 @@ pub struct SweepArgs {
     /// Treat TCP as forbidden by policy: TCP rows are rejected
     #[arg(long)]
     pub no_tcp: bool,
+    /// Allow TCP rows where the profile asks TLS only unless told (sfb: "_sipinternal._tcp only when TCP is allowed", D3)
+    #[arg(long, conflicts_with = "no_tcp")]
+    pub tcp: bool,
     /// Dial overrides written by `sipscope lab`: probes go to the lab's listeners
     #[arg(long, value_name = "FILE", env = "SIPSCOPE_LAB_DIAL")]
     pub lab_dial: Option<PathBuf>,
@@ -133,7 +136,11 @@ impl SweepArgs {
             timeout_ms: self.timeout_ms,
             trusted_domains: self.trusted_domains.clone(),
             strict_dns_naming: flag(self.no_strict_dns_naming, self.strict_dns_naming),
-            allow_tcp: self.no_tcp.then_some(false),
+            allow_tcp: if self.no_tcp {
+                Some(false)
+            } else {
+                self.tcp.then_some(true)
+            },
             dial: self.dial.clone(),
             lab_dial: self.lab_dial.clone(),
             // Vantages are `check`'s own option (see CheckArgs).

@@ -192,3 +192,22 @@ fn dashboard_settings_layer_the_same_way() {
     .unwrap_err();
     assert!(e.contains("--watch-interval"), "{e}");
 }
+
+// D3: Skype for Business asks `_sipinternal._tcp` only when TCP is allowed:
+// off by default for its profile, on with --tcp, and --no-tcp always wins.
+#[test]
+fn d3_tcp_policy_follows_the_profile_unless_told() {
+    let file = Config::default();
+    assert!(
+        !settings(&file, &["--profile", "sfb", "d.com"])
+            .options
+            .allow_tcp
+    );
+    assert!(
+        settings(&file, &["--profile", "sfb", "--tcp", "d.com"])
+            .options
+            .allow_tcp
+    );
+    assert!(settings(&file, &["d.com"]).options.allow_tcp);
+    assert!(!settings(&file, &["--no-tcp", "d.com"]).options.allow_tcp);
+}
