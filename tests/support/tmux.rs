@@ -12,12 +12,18 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    /// `None` when tmux is not installed.
+    /// `None` when tmux is not installed on a developer's machine (the test
+    /// then says it is skipped). Under CI (`CI` set) a missing tmux fails the
+    /// test: the terminal tests must never pass silently there.
     pub fn new(name: &str) -> Option<Tmux> {
         let available = Command::new("tmux")
             .arg("-V")
             .output()
             .is_ok_and(|o| o.status.success());
+        assert!(
+            available || std::env::var_os("CI").is_none(),
+            "tmux is not installed, and CI must run the terminal tests (.ci/run installs it)"
+        );
         // One server per test: the tests of a binary run in parallel.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
