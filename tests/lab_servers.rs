@@ -179,8 +179,10 @@ async fn overrides_map_loopback_hosts_to_os_ports() {
         assert_eq!(actual.ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
         assert_ne!(actual.port(), 0);
     }
-    // Every host has 80, 443, 5060 and 5061 (healthy: 1 host; split-brain: 3 hosts).
-    assert_eq!(overrides.len(), 4 * 4);
+    // Every host has 80, 443, 5060 and 5061 (healthy: 1 host; split-brain: 3
+    // hosts), and the zones' own server (ns.<zone>) has port 53 (D11).
+    assert_eq!(overrides.len(), 4 * 4 + 1);
+    assert!(overrides.contains(&("127.0.255.1:53".parse().unwrap(), lab.dns_addr())));
     let pool = lab.host_addr(&name("pool.healthy.test.")).unwrap();
     assert_eq!(pool, Ipv4Addr::new(127, 0, 1, 1));
 }

@@ -58,12 +58,26 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             .then(|| config.config_file.path.clone())
             .flatten(),
     );
+    let options = settings.options.clone();
     let sweep = Sweep::prepare(settings)?;
-    let report = super::runtime()?.block_on(sweep.run(None));
+    let runtime = super::runtime()?;
+    let report = runtime.block_on(sweep.run(None));
+    let authority = if args.authoritative {
+        Some(runtime.block_on(super::authority::look(&report, &options))?)
+    } else {
+        None
+    };
     if args.json {
-        out::println(&report::to_json(&report))?;
+        let json = match &authority {
+            Some(a) => super::authority::to_json(&report, a),
+            None => report::to_json(&report),
+        };
+        out::println(&json)?;
     } else {
         out::print(&report::text::render_styled(&report, colour(args, config)))?;
+        if let Some(a) = &authority {
+            out::print(&super::authority::text(&report, a))?;
+        }
     }
     if args.save {
         let dir = config

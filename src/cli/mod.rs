@@ -3,6 +3,7 @@
 //! library and turns the outcome into an exit code (`crate::error::exit`).
 
 mod args;
+mod authority;
 mod check;
 mod demo;
 mod generate;
@@ -170,6 +171,10 @@ pub struct CheckArgs {
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
+    /// Also ask the zone's own servers (NS, without recursion) and say where
+    /// the resolver still holds an old answer, and which server lags (D11)
+    #[arg(long)]
+    pub authoritative: bool,
     /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
     /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
     #[arg(

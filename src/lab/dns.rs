@@ -12,8 +12,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
-use hickory_proto::rr::rdata::SOA;
-use hickory_proto::rr::{LowerName, Name, RData, Record, RecordSet, RrKey};
+use hickory_proto::rr::rdata::{A, NS, SOA};
+use hickory_proto::rr::{LowerName, Name, RData, Record, RecordSet, RecordType, RrKey};
 use hickory_server::Server;
 use hickory_server::net::runtime::Time;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -26,6 +26,12 @@ use tokio::net::{TcpListener, UdpSocket};
 use super::LabError;
 use super::records::{RecordMatch, ZoneRecord};
 use super::scenario::ForcedAnswer;
+
+/// Where every lab zone says its own server is (`ns.<zone>`); the lab maps
+/// this address's port 53 to its DNS server through a dial override.
+pub const PRIMARY_NS_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 255, 1);
+/// Where `ns2.<zone>` is, once a lagging secondary runs.
+pub const SECONDARY_NS_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 255, 2);
 
 /// TTL of the SOA record; its minimum field is the negative-caching TTL.
 const SOA_TTL: u32 = 3600;
@@ -158,7 +164,73 @@ impl Zones {
             Record::from_rdata(origin.clone(), SOA_TTL, RData::SOA(soa)),
             1,
         );
+        // D11: the zone names its own server, so sipscope can ask it directly.
+        let ns = name_in("ns", origin)?;
+        zone.upsert_mut(
+            Record::from_rdata(origin.clone(), SOA_TTL, RData::NS(NS(ns.clone()))),
+            1,
+        );
+        zone.upsert_mut(
+            Record::from_rdata(ns, SOA_TTL, RData::A(A(PRIMARY_NS_IP))),
+            1,
+        );
         self.handlers.insert(origin.clone(), Arc::new(zone));
+        Ok(())
+    }
+
+    /// D11: names `ns2.<zone>` (at `ip`) as a further server of every zone.
+    pub async fn add_secondary(&self, ip: Ipv4Addr) -> Result<(), LabError> {
+        for (origin, handler) in &self.handlers {
+            let ns2 = name_in("ns2", origin)?;
+            handler
+                .upsert(
+                    Record::from_rdata(origin.clone(), SOA_TTL, RData::NS(NS(ns2.clone()))),
+                    1,
+                )
+                .await;
+            handler
+                .upsert(Record::from_rdata(ns2, SOA_TTL, RData::A(A(ip))), 1)
+                .await;
+        }
+        Ok(())
+    }
+
+    /// A copy of every zone as it is now (a secondary that will lag behind).
+    pub async fn snapshot(&self) -> Zones {
+        let mut copy = Zones::default();
+        for (origin, handler) in &self.handlers {
+            let mut zone =
+                InMemoryZoneHandler::empty(origin.clone(), ZoneType::Primary, AxfrPolicy::Deny);
+            for set in handler.records().await.values() {
+                for record in set.records_without_rrsigs() {
+                    zone.upsert_mut(record.clone(), 1);
+                }
+            }
+            copy.handlers.insert(origin.clone(), Arc::new(zone));
+        }
+        copy
+    }
+
+    /// D11: the zone changed: one more in its SOA serial.
+    pub async fn bump_serial(&self, zone: &Name) -> Result<(), LabError> {
+        let handler = self.zone(zone)?;
+        let key = RrKey::new(LowerName::new(zone), RecordType::SOA);
+        let soa = handler.records().await.get(&key).and_then(|set| {
+            set.records_without_rrsigs().find_map(|r| match &r.data {
+                RData::SOA(soa) => Some(soa.clone()),
+                _ => None,
+            })
+        });
+        if let Some(mut soa) = soa {
+            soa.serial = soa.serial.wrapping_add(1);
+            let serial = soa.serial;
+            handler
+                .upsert(
+                    Record::from_rdata(zone.clone(), SOA_TTL, RData::SOA(soa)),
+                    serial,
+                )
+                .await;
+        }
         Ok(())
     }
 

@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+mod authority;
 mod builtin;
 mod client;
 pub mod console;
@@ -105,6 +106,8 @@ pub struct Lab {
     server: DnsServer,
     dns_addr: SocketAddr,
     silent_dns: SilentDns,
+    /// D11: a secondary serving the zones as they were when it started.
+    secondary: std::sync::Mutex<Option<(DnsServer, SocketAddr)>>,
     listeners: Listeners,
     hosts: HashMap<Name, HostRuntime>,
 }
@@ -155,6 +158,7 @@ impl Lab {
             server,
             dns_addr,
             silent_dns,
+            secondary: std::sync::Mutex::new(None),
             listeners,
             hosts,
         })
@@ -189,7 +193,16 @@ impl Lab {
     /// Every host address has an entry for 443, 5060, 5061 and every SRV port of its
     /// scenario; a down port maps to a reserved socket that refuses connections.
     pub fn dial_overrides(&self) -> Vec<(SocketAddr, SocketAddr)> {
-        self.listeners.overrides()
+        let mut all = self.listeners.overrides();
+        // D11: the zones' own servers, asked directly on port 53.
+        all.push((
+            SocketAddr::new(dns::PRIMARY_NS_IP.into(), 53),
+            self.dns_addr,
+        ));
+        if let Some(addr) = self.secondary_addr() {
+            all.push((SocketAddr::new(dns::SECONDARY_NS_IP.into(), 53), addr));
+        }
+        all
     }
 
     /// Where to connect for `nominal`: its override, or `nominal` itself when the lab
@@ -290,6 +303,10 @@ impl Lab {
                 changes.push(format!("{name}:{port} now {kind}"));
             }
         }
+        // D11: an edited zone gets a new serial (only the primary has it).
+        for zone in &s.zones {
+            self.zones.bump_serial(zone).await?;
+        }
         Ok(FixReport {
             scenario: s.name.clone(),
             description: fix.description.clone(),
@@ -303,8 +320,13 @@ impl Lab {
             mut server,
             listeners,
             silent_dns,
+            secondary,
             ..
         } = self;
+        let secondary = secondary.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some((mut server, _)) = secondary {
+            let _ = server.shutdown_gracefully().await;
+        }
         // An error here only says a server task had failed earlier; it is gone either way.
         let _ = server.shutdown_gracefully().await;
         listeners.shutdown().await;

@@ -1,6 +1,7 @@
 //! The client model: pure functions of what the sweep found (D4–D9).
 //! Nothing here does I/O, so every rule is tested with plain unit tests.
 
+pub mod authority;
 pub mod autodiscover;
 pub mod certname;
 pub mod clients;

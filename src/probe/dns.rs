@@ -127,6 +127,27 @@ fn plain(name: &Name) -> String {
 
 impl Dns {
     pub fn new(spec: &ResolverSpec, timeout: Duration) -> Result<Dns, DnsSetupError> {
+        Dns::build(spec, timeout, true)
+    }
+
+    /// D11: one of a zone's own servers, asked directly and without
+    /// recursion (`dial` is where to send; `label` names it in reports).
+    pub fn authoritative(
+        dial: SocketAddr,
+        label: String,
+        timeout: Duration,
+    ) -> Result<Dns, DnsSetupError> {
+        let mut dns = Dns::build(&ResolverSpec::Servers(vec![dial]), timeout, false)?;
+        dns.label = label.clone();
+        dns.servers = vec![label];
+        Ok(dns)
+    }
+
+    fn build(
+        spec: &ResolverSpec,
+        timeout: Duration,
+        recursion: bool,
+    ) -> Result<Dns, DnsSetupError> {
         let provider = TokioRuntimeProvider::default();
         let mut servers_used: Vec<String> = spec.labels();
         let mut builder = match spec {
@@ -172,6 +193,7 @@ impl Dns {
         opts.preserve_intermediates = true;
         opts.use_hosts_file = hickory_resolver::config::ResolveHosts::Never;
         opts.ndots = 0;
+        opts.recursion_desired = recursion;
         let resolver = builder
             .build()
             .map_err(|e| DnsSetupError::SystemConfig(e.to_string()))?;
@@ -204,6 +226,33 @@ impl Dns {
             .map_err(|_| DnsFailure::Timeout(self.label.clone()))?
             .map_err(|e| self.classify(e))?;
         Ok(lookup.answers().to_vec())
+    }
+
+    /// The NS names of `zone` (empty when it has none).
+    pub async fn ns(&self, zone: &str) -> Result<Vec<String>, DnsFailure> {
+        let answers = self.query(zone, RecordType::NS).await?;
+        let mut names: Vec<String> = answers
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::NS(ns) => Some(plain(&ns.0)),
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// The SOA serial of `zone`.
+    pub async fn soa_serial(&self, zone: &str) -> Result<u32, DnsFailure> {
+        let answers = self.query(zone, RecordType::SOA).await?;
+        answers
+            .iter()
+            .find_map(|r| match &r.data {
+                RData::SOA(soa) => Some(soa.serial),
+                _ => None,
+            })
+            .ok_or(DnsFailure::NoData)
     }
 
     fn classify(&self, e: NetError) -> DnsFailure {

@@ -1,6 +1,7 @@
 //! Network probes: DNS lookups, TCP connects and TLS handshakes. They return
 //! plain data and know nothing of the terminal. Every step has a timeout.
 
+pub mod authority;
 pub mod cert;
 pub mod dns;
 pub mod http;

@@ -1,0 +1,189 @@
+//! D11: what the zone's own servers publish, against what the client's
+//! resolver says. Sign-in is judged on the resolver (that is what clients
+//! see); the authoritative view says whether an edit has reached DNS at all,
+//! every server of the zone, and how long a resolver may keep the old answer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{DnsOutcome, RecordResult, SweepReport};
+use crate::plan::RowKind;
+
+/// What one of the zone's servers said, asked directly without recursion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerEvidence {
+    pub name: String,
+    pub address: String,
+    pub serial: Option<u32>,
+    /// Why the server could not be asked at all, if so.
+    pub problem: Option<String>,
+    /// Question key ([`question`]) → the answer as sorted strings, or why none.
+    pub answers: BTreeMap<String, Result<Vec<String>, String>>,
+}
+
+/// The zone that holds the SIP domain's names, and its servers' answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityEvidence {
+    pub zone: String,
+    pub servers: Vec<ServerEvidence>,
+}
+
+/// The key a row's question is asked and compared under.
+pub fn question(kind: RowKind, name: &str) -> String {
+    let t = if kind == RowKind::Srv { "SRV" } else { "A" };
+    format!("{t} {}", name.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// An SRV answer as compared: `priority weight port target`.
+pub fn srv_line(priority: u16, weight: u16, port: u16, target: &str) -> String {
+    format!(
+        "{priority} {weight} {port} {}",
+        target.trim_end_matches('.').to_ascii_lowercase()
+    )
+}
+
+/// One server of the zone in the JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthoritativeServer {
+    pub name: String,
+    pub address: String,
+    pub serial: Option<u32>,
+    /// `current`, `lagging` (an older serial than another server) or why it
+    /// could not be asked.
+    pub status: String,
+}
+
+/// The `authoritative` object at the top of the JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthoritativeView {
+    pub zone: String,
+    pub servers: Vec<AuthoritativeServer>,
+}
+
+/// A record's `authoritative` object: does the resolver agree with the zone?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowAuthority {
+    pub agrees: bool,
+    /// What the zone publishes now (empty: no such record).
+    pub answer: Vec<String>,
+    pub detail: String,
+}
+
+/// The resolver's answer to a row's question, in the same form.
+fn resolver_answer(r: &RecordResult) -> Option<Vec<String>> {
+    match r.dns {
+        Some(DnsOutcome::Answer) => {}
+        Some(DnsOutcome::NxDomain | DnsOutcome::NoData) => return Some(Vec::new()),
+        // SERVFAIL, REFUSED, timeouts: the resolver said nothing to compare.
+        _ => return None,
+    }
+    let mut out: Vec<String> = match r.kind {
+        RowKind::Srv => r
+            .targets
+            .iter()
+            .map(|t| {
+                srv_line(
+                    t.priority.unwrap_or_default(),
+                    t.weight.unwrap_or_default(),
+                    t.port,
+                    &t.host,
+                )
+            })
+            .collect(),
+        _ => r
+            .targets
+            .first()
+            .map(|t| t.addresses.clone())
+            .unwrap_or_default(),
+    };
+    out.sort();
+    Some(out)
+}
+
+fn shown(v: &[String]) -> String {
+    if v.is_empty() {
+        "no record".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// D11: the servers' state (the newest serial is current; older ones lag)
+/// and, per record, whether the resolver agrees with the newest server.
+pub fn judge(
+    report: &SweepReport,
+    ev: &AuthorityEvidence,
+) -> (AuthoritativeView, BTreeMap<usize, RowAuthority>) {
+    let newest = ev.servers.iter().filter_map(|s| s.serial).max();
+    let servers = ev
+        .servers
+        .iter()
+        .map(|s| AuthoritativeServer {
+            name: s.name.clone(),
+            address: s.address.clone(),
+            serial: s.serial,
+            status: match (&s.problem, s.serial, newest) {
+                (Some(p), _, _) => p.clone(),
+                (None, Some(mine), Some(top)) if mine < top => format!(
+                    "lagging: serial {mine}, another server has {top} (replication pending)"
+                ),
+                (None, Some(_), _) => "current".into(),
+                (None, None, _) => "no SOA serial".into(),
+            },
+        })
+        .collect();
+    // The newest server's answers are what the zone publishes now.
+    let mut ordered: Vec<&ServerEvidence> =
+        ev.servers.iter().filter(|s| s.problem.is_none()).collect();
+    ordered.sort_by_key(|s| std::cmp::Reverse(s.serial));
+    let mut rows = BTreeMap::new();
+    for r in &report.records {
+        let key = question(r.kind, &r.name);
+        let Some(published) = ordered
+            .iter()
+            .find_map(|s| s.answers.get(&key).and_then(|a| a.as_ref().ok()))
+        else {
+            continue;
+        };
+        let row = match resolver_answer(r) {
+            None => RowAuthority {
+                agrees: false,
+                answer: published.clone(),
+                detail: format!(
+                    "the resolver gave no answer ({}); the zone publishes {}",
+                    r.status,
+                    shown(published)
+                ),
+            },
+            Some(said) if &said == published => RowAuthority {
+                agrees: true,
+                answer: published.clone(),
+                detail: "the resolver agrees with what the zone publishes".into(),
+            },
+            Some(said) => {
+                let ttl = r
+                    .ttl
+                    .map(|t| format!(" for up to {t} s (its TTL)"))
+                    .unwrap_or_else(|| " until its negative-caching time runs out".into());
+                RowAuthority {
+                    agrees: false,
+                    answer: published.clone(),
+                    detail: format!(
+                        "the resolver still holds the old answer ({}){ttl}; the zone publishes {}",
+                        shown(&said),
+                        shown(published)
+                    ),
+                }
+            }
+        };
+        rows.insert(r.index, row);
+    }
+    (
+        AuthoritativeView {
+            zone: ev.zone.clone(),
+            servers,
+        },
+        rows,
+    )
+}
