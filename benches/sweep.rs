@@ -10,6 +10,9 @@
 //! autodiscover row — address answer → connect → TLS → GET → the web
 //! services host's address answer → connect → TLS.
 //!
+//! The third figure (issue 12) sweeps the healthy scenario as two vantages at
+//! once (`sweep::run_many`, as `check --vantage` does) against one sweep.
+//!
 //! Run: `cargo bench --bench sweep` (prints the figures recorded in BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
@@ -74,6 +77,55 @@ async fn main() {
     lab.shutdown().await;
     report_healthy(walls, paths, queries);
     sfb_autodiscover().await;
+    two_vantages().await;
+}
+
+/// Issue 12 (D12): two vantages swept at once against one sweep alone.
+async fn two_vantages() {
+    use sipscope::sweep::{KeyedEvent, SweepEvent, run_many};
+    let scenario = builtin_scenarios()
+        .expect("scenarios")
+        .into_iter()
+        .find(|s| s.name() == "healthy")
+        .expect("healthy scenario");
+    let address = scenario.sip_address().to_string();
+    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
+        .await
+        .expect("lab");
+    let prepare =
+        || Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
+    let (mut singles, mut pairs) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let sweep = prepare();
+        let started = Instant::now();
+        assert!(sweep.run(None).await.signin_ok());
+        singles.push(started.elapsed().as_secs_f64() * 1000.0);
+
+        let jobs = vec![("inside", Ok(prepare())), ("outside", Ok(prepare()))];
+        let started = Instant::now();
+        let (_set, mut rx) = run_many(jobs, 4);
+        let mut finished = 0;
+        while let Some(event) = rx.recv().await {
+            if let KeyedEvent::Event(_, SweepEvent::Finished(r)) = event {
+                assert!(r.signin_ok());
+                finished += 1;
+            }
+        }
+        assert_eq!(finished, 2);
+        pairs.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    lab.shutdown().await;
+    let (single, pair) = (median(singles), median(pairs));
+    println!(
+        "vantage benchmark: healthy scenario as 2 vantages at once vs 1 sweep, every DNS answer delayed {} ms, {RUNS} runs",
+        DELAY.as_millis()
+    );
+    println!("  one sweep      median {single:7.1} ms");
+    println!("  two vantages   median {pair:7.1} ms");
+    println!(
+        "  ratio          {:.2}x one sweep (target ≤ 1.1x)",
+        pair / single
+    );
 }
 
 fn report_healthy(walls: Vec<f64>, paths: Vec<f64>, queries: usize) {
