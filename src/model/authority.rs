@@ -139,6 +139,10 @@ pub fn judge(
     ordered.sort_by_key(|s| std::cmp::Reverse(s.serial));
     let mut rows = BTreeMap::new();
     for r in &report.records {
+        // A row the client never asks (TCP forbidden) has nothing to compare.
+        if r.dns.is_none() {
+            continue;
+        }
         let key = question(r.kind, &r.name);
         let Some(published) = ordered
             .iter()
@@ -186,4 +190,90 @@ pub fn judge(
         },
         rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::model::test_support::rows;
+
+    fn evidence(serials: &[u32], srv: &[&str]) -> AuthorityEvidence {
+        let servers = serials
+            .iter()
+            .enumerate()
+            .map(|(i, serial)| ServerEvidence {
+                name: format!("ns{}.contoso.com", i + 1),
+                address: format!("192.0.2.{}:53", i + 1),
+                serial: Some(*serial),
+                problem: None,
+                answers: BTreeMap::from([(
+                    question(RowKind::Srv, "_sipinternaltls._tcp.contoso.com"),
+                    Ok(srv.iter().map(|s| s.to_string()).collect()),
+                )]),
+            })
+            .collect();
+        AuthorityEvidence {
+            zone: "contoso.com".into(),
+            servers,
+        }
+    }
+
+    fn report(statuses: &[Status]) -> SweepReport {
+        let records = rows(statuses);
+        let mut r: SweepReport = serde_json::from_value(serde_json::json!({
+            "version": 1, "input": "contoso.com", "domain": "contoso.com",
+            "profile": "ocs2007", "resolvers": [], "started_at": "", "elapsed_ms": 0,
+            "records": [], "selected": null,
+            "verdict": {"signin": "fail", "summary": ""}
+        }))
+        .unwrap();
+        r.records = records;
+        r
+    }
+
+    // D11: the newest serial is current, older ones lag; the resolver's
+    // answer is compared with what the newest server publishes.
+    #[test]
+    fn d11_lagging_servers_and_stale_answers() {
+        use Status::*;
+        let mut rep = report(&[Found, Missing]);
+        rep.records[0].dns = Some(DnsOutcome::Answer);
+        rep.records[0].ttl = Some(300);
+        rep.records[0].targets[0].priority = Some(0);
+        rep.records[0].targets[0].weight = Some(0);
+        let ev = evidence(&[2, 1], &["0 0 5061 pool2.contoso.com"]);
+        let (view, rows) = judge(&rep, &ev);
+        assert_eq!(view.servers[0].status, "current");
+        assert!(view.servers[1].status.starts_with("lagging: serial 1"));
+        let row = &rows[&1];
+        assert!(!row.agrees);
+        assert!(
+            row.detail
+                .contains("still holds the old answer (0 0 5061 pool.contoso.com) for up to 300 s"),
+            "{}",
+            row.detail
+        );
+        // Row 2 was never asked of the zone's servers: nothing to say.
+        assert!(!rows.contains_key(&2));
+    }
+
+    // D11: a row the client never asks (TCP forbidden) is not compared; a
+    // resolver that failed is said to have given no answer.
+    #[test]
+    fn d11_unasked_rows_are_skipped_and_failures_named() {
+        use Status::*;
+        let mut rep = report(&[Rejected]);
+        rep.records[0].dns = None;
+        let ev = evidence(&[1], &["0 0 5061 pool.contoso.com"]);
+        assert!(judge(&rep, &ev).1.is_empty());
+        rep.records[0].status = DnsError;
+        rep.records[0].dns = Some(DnsOutcome::ServFail);
+        let rows = judge(&rep, &ev).1;
+        assert!(
+            rows[&1].detail.contains("gave no answer (dns-error)"),
+            "{}",
+            rows[&1].detail
+        );
+    }
 }
