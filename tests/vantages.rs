@@ -128,6 +128,33 @@ async fn d12_two_vantages_two_verdicts_and_the_exit_code() {
         "{text}"
     );
 
+    // --save keeps one snapshot per vantage; `snapshots diff` compares them.
+    let snaps = dir.path().join("snaps");
+    let snap_arg = format!("--snapshot-dir={}", snaps.display());
+    let out = tokio::task::block_in_place(|| {
+        check(
+            &inside,
+            &ca,
+            &[
+                "--save".into(),
+                snap_arg.clone(),
+                vantage("inside", &inside),
+                vantage("outside", &outside),
+            ],
+        )
+    });
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("vantage inside saved to") && err.contains("vantage outside saved to"),
+        "{err}"
+    );
+    let diff = std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+        .args(["snapshots", "diff", "1", "2", &snap_arg])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(1), "the vantages differ: {text}");
+
     // A bad vantage is one usage line.
     let out = tokio::task::block_in_place(|| check(&inside, &ca, &["--vantage=nolabel".into()]));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -18,13 +18,14 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     with_vantages.vantages = args.vantages.clone();
     let named = crate::config::vantages(&with_vantages, &config.config)?;
     if !named.is_empty() {
-        if args.save {
-            return Err(Failure::usage(
-                "--save does not keep several vantages yet; save each with --resolver instead",
-            ));
-        }
         let options = sweep_options(sweep, None, &config.config)?;
-        return super::vantages::run(&target, &options, &named, args.json);
+        // --save keeps one snapshot per vantage (`snapshots diff` compares them).
+        let save_in = if args.save {
+            Some(config.snapshot_dir.clone().ok_or(SnapshotError::NoFolder)?)
+        } else {
+            None
+        };
+        return super::vantages::run(&target, &options, &named, args.json, save_in.as_deref());
     }
     let options = sweep_options(sweep, None, &config.config)?;
     // A resolver given by host name: say which address is asked.

@@ -22,13 +22,17 @@ pub fn run(
     options: &SweepOptions,
     vantages: &[Vantage],
     json: bool,
+    save_in: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
     let mut jobs = Vec::new();
+    let mut summaries = Vec::new();
     for (i, v) in vantages.iter().enumerate() {
         let mut o = options.clone();
         o.resolvers = v.resolvers.clone();
         // A vantage that cannot be set up is a configuration error: say so now.
-        let sweep = Sweep::prepare(SweepSettings::new(target.clone(), o))?;
+        let settings = SweepSettings::new(target.clone(), o);
+        summaries.push(crate::snapshot::SettingsSummary::from_settings(&settings));
+        let sweep = Sweep::prepare(settings)?;
         jobs.push((i, Ok(sweep)));
     }
     let reports = super::runtime()?.block_on(async {
@@ -64,6 +68,17 @@ pub fn run(
         out::println(&to_json(&reports[0], &each))?;
     } else {
         out::print(&text(&reports, &each))?;
+    }
+    if let Some(dir) = save_in {
+        for ((report, summary), v) in reports.iter().zip(&summaries).zip(&each) {
+            let saved = crate::snapshot::commands::save_one(dir, report, summary)?;
+            out::eprintln(&format!(
+                "sipscope: vantage {} saved to {} (and {})",
+                clean(&v.label),
+                saved.json.display(),
+                saved.markdown.display()
+            ));
+        }
     }
     Ok(if all_work(&each) {
         exit::OK
