@@ -101,6 +101,9 @@ pub enum DnsSetupError {
 pub struct SrvAnswer {
     pub ttl: u32,
     pub records: Vec<SrvRecord>,
+    /// Addresses the server sent along in the additional section, by target
+    /// host: a hint to start probing at once; the sweep still asks afresh.
+    pub hints: std::collections::BTreeMap<String, Vec<IpAddr>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +219,16 @@ impl Dns {
     }
 
     async fn query(&self, name: &str, rtype: RecordType) -> Result<Vec<Record>, DnsFailure> {
+        self.query_with_additionals(name, rtype)
+            .await
+            .map(|(a, _)| a)
+    }
+
+    async fn query_with_additionals(
+        &self,
+        name: &str,
+        rtype: RecordType,
+    ) -> Result<(Vec<Record>, Vec<Record>), DnsFailure> {
         let fqdn = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
             .map_err(|e| DnsFailure::Network(format!("'{name}' is not a valid DNS name: {e}")))?;
         // The resolver has its own timeout; this bound also covers a pool of
@@ -225,7 +238,7 @@ impl Dns {
             .await
             .map_err(|_| DnsFailure::Timeout(self.label.clone()))?
             .map_err(|e| self.classify(e))?;
-        Ok(lookup.answers().to_vec())
+        Ok((lookup.answers().to_vec(), lookup.additionals().to_vec()))
     }
 
     /// The NS names of `zone` (empty when it has none).
@@ -291,7 +304,19 @@ impl Dns {
 
     /// The SRV records of `name`.
     pub async fn srv(&self, name: &str) -> Result<SrvAnswer, DnsFailure> {
-        let answers = self.query(name, RecordType::SRV).await?;
+        let (answers, additionals) = self.query_with_additionals(name, RecordType::SRV).await?;
+        let mut hints: std::collections::BTreeMap<String, Vec<IpAddr>> = Default::default();
+        for r in &additionals {
+            let ip = match &r.data {
+                RData::A(a) => IpAddr::V4(a.0),
+                RData::AAAA(a) => IpAddr::V6(a.0),
+                _ => continue,
+            };
+            hints
+                .entry(plain(&r.name).to_ascii_lowercase())
+                .or_default()
+                .push(ip);
+        }
         let mut ttl = u32::MAX;
         let mut records = Vec::new();
         for r in &answers {
@@ -314,7 +339,11 @@ impl Dns {
         if records.is_empty() {
             return Err(DnsFailure::NoData);
         }
-        Ok(SrvAnswer { ttl, records })
+        Ok(SrvAnswer {
+            ttl,
+            records,
+            hints,
+        })
     }
 
     /// The addresses of `name` (A, then AAAA when there is no A), following CNAMEs.

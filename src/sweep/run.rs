@@ -166,11 +166,15 @@ impl Run<'_> {
         row.status = Status::Probing;
         self.update(row);
         let transport = query.transport;
+        let hints = &answer.hints;
         let results = join_all(
             row.targets
                 .iter()
                 .filter(|t| t.status != Status::Rejected)
-                .map(|t| self.srv_target(t.clone(), transport)),
+                .map(|t| {
+                    let hint = hints.get(&t.host.to_ascii_lowercase()).cloned();
+                    self.srv_target(t.clone(), transport, hint)
+                }),
         )
         .await;
         for (done, warnings) in results {
@@ -187,15 +191,37 @@ impl Run<'_> {
         row.follow_used_target();
     }
 
+    /// An SRV target: its addresses asked afresh (D11), and its members
+    /// probed. When the SRV answer carried the target's addresses in its
+    /// additional section, the probes start on those at once, beside the
+    /// fresh query; they count only if the fresh answer names the same
+    /// addresses, otherwise the fresh ones are probed.
     async fn srv_target(
         &self,
         mut t: TargetResult,
         transport: Transport,
+        hint: Option<Vec<IpAddr>>,
     ) -> (TargetResult, Vec<String>) {
         let mut warnings = Vec::new();
         let started = Instant::now();
-        let answer = self.addresses(&t.host).await;
-        t.timings.dns_ms = Some(ms(started.elapsed()));
+        let hint = hint.filter(|h| !h.is_empty()).map(|mut h| {
+            h.sort();
+            h.dedup();
+            h
+        });
+        let host = t.host.clone();
+        let early = async {
+            match &hint {
+                Some(h) => Some(self.probe_members(t.port, transport, &host, h).await),
+                None => None,
+            }
+        };
+        let fresh = async {
+            let answer = self.addresses(&host).await;
+            (answer, ms(started.elapsed()))
+        };
+        let ((answer, dns_ms), early) = futures::join!(fresh, early);
+        t.timings.dns_ms = Some(dns_ms);
         match answer {
             Err(f) => {
                 let j = judge::target_dns_failure(&t.host, f);
@@ -204,9 +230,22 @@ impl Run<'_> {
             Ok(a) => {
                 fill_addresses(&mut t, &a);
                 warnings.extend(judge::cname_warning(&t.host, &a.cname_chain));
-                let host = t.host.clone();
-                self.probe_target(&mut t, transport, &host, &mut warnings)
-                    .await;
+                let mut fresh_set = a.addresses.clone();
+                fresh_set.sort();
+                fresh_set.dedup();
+                match (early, &hint) {
+                    (Some((probes, member_warnings)), Some(h)) if *h == fresh_set => {
+                        if fresh_set.len() > MAX_MEMBERS {
+                            warnings.push(too_many(&host, fresh_set.len()));
+                        }
+                        merge_warnings(&mut warnings, member_warnings);
+                        warnings.extend(t.take_members(probes));
+                    }
+                    _ => {
+                        self.probe_target(&mut t, transport, &host, &mut warnings)
+                            .await;
+                    }
+                }
             }
         }
         (t, warnings)
@@ -230,33 +269,52 @@ impl Run<'_> {
             return;
         }
         if members.len() > MAX_MEMBERS {
-            warnings.push(format!(
-                "{} has {} addresses; the first {MAX_MEMBERS} in address order were probed (D14)",
-                t.host,
-                members.len()
-            ));
+            warnings.push(too_many(&t.host, members.len()));
         }
         let mut members = members;
         members.sort();
-        members.truncate(MAX_MEMBERS);
+        let (probes, member_warnings) = self
+            .probe_members(t.port, transport, expected, &members)
+            .await;
+        merge_warnings(warnings, member_warnings);
+        warnings.extend(t.take_members(probes));
+    }
+
+    /// D14: probes the first [`MAX_MEMBERS`] of `members` (sorted) at once.
+    async fn probe_members(
+        &self,
+        port: u16,
+        transport: Transport,
+        expected: &str,
+        members: &[IpAddr],
+    ) -> (Vec<model::AddressProbe>, Vec<String>) {
         let wildcards = self.options().profile.wildcards;
-        let port = t.port;
-        let results = join_all(members.iter().map(|ip| async move {
+        let results = join_all(members.iter().take(MAX_MEMBERS).map(|ip| async move {
             let e = probe::probe(&self.sweep.probe, *ip, port, transport, expected).await;
             let j = judge::probe(&e, expected, wildcards);
             judge::address_probe(&e, j)
         }))
         .await;
         let mut probes = Vec::new();
+        let mut warnings = Vec::new();
         for (p, member_warnings) in results {
-            for w in member_warnings {
-                if !warnings.contains(&w) {
-                    warnings.push(w);
-                }
-            }
+            merge_warnings(&mut warnings, member_warnings);
             probes.push(p);
         }
-        warnings.extend(t.take_members(probes));
+        (probes, warnings)
+    }
+}
+
+fn too_many(host: &str, n: usize) -> String {
+    format!("{host} has {n} addresses; the first {MAX_MEMBERS} in address order were probed (D14)")
+}
+
+/// Adds `more` to `warnings`, each once.
+fn merge_warnings(warnings: &mut Vec<String>, more: Vec<String>) {
+    for w in more {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
     }
 }
 
