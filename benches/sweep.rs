@@ -24,6 +24,21 @@ use sipscope::sweep::Sweep;
 const DELAY: Duration = Duration::from_millis(100);
 const RUNS: usize = 15;
 
+/// A lab serving one built-in scenario with every DNS answer delayed by
+/// DELAY, and the scenario's SIP address.
+async fn delayed_lab(name: &str) -> (Lab, String) {
+    let scenario = builtin_scenarios()
+        .expect("scenarios")
+        .into_iter()
+        .find(|s| s.name() == name)
+        .unwrap_or_else(|| panic!("no scenario {name}"));
+    let address = scenario.sip_address().to_string();
+    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
+        .await
+        .expect("lab");
+    (lab, address)
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -31,15 +46,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let scenario = builtin_scenarios()
-        .expect("scenarios")
-        .into_iter()
-        .find(|s| s.name() == "healthy")
-        .expect("healthy scenario");
-    let address = scenario.sip_address().to_string();
-    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
-        .await
-        .expect("lab");
+    let (lab, address) = delayed_lab("healthy").await;
 
     let mut walls = Vec::new();
     let mut paths = Vec::new();
@@ -83,15 +90,7 @@ async fn main() {
 /// Issue 12 (D12): two vantages swept at once against one sweep alone.
 async fn two_vantages() {
     use sipscope::sweep::{KeyedEvent, SweepEvent, run_many};
-    let scenario = builtin_scenarios()
-        .expect("scenarios")
-        .into_iter()
-        .find(|s| s.name() == "healthy")
-        .expect("healthy scenario");
-    let address = scenario.sip_address().to_string();
-    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
-        .await
-        .expect("lab");
+    let (lab, address) = delayed_lab("healthy").await;
     let prepare =
         || Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
     let (mut singles, mut pairs) = (Vec::new(), Vec::new());
@@ -155,15 +154,7 @@ fn report_healthy(walls: Vec<f64>, paths: Vec<f64>, queries: usize) {
 /// Issue 10: an sfb sweep (autodiscover rows, every generation's rows beside
 /// them) through a DNS server delaying every answer by DELAY.
 async fn sfb_autodiscover() {
-    let scenario = builtin_scenarios()
-        .expect("scenarios")
-        .into_iter()
-        .find(|s| s.name() == "autodiscover")
-        .expect("autodiscover scenario");
-    let address = scenario.sip_address().to_string();
-    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
-        .await
-        .expect("lab");
+    let (lab, address) = delayed_lab("autodiscover").await;
     let mut walls = Vec::new();
     let mut paths = Vec::new();
     for _ in 0..RUNS {
