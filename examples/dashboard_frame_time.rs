@@ -38,7 +38,7 @@ fn finished_app() -> App {
     let Some(Effect::StartSweep { id, settings }) = effects.into_iter().next() else {
         panic!("the App should start a sweep");
     };
-    let mut report = sipscope::sweep::initial_report(&settings);
+    let mut report = sipscope::sweep::initial_report(&settings[0]);
     for r in &mut report.records {
         if r.index % 2 == 1 {
             let mut t = TargetResult::new(&r.name, r.port.unwrap_or(5061));
@@ -54,12 +54,14 @@ fn finished_app() -> App {
         }
         r.dns.get_or_insert(DnsOutcome::Answer);
         app.update(Msg::Sweep {
+            lane: 0,
             id,
             event: SweepEvent::Row(r.clone()),
         });
     }
     report.decide();
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Finished(Box::new(report)),
     });

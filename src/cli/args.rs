@@ -76,6 +76,19 @@ pub struct SweepArgs {
     /// Allow TCP rows where the profile asks TLS only unless told (sfb: "_sipinternal._tcp only when TCP is allowed", D3)
     #[arg(long, conflicts_with = "no_tcp")]
     pub tcp: bool,
+    /// Also ask the zone's own servers (NS, without recursion) and say where
+    /// the resolver still holds an old answer, and which server lags (D11)
+    #[arg(long)]
+    pub authoritative: bool,
+    /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
+    /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
+    #[arg(
+        long = "vantage",
+        value_name = "LABEL=IP[:PORT][,IP…]",
+        env = "SIPSCOPE_VANTAGE",
+        value_delimiter = ';'
+    )]
+    pub vantages: Vec<String>,
     /// Dial overrides written by `sipscope lab`: probes go to the lab's listeners
     #[arg(long, value_name = "FILE", env = "SIPSCOPE_LAB_DIAL")]
     pub lab_dial: Option<PathBuf>,
@@ -123,6 +136,7 @@ impl SweepArgs {
             dial: list(own.dial, &before.dial),
             lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
             vantages: list(own.vantages, &before.vantages),
+            authoritative: own.authoritative || before.authoritative,
         }
     }
 
@@ -143,8 +157,8 @@ impl SweepArgs {
             },
             dial: self.dial.clone(),
             lab_dial: self.lab_dial.clone(),
-            // Vantages are `check`'s own option (see CheckArgs).
-            vantages: Vec::new(),
+            vantages: self.vantages.clone(),
+            authoritative: self.authoritative,
         }
     }
 }

@@ -1,42 +1,21 @@
 //! `sipscope check --authoritative` (D11): the zone's own servers beside the
 //! resolver's answers, in text and in the JSON.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::error::Failure;
 use crate::model::SweepReport;
-use crate::model::authority::{AuthoritativeView, RowAuthority, judge};
-use crate::probe::Dns;
+use crate::model::authority::Authority;
 use crate::sweep::SweepOptions;
 use crate::text::clean;
 
-/// The judged view: the servers, and each record's agreement.
-pub struct Authority {
-    pub view: AuthoritativeView,
-    pub rows: BTreeMap<usize, RowAuthority>,
-}
-
-/// Finds the zone and asks its servers every question of `report`.
+/// Finds the zone and asks its servers every question of `report`, then
+/// judges the report against their answers.
 pub async fn look(report: &SweepReport, options: &SweepOptions) -> Result<Authority, Failure> {
-    let resolver =
-        Dns::new(&options.resolvers, options.timeout).map_err(|e| Failure::usage(e.to_string()))?;
-    let questions: Vec<_> = report
-        .records
-        .iter()
-        .map(|r| (r.kind, r.name.clone()))
-        .collect();
-    let evidence = crate::probe::authority::look(
-        &resolver,
-        &report.domain,
-        &questions,
-        &options.dial,
-        options.timeout,
-    )
-    .await
-    .map_err(|e| Failure::runtime(format!("the authoritative check could not run: {e}")))?;
-    let (view, rows) = judge(report, &evidence);
-    Ok(Authority { view, rows })
+    let evidence = crate::sweep::authority::look(report, options)
+        .await
+        .map_err(Failure::runtime)?;
+    Ok(Authority::of(report, &evidence))
 }
 
 /// The servers, their serials, and the records where the resolver differs.
@@ -61,7 +40,7 @@ pub fn text(report: &SweepReport, a: &Authority) -> String {
         .records
         .iter()
         .filter_map(|r| {
-            a.rows
+            a.records
                 .get(&r.index)
                 .filter(|x| !x.agrees)
                 .map(|x| format!("  #{} {}: {}", r.index, clean(&r.name), clean(&x.detail)))
@@ -85,12 +64,24 @@ pub fn text(report: &SweepReport, a: &Authority) -> String {
 /// The version-1 document with `authoritative` at the top and on each record.
 pub fn to_json(report: &SweepReport, a: &Authority) -> String {
     let mut doc = serde_json::to_value(report).unwrap_or_default();
+    insert(&mut doc, Some(a));
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Puts `a`'s view at the top of `doc` (a report or a vantage) and each
+/// record's agreement on its record (`null` where not asked, or when `a` is
+/// `None`: the check could not run for this vantage).
+pub fn insert(doc: &mut serde_json::Value, a: Option<&Authority>) {
     if let Some(records) = doc.get_mut("records").and_then(|r| r.as_array_mut()) {
-        for (value, r) in records.iter_mut().zip(&report.records) {
+        for value in records.iter_mut() {
+            let index = value
+                .get("index")
+                .and_then(|i| i.as_u64())
+                .and_then(|i| usize::try_from(i).ok());
             if let Some(obj) = value.as_object_mut() {
                 let row = a
-                    .rows
-                    .get(&r.index)
+                    .zip(index)
+                    .and_then(|(a, i)| a.records.get(&i))
                     .and_then(|x| serde_json::to_value(x).ok())
                     .unwrap_or(serde_json::Value::Null);
                 obj.insert("authoritative".into(), row);
@@ -98,10 +89,9 @@ pub fn to_json(report: &SweepReport, a: &Authority) -> String {
         }
     }
     if let Some(obj) = doc.as_object_mut() {
-        obj.insert(
-            "authoritative".into(),
-            serde_json::to_value(&a.view).unwrap_or_default(),
-        );
+        let view = a
+            .and_then(|a| serde_json::to_value(&a.view).ok())
+            .unwrap_or(serde_json::Value::Null);
+        obj.insert("authoritative".into(), view);
     }
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

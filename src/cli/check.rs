@@ -14,9 +14,8 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         Failure::usage("give an address (sipscope check ADDRESS) or set `address` in the config")
     })?;
     let target = parse_target(&input)?;
-    let mut with_vantages = sweep.clone();
-    with_vantages.vantages = args.vantages.clone();
-    let named = crate::config::vantages(&with_vantages, &config.config)?;
+    let named = crate::config::vantages(sweep, &config.config)?;
+    let authoritative = sweep.authoritative;
     if !named.is_empty() {
         let options = sweep_options(sweep, None, &config.config)?;
         // --save keeps one snapshot per vantage (`snapshots diff` compares them).
@@ -25,7 +24,14 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         } else {
             None
         };
-        return super::vantages::run(&target, &options, &named, args.json, save_in.as_deref());
+        return super::vantages::run(
+            &target,
+            &options,
+            &named,
+            sweep.authoritative,
+            args.json,
+            save_in.as_deref(),
+        );
     }
     let options = sweep_options(sweep, None, &config.config)?;
     // A resolver given by host name: say which address is asked.
@@ -63,7 +69,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     let sweep = Sweep::prepare(settings)?;
     let runtime = super::runtime()?;
     let report = runtime.block_on(sweep.run(None));
-    let authority = if args.authoritative {
+    let authority = if authoritative {
         Some(runtime.block_on(super::authority::look(&report, &options))?)
     } else {
         None

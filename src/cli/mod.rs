@@ -171,19 +171,6 @@ pub struct CheckArgs {
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
-    /// Also ask the zone's own servers (NS, without recursion) and say where
-    /// the resolver still holds an old answer, and which server lags (D11)
-    #[arg(long)]
-    pub authoritative: bool,
-    /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
-    /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
-    #[arg(
-        long = "vantage",
-        value_name = "LABEL=IP[:PORT][,IP…]",
-        env = "SIPSCOPE_VANTAGE",
-        value_delimiter = ';'
-    )]
-    pub vantages: Vec<String>,
     #[command(flatten)]
     pub sweep: SweepArgs,
     #[command(flatten)]

@@ -9,6 +9,7 @@ use crate::config::Vantage;
 use crate::error::{Failure, exit};
 use crate::input::Target;
 use crate::model::SweepReport;
+use crate::model::authority::Authority;
 use crate::model::vantage::{VantageReport, all_work, disagreements};
 use crate::sweep::{KeyedEvent, Sweep, SweepEvent, SweepOptions, SweepSettings, run_many};
 use crate::text::clean;
@@ -21,21 +22,25 @@ pub fn run(
     target: &Target,
     options: &SweepOptions,
     vantages: &[Vantage],
+    authoritative: bool,
     json: bool,
     save_in: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
     let mut jobs = Vec::new();
     let mut summaries = Vec::new();
+    let mut each_options = Vec::new();
     for (i, v) in vantages.iter().enumerate() {
         let mut o = options.clone();
         o.resolvers = v.resolvers.clone();
+        each_options.push(o.clone());
         // A vantage that cannot be set up is a configuration error: say so now.
         let settings = SweepSettings::new(target.clone(), o);
         summaries.push(crate::snapshot::SettingsSummary::from_settings(&settings));
         let sweep = Sweep::prepare(settings)?;
         jobs.push((i, Ok(sweep)));
     }
-    let reports = super::runtime()?.block_on(async {
+    let runtime = super::runtime()?;
+    let reports = runtime.block_on(async {
         let (_set, mut rx) = run_many(jobs, AT_ONCE);
         let mut done: Vec<Option<SweepReport>> = vec![None; vantages.len()];
         while let Some(event) = rx.recv().await {
@@ -64,10 +69,38 @@ pub fn run(
         .zip(&reports)
         .map(|(v, r)| VantageReport::of(&v.label, r))
         .collect();
+    // D11 per vantage: each group of clients' resolvers find their own zone
+    // (split-brain DNS has two), all at once.
+    let authority: Vec<Option<Authority>> = if authoritative {
+        let looks = reports
+            .iter()
+            .zip(&each_options)
+            .map(|(r, o)| super::authority::look(r, o));
+        runtime
+            .block_on(futures::future::join_all(looks))
+            .into_iter()
+            .map(|a| a.map(Some))
+            .collect::<Result<_, _>>()?
+    } else {
+        vec![None; reports.len()]
+    };
     if json {
-        out::println(&to_json(&reports[0], &each))?;
+        out::println(&to_json(
+            &reports[0],
+            &each,
+            authoritative.then_some(&authority[..]),
+        ))?;
     } else {
         out::print(&text(&reports, &each))?;
+        for ((r, v), a) in reports.iter().zip(&each).zip(&authority) {
+            if let Some(a) = a {
+                out::print(&format!(
+                    "\n── vantage {} ──{}",
+                    clean(&v.label),
+                    super::authority::text(r, a)
+                ))?;
+            }
+        }
     }
     if let Some(dir) = save_in {
         for ((report, summary), v) in reports.iter().zip(&summaries).zip(&each) {
@@ -88,14 +121,26 @@ pub fn run(
 }
 
 /// The version-1 document of the first vantage (so version-1 readers keep
-/// working), with every vantage under `vantages`.
-pub fn to_json(first: &SweepReport, each: &[VantageReport]) -> String {
+/// working), with every vantage under `vantages`; with `authority` (one per
+/// vantage), `authoritative` at the top (the first vantage's), on each
+/// vantage and on every record.
+pub fn to_json(
+    first: &SweepReport,
+    each: &[VantageReport],
+    authority: Option<&[Option<Authority>]>,
+) -> String {
     let mut doc = serde_json::to_value(first).unwrap_or_default();
+    let mut list = serde_json::to_value(each).unwrap_or_default();
+    if let Some(authority) = authority {
+        super::authority::insert(&mut doc, authority.first().and_then(Option::as_ref));
+        if let Some(items) = list.as_array_mut() {
+            for (item, a) in items.iter_mut().zip(authority) {
+                super::authority::insert(item, a.as_ref());
+            }
+        }
+    }
     if let Some(obj) = doc.as_object_mut() {
-        obj.insert(
-            "vantages".into(),
-            serde_json::to_value(each).unwrap_or_default(),
-        );
+        obj.insert("vantages".into(), list);
     }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

@@ -34,6 +34,8 @@ pub struct SweepOverrides {
     pub lab_dial: Option<PathBuf>,
     /// D12: `LABEL=IP[:PORT][,IP[:PORT]…]`, one per vantage.
     pub vantages: Vec<String>,
+    /// D11: also ask the zone's own servers (`--authoritative`).
+    pub authoritative: bool,
 }
 
 /// The options every command understands, as given (unset = `None`).

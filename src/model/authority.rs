@@ -70,6 +70,40 @@ pub struct RowAuthority {
     pub detail: String,
 }
 
+/// The judged comparison: the zone's servers, and each record's agreement
+/// (by row index). Saved in snapshots as `{ zone, servers, records }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authority {
+    #[serde(flatten)]
+    pub view: AuthoritativeView,
+    #[serde(default)]
+    pub records: BTreeMap<usize, RowAuthority>,
+}
+
+impl Authority {
+    /// [`judge`] as one value.
+    pub fn of(report: &SweepReport, ev: &AuthorityEvidence) -> Authority {
+        let (view, records) = judge(report, ev);
+        Authority { view, records }
+    }
+
+    /// The rows where the resolver differs from the zone.
+    pub fn disagreeing(&self) -> impl Iterator<Item = (usize, &RowAuthority)> {
+        self.records
+            .iter()
+            .filter(|(_, r)| !r.agrees)
+            .map(|(i, r)| (*i, r))
+    }
+
+    /// Whether the zone's servers differ among themselves (replication pending).
+    pub fn servers_lag(&self) -> bool {
+        self.view
+            .servers
+            .iter()
+            .any(|s| s.status.starts_with("lagging"))
+    }
+}
+
 /// The resolver's answer to a row's question, in the same form.
 fn resolver_answer(r: &RecordResult) -> Option<Vec<String>> {
     match r.dns {

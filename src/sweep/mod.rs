@@ -2,6 +2,7 @@
 //! streaming per-row updates as they happen and ending with the full report.
 //! The sweep gathers evidence; `model::judge` decides what it means.
 
+pub mod authority;
 mod many;
 mod run;
 mod source;

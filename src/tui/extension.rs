@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::keys::KeyHint;
+use crate::config::Vantage;
 use crate::sweep::SweepSettings;
 
 /// What an extension's side panel shows (rendered by the view).
@@ -68,6 +69,12 @@ pub trait Extension: Send {
 
     /// Adjusts the settings of each sweep before it starts (a lab's resolver and CA).
     fn adjust_settings(&self, _settings: &mut SweepSettings) {}
+
+    /// The vantages to sweep `domain` from when the command line and the
+    /// configuration name none (a lab's inside and outside views, D12).
+    fn vantages(&self, _domain: &str) -> Vec<Vantage> {
+        Vec::new()
+    }
 
     /// A sweep of `domain` starts (after `e`, `r`, a switch): the extension
     /// follows what is on screen.

@@ -79,6 +79,18 @@ pub const KEYS: &[KeyHint] = &[
         "expand the event log (PgUp/PgDn scroll either pane)",
         true,
     ),
+    hint(
+        "v",
+        "vantage",
+        "show the next vantage's table and details (--vantage, D12)",
+        true,
+    ),
+    hint(
+        "a",
+        "authoritative",
+        "also ask the zone's own servers: stale resolver? lagging server? (D11)",
+        true,
+    ),
     hint("?", "help", "show or hide this help", true),
     hint(
         "q",

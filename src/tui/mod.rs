@@ -35,7 +35,7 @@ use crate::config::{Resolved, SweepOverrides, sweep_options};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
 use crate::snapshot::{self, Snapshot, SnapshotError};
-use crate::sweep::{Sweep, SweepEvent, SweepSettings};
+use crate::sweep::{KeyedEvent, Sweep, SweepSettings, run_many};
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
 use extension::Extension;
@@ -194,24 +194,39 @@ fn install_panic_hook(theme: Theme) {
     }));
 }
 
-/// A sweep in flight: its task and its event stream.
+/// The sweeps in flight (one per lane): their task and their event stream.
 struct Running {
     id: u32,
     task: JoinHandle<Result<(), String>>,
-    events: mpsc::UnboundedReceiver<SweepEvent>,
+    events: mpsc::UnboundedReceiver<KeyedEvent<usize>>,
 }
 
+/// How many lanes (vantages) sweep at the same time.
+const LANES_AT_ONCE: usize = 4;
+
 impl Running {
-    /// Prepares the sweep (fresh resolver and trust store, D11) off the
-    /// async threads, then runs it; events stream back as they happen.
-    fn start(id: u32, settings: SweepSettings) -> Running {
+    /// Prepares every lane's sweep (fresh resolver and trust store, D11) off
+    /// the async threads, then runs them together; events stream back as
+    /// they happen, under their lane's index.
+    fn start(id: u32, settings: Vec<SweepSettings>) -> Running {
         let (tx, events) = mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
-            let sweep = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
-            sweep.run(Some(tx)).await;
+            let prepared = tokio::task::spawn_blocking(move || {
+                settings
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, Sweep::prepare(s).map_err(|e| e.to_string())))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            // Dropping this task (cancel, quit) drops the set: every lane stops.
+            let (_set, mut rx) = run_many(prepared, LANES_AT_ONCE);
+            while let Some(event) = rx.recv().await {
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
             Ok(())
         });
         Running { id, task, events }
@@ -225,16 +240,18 @@ impl Drop for Running {
     }
 }
 
-/// The next message of the sweep in flight; `None` when it ended quietly.
+/// The next message of the sweeps in flight; `None` when they ended quietly.
 async fn sweep_msg(sweep: &mut Option<Running>) -> Option<Msg> {
     let Some(run) = sweep.as_mut() else {
         return std::future::pending().await;
     };
-    if let Some(event) = run.events.recv().await {
-        return Some(Msg::Sweep { id: run.id, event });
+    let id = run.id;
+    match run.events.recv().await {
+        Some(KeyedEvent::Event(lane, event)) => return Some(Msg::Sweep { id, lane, event }),
+        Some(KeyedEvent::Failed(_, error)) => return Some(Msg::SweepFailed { id, error }),
+        None => {}
     }
     // The channel closed: the task is over; ask how it ended.
-    let id = run.id;
     let ended = (&mut run.task).await;
     *sweep = None;
     match ended {
@@ -295,9 +312,23 @@ async fn event_loop(
         for effect in effects.drain(..) {
             match effect {
                 Effect::StartSweep { id, settings } => {
-                    tracing::debug!("starting sweep {id}");
+                    tracing::debug!("starting sweep {id} in {} lane(s)", settings.len());
                     // Replacing the old one drops (aborts) it.
-                    sweep = Some(Running::start(id, *settings));
+                    sweep = Some(Running::start(id, settings));
+                }
+                Effect::AskAuthority {
+                    id,
+                    lane,
+                    report,
+                    options,
+                } => {
+                    // Every step of it has the sweep's timeout; a stale
+                    // answer (an older sweep's) is ignored by the App.
+                    let tx = task_tx.clone();
+                    tokio::spawn(async move {
+                        let result = crate::sweep::authority::look(&report, &options).await;
+                        let _ = tx.send(Msg::Authority { id, lane, result });
+                    });
                 }
                 Effect::CancelSweep => sweep = None,
                 Effect::Quit => return Ok(None),

@@ -10,11 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode, Zoom};
-use super::keys::{EDIT_KEYS, KEYS, KeyHint};
-use super::toast::ToastKind;
+use super::theme::Theme;
 use super::widgets::common::{START_HINT, wrapped_height};
-use super::widgets::{clients, details, help, log, panel, records};
-use crate::model::Signin;
+use super::widgets::{clients, details, help, keybar, log, panel, records};
+use crate::model::{Signin, SweepReport};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -49,7 +48,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     );
     render_body(frame, body_area, app);
     frame.render_widget(
-        Paragraph::new(crate::text::clean_line(key_bar(app, area.width))),
+        Paragraph::new(crate::text::clean_line(keybar::line(app, area.width))),
         keys_area,
     );
     if app.mode == Mode::Help {
@@ -80,7 +79,7 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
         Zoom::Details => details::render(frame, main, app, compact),
         Zoom::Log => log::render(frame, main, app, compact),
         Zoom::None => {
-            let rows = app.report.as_ref().map_or(0, |r| r.records.len()) as u16;
+            let rows = app.report().map_or(0, |r| r.records.len()) as u16;
             let table_compact = main.height < rows + 3 + 10;
             let table_h = match (rows, table_compact) {
                 (0, _) => 4,
@@ -139,11 +138,24 @@ fn header_lines(app: &App) -> Vec<Line<'static>> {
     first.push(label("  profile "));
     first.push(value(app.profile.clone()));
 
-    let resolvers = match &app.report {
+    let resolvers = match app.report() {
         Some(r) => r.resolvers.join(", "),
         None => app.resolver_label(),
     };
-    let mut second = vec![label("resolver "), value(resolvers)];
+    let lane = app.lane();
+    let mut second = if lane.label.is_empty() {
+        vec![label("resolver "), value(resolvers)]
+    } else {
+        vec![
+            label("vantage "),
+            value(lane.label.clone()),
+            label(&format!(" ({}/{}) ", app.shown + 1, app.lanes.len())),
+            value(lane.resolvers_label().unwrap_or(resolvers)),
+        ]
+    };
+    if app.authoritative {
+        second.push(label("  +authoritative"));
+    }
     if let Some(s) = &app.sweep {
         second.push(label("  sweep "));
         second.push(value(format!("#{}", s.id)));
@@ -213,10 +225,35 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
             t.fail(),
         ))];
     }
-    let Some(report) = &app.report else {
+    let Some(report) = app.report() else {
         return vec![Line::from(Span::styled(START_HINT, t.muted()))];
     };
-    if app.is_running() {
+    if app.lanes.len() > 1 {
+        // D12: every vantage's verdict at once, the shown one marked.
+        return app
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(i, lane)| {
+                let mark = if i == app.shown { "▶ " } else { "  " };
+                let (text, style) = match &lane.report {
+                    Some(r) => lane_verdict(r, lane.running, t),
+                    None => ("…".to_string(), t.busy()),
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark}{}: ", lane.label), t.value()),
+                    Span::styled(text, style),
+                ])
+            })
+            .collect();
+    }
+    let (text, style) = lane_verdict(report, app.is_running(), t);
+    vec![Line::from(Span::styled(text, style))]
+}
+
+/// A lane's banner text: its progress while in flight, then its verdict.
+fn lane_verdict(report: &SweepReport, running: bool, t: Theme) -> (String, Style) {
+    if running {
         let done = report
             .records
             .iter()
@@ -229,140 +266,46 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
         if let Some(i) = report.selected {
             text.push_str(&format!(" The client will use record {i}."));
         }
-        return vec![Line::from(Span::styled(text, t.busy()))];
+        return (text, t.busy());
     }
     let (symbol, style) = match report.verdict.signin {
         Signin::Ok => ("✓ ", t.ok()),
         Signin::Fail => ("✗ ", t.fail()),
         Signin::Undecided => ("… ", t.busy()),
     };
-    vec![Line::from(Span::styled(
-        format!("{symbol}{}", report.verdict.summary),
-        style,
-    ))]
+    (format!("{symbol}{}", report.verdict.summary), style)
 }
 
-/// A one-line banner (the verdict) longer than `max` wrapped lines is cut
-/// at a word and marked `…`, never cut mid-sentence without a sign.
+/// A banner longer than `max` wrapped lines: each of its lines (a verdict,
+/// one per vantage) gets an equal share and is cut at a word and marked `…`,
+/// never cut mid-sentence without a sign. The last span of a line is cut.
 fn fit_banner(lines: Vec<Line<'static>>, width: u16, max: u16) -> Vec<Line<'static>> {
     let height = |l: &Line<'_>| wrapped_height(l, width);
-    if lines.len() != 1 || height(&lines[0]) <= max {
+    if lines.iter().map(height).sum::<u16>() <= max {
         return lines;
     }
-    let style = lines[0].spans.first().map(|s| s.style).unwrap_or_default();
-    let text: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
-    let mut words: Vec<&str> = text.split(' ').collect();
-    loop {
-        let cut = Line::from(Span::styled(format!("{} …", words.join(" ")), style));
-        if height(&cut) <= max || words.len() <= 1 {
-            return vec![cut];
-        }
-        words.pop();
-    }
-}
-
-/// The key bar, or the toast over it while one is visible.
-fn key_bar(app: &App, width: u16) -> Line<'static> {
-    let t = app.theme;
-    if let Some(toast) = &app.toast {
-        let style = match toast.kind {
-            ToastKind::Ok => t.ok(),
-            ToastKind::Fail => t.fail(),
-            ToastKind::Info => t.busy(),
-        };
-        return Line::from(Span::styled(toast.text.clone(), style));
-    }
-    let mut hints: Vec<KeyHint> = match app.mode {
-        Mode::Edit(_) => EDIT_KEYS.to_vec(),
-        Mode::Help => vec![KeyHint {
-            keys: "? Esc",
-            short: "close help",
-            long: "",
-            in_bar: true,
-        }],
-        Mode::Normal => {
-            let mut h: Vec<KeyHint> = Vec::new();
-            if app.zoom == Zoom::None {
-                h.extend(KEYS.iter().copied().filter(|k| k.in_bar));
-            } else {
-                // An expanded pane: how to get back and move about first.
-                h.push(KeyHint {
-                    keys: "Esc",
-                    short: "back",
-                    long: "",
-                    in_bar: true,
-                });
-                h.push(KeyHint {
-                    keys: "PgUp/PgDn",
-                    short: "scroll",
-                    long: "",
-                    in_bar: true,
-                });
-                h.extend(
-                    KEYS.iter()
-                        .copied()
-                        .filter(|k| k.in_bar && matches!(k.keys, "r" | "↑↓" | "?" | "q")),
-                );
+    let share = (max / lines.len().max(1) as u16).max(1);
+    lines
+        .into_iter()
+        .map(|line| {
+            if height(&line) <= share {
+                return line;
             }
-            if let Some(ext) = &app.extension {
-                // Extension keys go before help/quit so a narrow bar keeps them.
-                let at = h.len().saturating_sub(2);
-                let extra: Vec<KeyHint> =
-                    ext.key_hints().into_iter().filter(|k| k.in_bar).collect();
-                h.splice(at..at, extra);
-            }
-            h
-        }
-    };
-    if app.watch.is_some()
-        && app.mode == Mode::Normal
-        && let Some(w) = hints.iter_mut().find(|k| k.keys == "w")
-    {
-        w.short = "stop watch";
-    }
-    if app.read_only()
-        && app.mode == Mode::Normal
-        && let Some(r) = hints.iter_mut().find(|k| k.keys == "r")
-    {
-        r.short = "sweep live";
-    }
-    let hints = fit_hints(hints, width);
-    let mut spans = Vec::new();
-    for (i, k) in hints.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw("  "));
-        }
-        spans.push(Span::styled(k.keys, t.key()));
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(k.short, Style::new()));
-    }
-    Line::from(spans)
-}
-
-/// The hints that fit in `width` columns: the dashboard's own keys go from
-/// the least important (latest in [`KEYS`]); an extension's keys and the
-/// mode's own keys go next; re-run, help and quit stay.
-fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
-    let len = |h: &[KeyHint]| {
-        h.iter()
-            .map(|k| Span::raw(k.keys).width() + 1 + Span::raw(k.short).width())
-            .sum::<usize>()
-            + 2 * h.len().saturating_sub(1)
-    };
-    // r (re-run), ? and q always stay; the dashboard's other keys go first,
-    // then an extension's and the mode's own (issue #13 item 14).
-    let essential = |k: &KeyHint| matches!(k.keys, "r" | "?" | "q" | "Esc");
-    let own = |k: &KeyHint| KEYS.iter().any(|o| o.keys == k.keys);
-    for own_only in [true, false] {
-        while len(&hints) > usize::from(width) {
-            match hints
-                .iter()
-                .rposition(|k| !essential(k) && (own(k) || !own_only))
-            {
-                Some(i) => hints.remove(i),
-                None => break,
+            let mut spans = line.spans;
+            let Some(last) = spans.pop() else {
+                return Line::default();
             };
-        }
-    }
-    hints
+            let text = last.content.to_string();
+            let mut words: Vec<&str> = text.split(' ').collect();
+            loop {
+                let mut cut = spans.clone();
+                cut.push(Span::styled(format!("{} …", words.join(" ")), last.style));
+                let cut = Line::from(cut);
+                if height(&cut) <= share || words.len() <= 1 {
+                    return cut;
+                }
+                words.pop();
+            }
+        })
+        .collect()
 }

@@ -36,7 +36,7 @@ impl App {
     }
 
     fn rows(&self) -> usize {
-        self.report.as_ref().map_or(0, |r| r.records.len())
+        self.report().map_or(0, |r| r.records.len())
     }
 
     fn on_normal_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -67,6 +67,8 @@ impl App {
             }
             KeyCode::Char('p') => return self.next_profile(),
             KeyCode::Char('s') => return self.save_snapshot(),
+            KeyCode::Char('v') => self.next_vantage(),
+            KeyCode::Char('a') => return self.toggle_authoritative(),
             KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => {
                 self.cursor = (self.cursor + 1).min(rows.saturating_sub(1));
@@ -111,6 +113,63 @@ impl App {
             let secs = self.config.watch_interval.as_secs();
             self.push_log(format!("watch on: re-run every {secs} s"));
         }
+    }
+
+    /// `v`: the table and details show the next vantage (D12); each keeps
+    /// its own selected row and change markers.
+    fn next_vantage(&mut self) {
+        if self.lanes.len() < 2 {
+            let why =
+                "one vantage only: --vantage LABEL=IP (or [[vantage]] in the config) adds more";
+            self.push_log(why);
+            self.show_toast(crate::tui::toast::ToastKind::Info, why);
+            return;
+        }
+        self.shown = (self.shown + 1) % self.lanes.len();
+        self.cursor_moved = false;
+        self.details_scroll = 0;
+        let rows = self.rows();
+        self.cursor = self.cursor.min(rows.saturating_sub(1));
+        self.follow_client_row();
+        let label = self.lanes[self.shown].label.clone();
+        self.push_log(format!("showing vantage {label}"));
+    }
+
+    /// `a`: ask the zone's own servers too (D11), now for the sweep on
+    /// screen and on every sweep after; again: stop asking.
+    fn toggle_authoritative(&mut self) -> Vec<Effect> {
+        self.authoritative = !self.authoritative;
+        if !self.authoritative {
+            for lane in &mut self.lanes {
+                lane.asked = super::Asked::Off;
+                lane.authority = None;
+            }
+            self.push_log("authoritative comparison off");
+            return Vec::new();
+        }
+        self.push_log("authoritative comparison on: asking the zone's own servers (D11)");
+        let (Some(id), Ok(settings)) = (self.sweep.as_ref().map(|s| s.id), self.settings()) else {
+            // Nothing swept yet: the next sweep asks them.
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            let Some(report) = lane.report.clone() else {
+                continue;
+            };
+            let mut options = settings.options.clone();
+            if let Some(r) = &lane.resolvers {
+                options.resolvers = r.clone();
+            }
+            lane.asked = super::Asked::Asking;
+            effects.push(Effect::AskAuthority {
+                id,
+                lane: i,
+                report: Box::new(report),
+                options: Box::new(options),
+            });
+        }
+        effects
     }
 
     fn next_profile(&mut self) -> Vec<Effect> {

@@ -18,9 +18,11 @@ use crate::model::eventlog::LogKind;
 use crate::snapshot::SettingsSummary;
 
 mod keys;
+pub mod lanes;
 mod snapshot;
 mod sweeping;
 mod types;
+pub use lanes::{Asked, Lane};
 pub use snapshot::{Opened, SaveRequest, Snapshots};
 pub use types::{AppConfig, Change, Effect, LogEntry, Mode, Msg, SweepInfo, SweepState, Zoom};
 /// Spinner frame rate while a sweep is in flight.
@@ -40,16 +42,16 @@ pub struct App {
     /// The profile of the next sweep (`p` turns it).
     pub profile: String,
     pub target: Option<Target>,
-    /// The current sweep's report, updated row by row.
-    pub report: Option<SweepReport>,
+    /// One lane per vantage (D12); a single unnamed one without `--vantage`.
+    pub lanes: Vec<Lane>,
+    /// The lane the table and details show (`v` turns it).
+    pub shown: usize,
+    /// D11: also ask the zone's own servers on every sweep (`a` turns it).
+    pub authoritative: bool,
     pub sweep: Option<SweepInfo>,
     /// Whether a sweep is in flight, or why the last one could not run.
     pub state: SweepState,
     sweeps_started: u32,
-    /// The last finished sweep, which changes are marked against.
-    baseline: Option<SweepReport>,
-    /// Row index → change since the previous sweep.
-    pub changes: BTreeMap<usize, Change>,
     pub log: VecDeque<LogEntry>,
     /// Lines scrolled back from the newest, in the expanded log.
     pub log_scroll: usize,
@@ -88,6 +90,7 @@ impl App {
             .profile
             .clone()
             .unwrap_or_else(|| config.file.profile.clone());
+        let authoritative = overrides.authoritative;
         App {
             config,
             theme,
@@ -95,12 +98,12 @@ impl App {
             snapshot_layer: None,
             profile,
             target: None,
-            report: None,
+            lanes: vec![Lane::default()],
+            shown: 0,
+            authoritative,
             sweep: None,
             state: SweepState::Idle,
             sweeps_started: 0,
-            baseline: None,
-            changes: BTreeMap::new(),
             log: VecDeque::new(),
             log_scroll: 0,
             details_scroll: 0,
@@ -207,17 +210,28 @@ impl App {
                 self.size = (w, h);
                 Vec::new()
             }
-            Msg::Sweep { id, event } => {
-                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.is_running() {
-                    self.on_sweep_event(event);
+            Msg::Sweep { id, lane, event } => {
+                if self.is_current(id) && self.lanes.get(lane).is_some_and(|l| l.running) {
+                    self.on_sweep_event(lane, event);
+                }
+                Vec::new()
+            }
+            Msg::Authority { id, lane, result } => {
+                if self.is_current(id) && lane < self.lanes.len() {
+                    self.on_authority(lane, result);
                 }
                 Vec::new()
             }
             Msg::SweepFailed { id, error } => {
-                if self.sweep.as_ref().is_some_and(|s| s.id == id) && self.is_running() {
+                if self.is_current(id) && self.is_running() {
                     self.push_problem(format!("sweep {id} failed: {error}"));
                     self.state = SweepState::Failed(error);
+                    for lane in &mut self.lanes {
+                        lane.running = false;
+                    }
                     self.restart_countdown();
+                    // The other vantages' sweeps stop with it.
+                    return vec![Effect::CancelSweep];
                 }
                 Vec::new()
             }
@@ -296,10 +310,28 @@ impl App {
         effects
     }
 
+    /// Whether `id` is the latest sweep started.
+    fn is_current(&self, id: u32) -> bool {
+        self.sweep.as_ref().is_some_and(|s| s.id == id)
+    }
+
+    /// The lane the table and details show.
+    pub fn lane(&self) -> &Lane {
+        &self.lanes[self.shown.min(self.lanes.len() - 1)]
+    }
+
+    /// The shown lane's report.
+    pub fn report(&self) -> Option<&SweepReport> {
+        self.lane().report.as_ref()
+    }
+
+    /// The shown lane's change markers.
+    pub fn changes(&self) -> &BTreeMap<usize, Change> {
+        &self.lane().changes
+    }
+
     /// The row under the cursor.
     pub fn current_row(&self) -> Option<&crate::model::RecordResult> {
-        self.report
-            .as_ref()
-            .and_then(|r| r.records.get(self.cursor))
+        self.report().and_then(|r| r.records.get(self.cursor))
     }
 }

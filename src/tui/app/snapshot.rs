@@ -136,16 +136,18 @@ impl App {
         }
         self.push_log("read-only: r sweeps live with these settings and marks what changed since");
         // The markers of the snapshot's last sweep, as the dashboard showed them.
-        self.changes.clear();
+        let mut lane = super::Lane::default();
         if let Some(last) = snapshot.changes.last().filter(|c| c.sweep == sweeps) {
             for c in &last.rows {
                 if let (Some(before), Some(after)) = (c.from, c.to) {
-                    self.changes.insert(c.index, Change { before, after });
+                    lane.changes.insert(c.index, Change { before, after });
                 }
             }
         }
-        self.report = Some(snapshot.current.clone());
-        self.baseline = Some(snapshot.current.clone());
+        lane.report = Some(snapshot.current.clone());
+        lane.baseline = Some(snapshot.current.clone());
+        self.lanes = vec![lane];
+        self.shown = 0;
         self.follow_client_row();
         self.snapshots = Snapshots {
             session: Session::new(),
@@ -199,7 +201,7 @@ impl App {
 
     /// The current sweep finished: it joins the session.
     pub(super) fn snapshot_sweep_finished(&mut self) {
-        let Some(report) = self.report.clone() else {
+        let Some(report) = self.lanes[0].report.clone() else {
             return;
         };
         let snaps = &mut self.snapshots;

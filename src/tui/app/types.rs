@@ -10,9 +10,11 @@ use ratatui::crossterm::event::KeyEvent;
 use super::SaveRequest;
 use crate::config::{Config, DEFAULT_WATCH_INTERVAL, Resolved};
 use crate::model::Status;
+use crate::model::SweepReport;
+use crate::model::authority::AuthorityEvidence;
 use crate::model::eventlog::LogKind;
 use crate::snapshot::SavedPaths;
-use crate::sweep::{SweepEvent, SweepSettings};
+use crate::sweep::{SweepEvent, SweepOptions, SweepSettings};
 use crate::tui::edit::EditField;
 use crate::tui::extension::Task;
 
@@ -61,10 +63,18 @@ impl AppConfig {
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
-    /// An event of sweep `id` (events of an older sweep are ignored).
+    /// An event of sweep `id` in lane (vantage) `lane`; events of an older
+    /// sweep are ignored.
     Sweep {
         id: u32,
+        lane: usize,
         event: SweepEvent,
+    },
+    /// D11: what the zone's own servers said for sweep `id`'s lane `lane`.
+    Authority {
+        id: u32,
+        lane: usize,
+        result: Result<AuthorityEvidence, String>,
     },
     /// Sweep `id` could not start or died (unreadable CA file, no DNS configuration, …).
     SweepFailed {
@@ -84,10 +94,20 @@ pub enum Msg {
 /// What the event loop must do after a message.
 #[derive(Debug)]
 pub enum Effect {
-    /// Prepare (fresh resolver, D11) and run sweep `id`; its events come back as `Msg::Sweep`.
+    /// Prepare (fresh resolver, D11) and run sweep `id`, one sweep per lane
+    /// (vantage), all at once; their events come back as `Msg::Sweep`.
     StartSweep {
         id: u32,
-        settings: Box<SweepSettings>,
+        settings: Vec<SweepSettings>,
+    },
+    /// D11: ask the zone's servers every question of `report` (lane `lane`
+    /// of sweep `id`), finding them through `options`' resolvers; the
+    /// answer comes back as `Msg::Authority`.
+    AskAuthority {
+        id: u32,
+        lane: usize,
+        report: Box<SweepReport>,
+        options: Box<SweepOptions>,
     },
     /// Abort the sweep in flight (its task is dropped with its results).
     CancelSweep,

@@ -50,6 +50,7 @@ async fn d13_autodiscover_hops_and_clients_screens() {
     assert!(report.signin_ok(), "{}", report.verdict.summary);
     assert_eq!(report.selected, Some(2));
     app.update(Msg::Sweep {
+        lane: 0,
         id: 1,
         event: SweepEvent::Finished(Box::new(report)),
     });

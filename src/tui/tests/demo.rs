@@ -56,6 +56,7 @@ async fn run_sweep(app: &mut App, id: u32, settings: SweepSettings) {
         .expect("the sweep prepares");
     let report = sweep.run(None).await;
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Finished(Box::new(report)),
     });
@@ -112,7 +113,7 @@ async fn f_applies_the_fix_in_the_background_and_r_shows_the_rows_turn() {
     let lab = lab().await;
     let (mut app, settings) = demo_app(&lab, "cname-cert");
     run_sweep(&mut app, 1, settings).await;
-    let before = app.report.clone().expect("a report");
+    let before = app.report().cloned().expect("a report");
     assert!(!before.signin_ok(), "{}", before.verdict.summary);
 
     let effects = app.update(key('f'));
@@ -139,12 +140,12 @@ async fn f_applies_the_fix_in_the_background_and_r_shows_the_rows_turn() {
     assert!(panel_text(&app).contains("▸ cname-cert ✓"));
 
     // The rows still show the old sweep until r.
-    assert_eq!(app.report.as_ref(), Some(&before));
+    assert_eq!(app.report(), Some(&before));
     let (id, settings) = started(&app.update(key('r'))).expect("r re-runs");
     run_sweep(&mut app, id, settings).await;
-    let after = app.report.as_ref().unwrap();
+    let after = app.report().unwrap();
     assert!(after.signin_ok(), "{}", after.verdict.summary);
-    assert!(!app.changes.is_empty(), "the changed rows are marked");
+    assert!(!app.changes().is_empty(), "the changed rows are marked");
 
     // Again: already fixed, nothing spawned.
     let effects = app.update(key('f'));
@@ -257,6 +258,7 @@ async fn demo_screens() {
         r.elapsed_ms = 1;
     }
     app.update(Msg::Sweep {
+        lane: 0,
         id: 1,
         event: SweepEvent::Finished(Box::new(report)),
     });

@@ -54,7 +54,7 @@ pub fn ctrl(c: char) -> Msg {
 /// The id and settings of the `StartSweep` among `effects`.
 pub fn started(effects: &[Effect]) -> Option<(u32, SweepSettings)> {
     effects.iter().find_map(|e| match e {
-        Effect::StartSweep { id, settings } => Some((*id, (**settings).clone())),
+        Effect::StartSweep { id, settings } => Some((*id, settings[0].clone())),
         _ => None,
     })
 }
@@ -217,11 +217,13 @@ pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<Rec
     let report = report(settings, records);
     for r in &report.records {
         app.update(Msg::Sweep {
+            lane: 0,
             id,
             event: SweepEvent::Row(r.clone()),
         });
     }
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Log(LogLine {
             elapsed_ms: 412,
@@ -230,6 +232,7 @@ pub fn finish(app: &mut App, id: u32, settings: &SweepSettings, records: Vec<Rec
         }),
     });
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Finished(Box::new(report)),
     });

@@ -84,11 +84,13 @@ async fn d9_hostile_names_and_certificates_are_shown_escaped() {
     let (mut app, id, _) = sweeping();
     for r in &report.records {
         app.update(Msg::Sweep {
+            lane: 0,
             id,
             event: SweepEvent::Row(r.clone()),
         });
     }
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Finished(Box::new(report.clone())),
     });

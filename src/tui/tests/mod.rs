@@ -12,3 +12,4 @@ mod reducer;
 mod render;
 mod snapshot_open;
 mod snapshot_save;
+mod vantages;

@@ -11,7 +11,7 @@ use super::fixtures::*;
 fn the_cursor_starts_on_the_clients_row() {
     let (mut app, id, s) = sweeping();
     finish(&mut app, id, &s, cert_mismatch(&s));
-    let selected = app.report.as_ref().and_then(|r| r.selected).unwrap();
+    let selected = app.report().and_then(|r| r.selected).unwrap();
     assert_ne!(selected, 1);
     assert_eq!(app.current_row().map(|r| r.index), Some(selected));
     app.update(key('k'));
@@ -40,7 +40,7 @@ fn changes_compare_like_with_like() {
         last.contains("finished") && !last.contains("no changes"),
         "{last}"
     );
-    assert!(app.changes.is_empty(), "{:?}", app.changes);
+    assert!(app.changes().is_empty(), "{:?}", app.changes());
     // The same domain again: now changes are compared.
     let id = started(&app.update(key('r'))).unwrap().0;
     finish(&mut app, id, &other, all_found(&other));

@@ -25,7 +25,7 @@ fn an_address_on_the_command_line_starts_a_sweep_with_every_row_pending() {
     assert_eq!(settings.target.domain, "contoso.com");
     assert_eq!(settings.options.resolvers.labels(), ["10.0.0.53:53"]);
     assert!(app.is_running());
-    let report = app.report.as_ref().unwrap();
+    let report = app.report().unwrap();
     assert_eq!(report.records.len(), 10);
     assert!(report.records.iter().all(|r| r.status == Status::Pending));
     assert!(logged(&app, "sweep 1 started"));
@@ -52,19 +52,14 @@ fn rows_update_one_by_one_and_the_finish_decides() {
     let mut row = pending(&s, 1);
     row.status = Status::Querying;
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Row(row),
     });
-    assert_eq!(
-        app.report.as_ref().unwrap().records[0].status,
-        Status::Querying
-    );
-    assert_eq!(
-        app.report.as_ref().unwrap().records[1].status,
-        Status::Pending
-    );
+    assert_eq!(app.report().unwrap().records[0].status, Status::Querying);
+    assert_eq!(app.report().unwrap().records[1].status, Status::Pending);
     finish(&mut app, id, &s, cert_mismatch(&s));
-    let report = app.report.as_ref().unwrap();
+    let report = app.report().unwrap();
     assert!(!app.is_running());
     assert_eq!(report.selected, Some(5));
     assert!(report.verdict.summary.starts_with("Sign-in fails"));
@@ -77,6 +72,7 @@ fn rows_update_one_by_one_and_the_finish_decides() {
 fn r_during_a_sweep_cancels_it_and_starts_afresh() {
     let (mut app, id, s) = sweeping();
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Row(missing(&s, 1)),
     });
@@ -85,8 +81,7 @@ fn r_during_a_sweep_cancels_it_and_starts_afresh() {
     let (id2, _) = started(&effects).unwrap();
     assert_eq!(id2, 2);
     assert!(
-        app.report
-            .as_ref()
+        app.report()
             .unwrap()
             .records
             .iter()
@@ -96,13 +91,11 @@ fn r_during_a_sweep_cancels_it_and_starts_afresh() {
     assert!(logged(&app, "sweep 1 cancelled"));
     // A late event of the cancelled sweep changes nothing.
     app.update(Msg::Sweep {
+        lane: 0,
         id,
         event: SweepEvent::Row(missing(&s, 2)),
     });
-    assert_eq!(
-        app.report.as_ref().unwrap().records[1].status,
-        Status::Pending
-    );
+    assert_eq!(app.report().unwrap().records[1].status, Status::Pending);
     assert!(app.is_running());
 }
 
@@ -112,13 +105,13 @@ fn changes_since_the_previous_sweep_are_marked_and_logged_until_the_next() {
     let mut first = cert_mismatch(&s);
     first[4] = missing(&s, 5);
     finish(&mut app, id, &s, first);
-    assert!(app.changes.is_empty(), "nothing to compare with yet");
+    assert!(app.changes().is_empty(), "nothing to compare with yet");
 
     let (id2, _) = started(&app.update(key('r'))).unwrap();
     finish(&mut app, id2, &s, cert_mismatch(&s));
-    let c = app.changes.get(&5).expect("row 5 changed");
+    let c = app.changes().get(&5).expect("row 5 changed");
     assert_eq!((c.before, c.after), (Status::Missing, Status::CertMismatch));
-    assert_eq!(app.changes.len(), 1);
+    assert_eq!(app.changes().len(), 1);
     assert!(logged(
         &app,
         "#5 A sipinternal.contoso.com TLS:443: missing → cert-mismatch"
@@ -126,9 +119,12 @@ fn changes_since_the_previous_sweep_are_marked_and_logged_until_the_next() {
     assert!(logged(&app, "sweep 2 finished in 412 ms, 1 record changed"));
 
     let (id3, _) = started(&app.update(key('r'))).unwrap();
-    assert!(app.changes.is_empty(), "markers last until the next sweep");
+    assert!(
+        app.changes().is_empty(),
+        "markers last until the next sweep"
+    );
     finish(&mut app, id3, &s, cert_mismatch(&s));
-    assert!(app.changes.is_empty());
+    assert!(app.changes().is_empty());
     assert!(logged(&app, "sweep 3 finished in 412 ms, no changes"));
 }
 
@@ -233,7 +229,7 @@ fn p_switches_profile_and_re_sweeps() {
     assert_eq!(settings.options.profile.name, "ocs2007r2");
     assert_eq!(app.profile, "ocs2007r2");
     let rows = settings.options.profile.queries("contoso.com").len();
-    assert_eq!(app.report.as_ref().unwrap().records.len(), rows);
+    assert_eq!(app.report().unwrap().records.len(), rows);
     assert!(app.cursor < rows, "cursor clamped to the new table");
     assert!(logged(&app, "profile ocs2007 → ocs2007r2"));
 }

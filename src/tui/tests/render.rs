@@ -18,6 +18,7 @@ fn sweep_in_flight() {
     probing.targets[0].certificate = None;
     for row in [probing, querying, missing(&s, 3)] {
         app.update(Msg::Sweep {
+            lane: 0,
             id,
             event: SweepEvent::Row(row),
         });
@@ -110,7 +111,7 @@ fn help_explains_every_status() {
         assert!(line.contains(&format!(" {status}  ")), "{status}: {line}");
     }
     // A short terminal scrolls the help.
-    for _ in 0..30 {
+    for _ in 0..40 {
         app.update(key('j'));
     }
     assert!(screen(&app, 80, 24).contains("Log file"));

@@ -68,7 +68,7 @@ fn an_opened_snapshot_is_read_only_and_shows_its_sweep_and_history() {
     assert!(app.read_only());
     assert!(!app.is_running());
     assert_eq!(app.tick_rate(), None, "nothing moves: no timer");
-    assert_eq!(app.report.as_ref(), Some(&snap.current));
+    assert_eq!(app.report(), Some(&snap.current));
     assert_eq!(app.target.as_ref().unwrap().input, ADDRESS);
     assert_eq!(app.profile, "ocs2007", "the snapshot's, not the file's");
     assert_eq!(
@@ -76,7 +76,7 @@ fn an_opened_snapshot_is_read_only_and_shows_its_sweep_and_history() {
         "SNAPSHOT 2026-11-22 11:09:23Z (read-only) — r: sweep live"
     );
     // The snapshot's last sweep's markers, as the dashboard showed them then.
-    let c = app.changes.get(&5).expect("row 5 marked");
+    let c = app.changes().get(&5).expect("row 5 marked");
     assert_eq!((c.before, c.after), (Status::Missing, Status::CertMismatch));
     assert!(logged(
         &app,
@@ -134,12 +134,12 @@ fn r_sweeps_with_the_snapshots_settings_and_marks_changes_against_it() {
     // The live sweep finds everything: marked against the snapshot's report.
     finish(&mut app, id, &s, all_found(&s));
     let c = app
-        .changes
+        .changes()
         .get(&5)
         .expect("row 5 changed since the snapshot");
     assert_eq!((c.before, c.after), (Status::CertMismatch, Status::Found));
     let c = app
-        .changes
+        .changes()
         .get(&1)
         .expect("row 1 changed since the snapshot");
     assert_eq!((c.before, c.after), (Status::Missing, Status::Found));
@@ -176,7 +176,7 @@ fn r_sweeps_with_the_snapshots_settings_and_marks_changes_against_it() {
     let (id2, _) = started(&app.update(key('r'))).unwrap();
     assert!(app.snapshots.opened.is_none());
     finish(&mut app, id2, &s, all_found(&s));
-    assert!(app.changes.is_empty());
+    assert!(app.changes().is_empty());
     assert!(!screen(&app, 120, 40).contains("snapshot 2026"));
 }
 

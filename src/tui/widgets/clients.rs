@@ -16,7 +16,7 @@ use crate::tui::app::App;
 /// line per generation when there is room, one summary line when tight,
 /// nothing before a sweep has finished.
 pub fn height(app: &App, area: Rect, compact: bool) -> u16 {
-    let n = app.report.as_ref().map_or(0, |r| r.clients.len()) as u16;
+    let n = app.report().map_or(0, |r| r.clients.len()) as u16;
     let full = if compact { n + 1 } else { n + 2 };
     // The details and the event log keep their room first.
     match n {
@@ -29,17 +29,14 @@ pub fn height(app: &App, area: Rect, compact: bool) -> u16 {
 
 /// Characters of the one-line form (`clients: ocs2007✗ … mobile✓`).
 fn one_line_len(app: &App) -> u16 {
-    let clients = app
-        .report
-        .as_ref()
-        .map_or(&[][..], |r| r.clients.as_slice());
+    let clients = app.report().map_or(&[][..], |r| r.clients.as_slice());
     let n: usize = clients.iter().map(|c| c.profile.chars().count() + 2).sum();
     (8 + n).min(u16::MAX as usize) as u16
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     let t = app.theme;
-    let Some(report) = &app.report else { return };
+    let Some(report) = app.report() else { return };
     let style = |s: Signin| match s {
         Signin::Ok => t.ok(),
         Signin::Fail => t.fail(),

@@ -27,9 +27,10 @@ pub fn wrapped_height(line: &Line<'_>, width: u16) -> u16 {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let mut lines = 1usize;
     let mut col = 0usize;
-    for word in text.split(' ') {
+    for (i, word) in text.split(' ').enumerate() {
         let w = Span::raw(word).width();
-        let needed = if col == 0 { w } else { col + 1 + w };
+        // Every word after the first follows a space (leading spaces count).
+        let needed = if i == 0 { w } else { col + 1 + w };
         if needed <= width {
             col = needed;
         } else if w > width {

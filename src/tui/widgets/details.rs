@@ -20,17 +20,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     let t = app.theme;
     let (title, lines) = match app.current_row() {
         Some(r) => {
-            let chosen = app.report.as_ref().and_then(|rep| rep.selected) == Some(r.index);
+            let chosen = app.report().and_then(|rep| rep.selected) == Some(r.index);
             (
                 format!("Details: record {}", r.index),
                 // Names, details and certificate fields come from the network.
-                crate::text::clean_lines(lines(
-                    r,
-                    chosen,
-                    app.changes.get(&r.index).map(|c| (c, app.changes_since())),
-                    t,
-                    app.clock.now(),
-                )),
+                crate::text::clean_lines({
+                    let mut all = lines(
+                        r,
+                        chosen,
+                        app.changes()
+                            .get(&r.index)
+                            .map(|c| (c, app.changes_since())),
+                        t,
+                        app.clock.now(),
+                    );
+                    // What the other vantages and the zone say comes right
+                    // under the status: it is what the engineer is after.
+                    let at = all.len().min(2);
+                    all.splice(at..at, super::compare::lines(app, r.index, t));
+                    all
+                }),
             )
         }
         None => ("Details".to_string(), Vec::new()),

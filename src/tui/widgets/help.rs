@@ -57,12 +57,17 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let lines = lines(app);
     let width = area.width.min(90);
-    let height = (lines.len() as u16 + 4).min(area.height);
-    let more = lines.len() as u16 + 2 > height;
+    // Lines wider than the box wrap: count the rows they take.
+    let tall: u16 = lines
+        .iter()
+        .map(|l| super::common::wrapped_height(l, width.saturating_sub(2)))
+        .sum();
+    let height = (tall + 4).min(area.height);
+    let more = tall + 2 > height;
     // Scrolled no further than the last line at the bottom.
     let scroll = app
         .help_scroll
-        .min((lines.len() as u16).saturating_sub(height.saturating_sub(2)));
+        .min(tall.saturating_sub(height.saturating_sub(2)));
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);

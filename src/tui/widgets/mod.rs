@@ -3,8 +3,10 @@
 pub mod clients;
 pub mod columns;
 pub mod common;
+pub mod compare;
 pub mod details;
 pub mod help;
+pub mod keybar;
 pub mod log;
 pub mod panel;
 pub mod records;

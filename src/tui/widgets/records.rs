@@ -11,7 +11,10 @@ use super::columns::{self, Col, Give};
 use super::common::{START_HINT, pane};
 use crate::model::{RecordResult, Status};
 use crate::report::text::columns;
+use std::collections::BTreeMap;
+
 use crate::tui::app::App;
+use crate::tui::app::lanes::lane_disagreements;
 
 /// The client's row (D7).
 pub const CLIENT_USES: &str = "◀ client uses this";
@@ -25,10 +28,36 @@ pub fn rejected_reason(r: &RecordResult) -> &'static str {
     }
 }
 
-/// The note column: client's row, rejection reason, change since last sweep.
-pub fn note(app: &App, r: &RecordResult) -> String {
+/// A row the vantages disagree on (D12).
+pub const VANTAGES_DIFFER: &str = "≠ vantages";
+/// A row where the resolver differs from the zone's servers (D11).
+pub const ZONE_DIFFERS: &str = "≠ zone";
+
+/// Rows that must stand out: the vantages disagree on them (D12), or the
+/// shown vantage's resolver differs from what the zone publishes (D11).
+pub fn disputed(app: &App) -> BTreeMap<usize, &'static str> {
+    let mut out = BTreeMap::new();
+    for d in lane_disagreements(&app.lanes) {
+        out.insert(d.index, VANTAGES_DIFFER);
+    }
+    if let Some(a) = &app.lane().authority {
+        for (i, _) in a.disagreeing() {
+            out.entry(i)
+                .and_modify(|s| *s = "≠ vantages, zone")
+                .or_insert(ZONE_DIFFERS);
+        }
+    }
+    out
+}
+
+/// The note column: client's row, rejection reason, disagreement, change
+/// since last sweep.
+pub fn note(app: &App, r: &RecordResult, disputed: &BTreeMap<usize, &'static str>) -> String {
     let mut parts = Vec::new();
-    if app.report.as_ref().and_then(|rep| rep.selected) == Some(r.index) {
+    if let Some(d) = disputed.get(&r.index) {
+        parts.push(d.to_string());
+    }
+    if app.report().and_then(|rep| rep.selected) == Some(r.index) {
         parts.push(CLIENT_USES.to_string());
     }
     if r.status == Status::Rejected {
@@ -36,7 +65,7 @@ pub fn note(app: &App, r: &RecordResult) -> String {
     }
     // The status column shows the new status; the details pane and the log
     // spell the change out in full ("missing → found").
-    if let Some(c) = app.changes.get(&r.index) {
+    if let Some(c) = app.changes().get(&r.index) {
         parts.push(format!("was {}", c.before));
     }
     parts.join(" · ")
@@ -44,7 +73,7 @@ pub fn note(app: &App, r: &RecordResult) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     let t = app.theme;
-    let Some(report) = &app.report else {
+    let Some(report) = app.report() else {
         let block = pane("Records".into(), compact, t);
         let hint = Paragraph::new(START_HINT)
             .style(t.muted())
@@ -56,6 +85,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     // Query names relative to the domain (shown in the header): the common
     // suffix would take a third of the table.
     let suffix = format!(".{}", report.domain);
+    let disputed = disputed(app);
     let rows: Vec<[String; 10]> = report
         .records
         .iter()
@@ -79,7 +109,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
                 address,
                 ttl,
                 time,
-                note(app, r),
+                note(app, r, &disputed),
             ]
         })
         .collect();
@@ -143,7 +173,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             let text = columns::cut(&cells[c.cell], c.width, c.give);
             match c.cell {
                 4 => Cell::from(Span::styled(text, t.status(r.status))),
-                9 if app.changes.contains_key(&r.index) => {
+                9 if disputed.contains_key(&r.index) => Cell::from(Span::styled(text, t.warn())),
+                9 if app.changes().contains_key(&r.index) => {
                     Cell::from(Span::styled(text, t.changed()))
                 }
                 9 if r.status == Status::Rejected && !chosen => {

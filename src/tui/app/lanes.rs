@@ -1,0 +1,166 @@
+//! One lane per vantage (D12): each group of clients' sweep, its change
+//! markers and its authoritative comparison (D11). Without `--vantage` the
+//! dashboard has one unnamed lane, the `--resolver` pool.
+
+use std::collections::BTreeMap;
+
+use super::Change;
+use crate::model::authority::{Authority, AuthorityEvidence};
+use crate::model::diff::{RowStatusChange, status_changes};
+use crate::model::vantage::{Disagreement, VantageReport, disagreements};
+use crate::model::{RecordResult, SweepReport};
+use crate::probe::ResolverSpec;
+
+/// Where the authoritative comparison of a lane stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Asked {
+    /// Not asked (`a` turns it on).
+    #[default]
+    Off,
+    /// The zone's servers are being asked.
+    Asking,
+    /// It could not run, and why.
+    Failed(String),
+    /// Their answers, judged against the lane's report once it finished.
+    Answered(AuthorityEvidence),
+}
+
+/// One vantage's side of the dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct Lane {
+    /// The vantage's label; empty for the single unnamed vantage.
+    pub label: String,
+    /// The vantage's resolvers; `None` for the unnamed one (the layered
+    /// `--resolver` / config / system resolvers).
+    pub resolvers: Option<ResolverSpec>,
+    /// The current sweep's report, updated row by row.
+    pub report: Option<SweepReport>,
+    /// The last finished sweep, which changes are marked against.
+    pub baseline: Option<SweepReport>,
+    /// Row index → change since the previous sweep.
+    pub changes: BTreeMap<usize, Change>,
+    /// Whether this lane's sweep is in flight.
+    pub running: bool,
+    pub asked: Asked,
+    /// The comparison with the zone's servers, once both sides are in (D11).
+    pub authority: Option<Authority>,
+}
+
+impl Lane {
+    pub fn named(label: &str, resolvers: ResolverSpec) -> Lane {
+        Lane {
+            label: label.to_string(),
+            resolvers: Some(resolvers),
+            ..Lane::default()
+        }
+    }
+
+    /// A fresh sweep starts: every row pending, no markers yet.
+    pub fn start(&mut self, report: SweepReport, authoritative: bool) {
+        self.report = Some(report);
+        self.changes.clear();
+        self.running = true;
+        self.authority = None;
+        self.asked = if authoritative {
+            Asked::Asking
+        } else {
+            Asked::Off
+        };
+    }
+
+    /// A row's new state; returns the changes it completes (final statuses
+    /// that differ from the previous finished sweep's).
+    pub fn row(&mut self, row: RecordResult) -> Vec<RowStatusChange> {
+        let final_status = !row.status.in_flight();
+        if let Some(report) = self.report.as_mut() {
+            if let Some(slot) = report.records.iter_mut().find(|r| r.index == row.index) {
+                *slot = row;
+            }
+            report.decide();
+        }
+        if final_status {
+            self.note_changes()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The sweep finished with `report`; returns the changes it completes.
+    pub fn finish(&mut self, report: SweepReport) -> Vec<RowStatusChange> {
+        self.report = Some(report);
+        self.running = false;
+        let changes = self.note_changes();
+        self.baseline = self.report.clone();
+        self.rejudge();
+        changes
+    }
+
+    /// The zone's servers answered (or could not be asked).
+    pub fn answered(&mut self, result: Result<AuthorityEvidence, String>) {
+        self.asked = match result {
+            Ok(ev) => Asked::Answered(ev),
+            Err(e) => Asked::Failed(e),
+        };
+        self.rejudge();
+    }
+
+    /// D11 is judged on finished rows only: a pending row has said nothing yet.
+    fn rejudge(&mut self) {
+        self.authority = match (&self.asked, &self.report, self.running) {
+            (Asked::Answered(ev), Some(report), false) => Some(Authority::of(report, ev)),
+            _ => None,
+        };
+    }
+
+    /// Marks rows whose final status differs from the previous finished
+    /// sweep's. Rows are matched by what they ask (model::diff), so a
+    /// profile switch still compares the queries both profiles make.
+    fn note_changes(&mut self) -> Vec<RowStatusChange> {
+        let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
+            return Vec::new();
+        };
+        // Like with like: another domain's sweep is not a change of this one.
+        if before.domain != now.domain {
+            return Vec::new();
+        }
+        let new: Vec<_> = status_changes(before, now)
+            .into_iter()
+            .filter(|c| !self.changes.contains_key(&c.index))
+            .filter(|c| matches!((c.from, c.to), (Some(_), Some(to)) if !to.in_flight()))
+            .collect();
+        for c in &new {
+            if let (Some(before), Some(after)) = (c.from, c.to) {
+                self.changes.insert(c.index, Change { before, after });
+            }
+        }
+        new
+    }
+
+    /// The resolver the lane's vantage says, for the header.
+    pub fn resolvers_label(&self) -> Option<String> {
+        self.resolvers.as_ref().map(|r| r.labels().join(", "))
+    }
+}
+
+/// D12: the rows on which the finished lanes disagree (nothing while any
+/// lane is in flight or there is a single lane).
+pub fn lane_disagreements(lanes: &[Lane]) -> Vec<Disagreement> {
+    if lanes.len() < 2 || lanes.iter().any(|l| l.running) {
+        return Vec::new();
+    }
+    let each: Option<Vec<VantageReport>> = lanes
+        .iter()
+        .map(|l| l.report.as_ref().map(|r| VantageReport::of(&l.label, r)))
+        .collect();
+    match each {
+        // Every lane sweeps the same domain with the same profile.
+        Some(each)
+            if each
+                .windows(2)
+                .all(|w| w[0].records.len() == w[1].records.len()) =>
+        {
+            disagreements(&each)
+        }
+        _ => Vec::new(),
+    }
+}
