@@ -323,3 +323,82 @@ fn error_reply(query: &Message, code: ResponseCode) -> Option<Vec<u8>> {
     m.queries = query.queries.clone();
     m.to_vec().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::SilentDns;
+    use hickory_proto::op::Query;
+    use hickory_proto::rr::Name;
+
+    fn srv_query() -> Vec<u8> {
+        let mut q = Message::query();
+        q.metadata.id = 7;
+        q.add_query(Query::query(
+            Name::from_ascii("_sip._tls.x.test.").unwrap(),
+            RecordType::SRV,
+        ));
+        q.to_vec().unwrap()
+    }
+
+    /// D11 / hostile input: an upstream that never answers costs one
+    /// timeout and gives SERVFAIL; nothing is cached.
+    #[tokio::test]
+    async fn silent_upstream_is_servfail_within_the_timeout() {
+        let silent = SilentDns::start().await.unwrap();
+        let cache = Cache {
+            upstream: silent.addr(),
+            entries: Mutex::new(HashMap::new()),
+        };
+        let started = Instant::now();
+        let reply = cache.answer(&srv_query(), false).await.unwrap();
+        assert!(started.elapsed() < UPSTREAM_TIMEOUT + Duration::from_secs(1));
+        let reply = Message::from_vec(&reply).unwrap();
+        assert_eq!(reply.metadata.response_code, ResponseCode::ServFail);
+        assert_eq!(reply.metadata.id, 7);
+        assert!(cache.entries.lock().unwrap().is_empty());
+    }
+
+    /// Hostile input: a TCP frame longer than the query limit closes the
+    /// connection without reading it; a short datagram is dropped.
+    #[tokio::test]
+    async fn oversized_tcp_query_closes_the_connection() {
+        let silent = SilentDns::start().await.unwrap();
+        let resolver = CachingResolver::start(silent.addr()).await.unwrap();
+        let mut stream = TcpStream::connect(resolver.addr()).await.unwrap();
+        let too_long = u16::try_from(MAX_QUERY + 1).unwrap();
+        stream.write_all(&too_long.to_be_bytes()).await.unwrap();
+        let mut buf = [0u8; 16];
+        let n = timeout(Duration::from_secs(3), stream.read(&mut buf))
+            .await
+            .expect("closed at once")
+            .unwrap_or(0);
+        assert_eq!(n, 0, "no answer, the connection closed");
+        let cache = Cache {
+            upstream: silent.addr(),
+            entries: Mutex::new(HashMap::new()),
+        };
+        assert!(cache.answer(b"\x01\x02", false).await.is_none());
+    }
+
+    #[test]
+    fn lifetime_is_the_smallest_ttl_and_errors_are_not_kept() {
+        let mut m = Message::response(1, hickory_proto::op::OpCode::Query);
+        assert_eq!(lifetime(&m), None, "no answer, no SOA");
+        let name = Name::from_ascii("a.x.test.").unwrap();
+        let a = |ttl| {
+            hickory_proto::rr::Record::from_rdata(
+                name.clone(),
+                ttl,
+                RData::A(hickory_proto::rr::rdata::A(Ipv4Addr::LOCALHOST)),
+            )
+        };
+        m.answers = vec![a(300), a(30)];
+        assert_eq!(lifetime(&m), Some(30));
+        m.metadata.truncation = true;
+        assert_eq!(lifetime(&m), None);
+        m.metadata.truncation = false;
+        m.metadata.response_code = ResponseCode::ServFail;
+        assert_eq!(lifetime(&m), None);
+    }
+}
