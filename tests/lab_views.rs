@@ -300,3 +300,27 @@ async fn d11_scenario_secondary_lags_by_serial() {
     assert_eq!(behind.metadata.response_code, ResponseCode::NXDomain);
     lab.shutdown().await;
 }
+
+/// D11, D12: `sipscope lab` names the extra servers a user can point
+/// `check --vantage` or `dig` at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d11_d12_lab_console_names_the_extra_servers() {
+    let lab = lab_with(&["split-view", "lagging-secondary"]).await;
+    let text = lab::console::usage_text(
+        &lab,
+        std::path::Path::new("/tmp/ca.pem"),
+        std::path::Path::new("/tmp/dial.txt"),
+        "sipscope",
+    );
+    let line = |prefix: &str, addr: SocketAddr| {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(prefix) && l.contains(&addr.to_string())),
+            "{prefix} {addr}:\n{text}"
+        );
+    };
+    line("resolver    ", lab.caching_resolver_addr());
+    line("outside     ", lab.outside_dns_addr().unwrap());
+    line("secondary   ", lab.secondary_addr().unwrap());
+    lab.shutdown().await;
+}
