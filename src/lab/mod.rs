@@ -10,6 +10,10 @@
 //! `127.0.0.1:<os port>` and [`Lab::dial_overrides`] maps one to the other. The
 //! engine must dial `actual` whenever the nominal address is in the list.
 //!
+//! Besides the primary DNS server the lab runs a caching resolver in front of
+//! it and, when a scenario asks, an outside view and a lagging secondary
+//! (D11, D12; see `views.rs`): [`Lab::vantages`] says which to sweep.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sipscope::lab::LabError> {
 //! use sipscope::lab::{Lab, LabOptions};
