@@ -156,4 +156,7 @@ scenario_tests! {
     d15_tls12_cbc_only => "tls12-cbc-only",
     d16_missing_intermediate => "missing-intermediate",
     d16_client_auth_cert => "client-auth-cert",
+    d12_split_view_inside_view_on_the_primary => "split-view",
+    d11_stale_resolver_primary_has_the_edit => "stale-resolver",
+    d11_lagging_secondary_primary_has_the_edit => "lagging-secondary",
 }

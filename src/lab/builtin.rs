@@ -125,6 +125,18 @@ const FILES: &[(&str, &str)] = &[
         "34-client-auth-cert.toml",
         include_str!("../../assets/scenarios/34-client-auth-cert.toml"),
     ),
+    (
+        "35-split-view.toml",
+        include_str!("../../assets/scenarios/35-split-view.toml"),
+    ),
+    (
+        "36-stale-resolver.toml",
+        include_str!("../../assets/scenarios/36-stale-resolver.toml"),
+    ),
+    (
+        "37-lagging-secondary.toml",
+        include_str!("../../assets/scenarios/37-lagging-secondary.toml"),
+    ),
 ];
 
 /// Every built-in scenario, parsed; a broken asset is an error naming the file.

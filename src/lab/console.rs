@@ -74,6 +74,23 @@ pub fn usage_text(lab: &Lab, ca_path: &Path, dial_path: &Path, program: &str) ->
         out,
         "DNS server  {dns} (UDP and TCP, authoritative for the lab zones)"
     );
+    let _ = writeln!(
+        out,
+        "resolver    {} (caching, in front of the DNS server: keeps answers for their TTL, D11)",
+        lab.caching_resolver_addr()
+    );
+    if let Some(addr) = lab.outside_dns_addr() {
+        let _ = writeln!(
+            out,
+            "outside     {addr} (the outside view of split-view scenarios, D12)"
+        );
+    }
+    if let Some(addr) = lab.secondary_addr() {
+        let _ = writeln!(
+            out,
+            "secondary   {addr} (ns2, behind the primary after a fix, D11)"
+        );
+    }
     let _ = writeln!(out, "lab CA      {}", ca_path.display());
     let _ = writeln!(out, "dial file   {}", dial_path.display());
     let _ = writeln!(

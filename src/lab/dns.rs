@@ -178,9 +178,13 @@ impl Zones {
         Ok(())
     }
 
-    /// D11: names `ns2.<zone>` (at `ip`) as a further server of every zone.
-    pub async fn add_secondary(&self, ip: Ipv4Addr) -> Result<(), LabError> {
+    /// D11: names `ns2.<zone>` (at `ip`) as a further server of every zone
+    /// in `only`, or of every zone.
+    pub async fn add_secondary(&self, ip: Ipv4Addr, only: Option<&[Name]>) -> Result<(), LabError> {
         for (origin, handler) in &self.handlers {
+            if only.is_some_and(|o| !o.contains(origin)) {
+                continue;
+            }
             let ns2 = name_in("ns2", origin)?;
             handler
                 .upsert(

@@ -10,6 +10,10 @@
 //! `127.0.0.1:<os port>` and [`Lab::dial_overrides`] maps one to the other. The
 //! engine must dial `actual` whenever the nominal address is in the list.
 //!
+//! Besides the primary DNS server the lab runs a caching resolver in front of
+//! it and, when a scenario asks, an outside view and a lagging secondary
+//! (D11, D12; see `views.rs`): [`Lab::vantages`] says which to sweep.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), sipscope::lab::LabError> {
 //! use sipscope::lab::{Lab, LabOptions};
@@ -23,6 +27,7 @@
 
 mod authority;
 mod builtin;
+mod cache;
 mod client;
 pub mod console;
 pub use client::LAB_TIMEOUT;
@@ -39,6 +44,7 @@ mod scenario;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+mod views;
 mod web;
 mod web_file;
 mod zonetext;
@@ -57,8 +63,8 @@ pub use error::LabError;
 pub use hostile::{MisbehavingDns, Misbehaviour, SilentDns, SilentTcp};
 pub use records::{RecordData, RecordKind, RecordMatch, ZoneRecord};
 pub use scenario::{
-    CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, ListenerKind,
-    Scenario, Validity,
+    CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, LabResolver,
+    ListenerKind, OutsideView, Scenario, Validity,
 };
 pub use web::WebAnswer;
 
@@ -106,8 +112,8 @@ pub struct Lab {
     server: DnsServer,
     dns_addr: SocketAddr,
     silent_dns: SilentDns,
-    /// D11: a secondary serving the zones as they were when it started.
-    secondary: std::sync::Mutex<Option<(DnsServer, SocketAddr)>>,
+    /// D11, D12: the outside view, the caching resolver, the lagging secondary.
+    views: views::Views,
     listeners: Listeners,
     hosts: HashMap<Name, HostRuntime>,
 }
@@ -150,6 +156,7 @@ impl Lab {
         }
         let (server, dns_addr) = zones.serve(control.clone()).await?;
         let silent_dns = SilentDns::start().await?;
+        let views = views::Views::start(&scenarios, &zones, &control, dns_addr).await?;
         Ok(Lab {
             scenarios,
             ca,
@@ -158,7 +165,7 @@ impl Lab {
             server,
             dns_addr,
             silent_dns,
-            secondary: std::sync::Mutex::new(None),
+            views,
             listeners,
             hosts,
         })
@@ -262,12 +269,7 @@ impl Lab {
         if fix.clear_dns_failures {
             for (name, answer) in &s.dns_failures {
                 self.control.unforce(name);
-                let answer = match answer {
-                    scenario::ForcedAnswer::Servfail => "SERVFAIL",
-                    scenario::ForcedAnswer::Refused => "REFUSED",
-                    scenario::ForcedAnswer::Silent => "with silence",
-                };
-                changes.push(format!("{name} no longer answers {answer}"));
+                changes.push(format!("{name} no longer answers {}", answer.words()));
             }
         }
         for (name, spec) in &fix.reissue {
@@ -291,19 +293,11 @@ impl Lab {
             for (&port, &kind) in ports {
                 self.listeners
                     .set_kind(SocketAddr::new(IpAddr::V4(ip), port), kind)?;
-                let kind = match kind {
-                    scenario::ListenerKind::Tls => "serves TLS",
-                    scenario::ListenerKind::Tcp => "accepts TCP",
-                    scenario::ListenerKind::Silent => "accepts and stays silent",
-                    scenario::ListenerKind::Https => "serves autodiscover over HTTPS",
-                    scenario::ListenerKind::Http => "serves autodiscover over HTTP",
-                    scenario::ListenerKind::Tls10Only => "speaks only TLS 1.0",
-                    scenario::ListenerKind::Tls12CbcOnly => "speaks TLS 1.2 with CBC suites only",
-                };
-                changes.push(format!("{name}:{port} now {kind}"));
+                changes.push(format!("{name}:{port} now {}", kind.doing()));
             }
         }
-        // D11: an edited zone gets a new serial (only the primary has it).
+        // D11: an edited zone gets a new serial (only the primary has it; the
+        // outside view, the secondary and the caching resolver keep theirs).
         for zone in &s.zones {
             self.zones.bump_serial(zone).await?;
         }
@@ -320,13 +314,10 @@ impl Lab {
             mut server,
             listeners,
             silent_dns,
-            secondary,
+            views,
             ..
         } = self;
-        let secondary = secondary.into_inner().unwrap_or_else(|e| e.into_inner());
-        if let Some((mut server, _)) = secondary {
-            let _ = server.shutdown_gracefully().await;
-        }
+        views.shutdown().await;
         // An error here only says a server task had failed earlier; it is gone either way.
         let _ = server.shutdown_gracefully().await;
         listeners.shutdown().await;

@@ -38,6 +38,21 @@ pub enum ListenerKind {
     Tls12CbcOnly,
 }
 
+impl ListenerKind {
+    /// What a listener of this kind does, in words for the fix log.
+    pub(crate) fn doing(self) -> &'static str {
+        match self {
+            ListenerKind::Tls => "serves TLS",
+            ListenerKind::Tcp => "accepts TCP",
+            ListenerKind::Silent => "accepts and stays silent",
+            ListenerKind::Https => "serves autodiscover over HTTPS",
+            ListenerKind::Http => "serves autodiscover over HTTP",
+            ListenerKind::Tls10Only => "speaks only TLS 1.0",
+            ListenerKind::Tls12CbcOnly => "speaks TLS 1.2 with CBC suites only",
+        }
+    }
+}
+
 /// Whether a certificate's validity period covers "now".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -126,6 +141,44 @@ pub enum ForcedAnswer {
     Silent,
 }
 
+impl ForcedAnswer {
+    /// The answer in words for the fix log.
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            ForcedAnswer::Servfail => "SERVFAIL",
+            ForcedAnswer::Refused => "REFUSED",
+            ForcedAnswer::Silent => "with silence",
+        }
+    }
+}
+
+/// Which of the lab's DNS servers a client asks (D11, D12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabResolver {
+    /// The primary authoritative server: the inside view, every fix at once.
+    #[default]
+    Primary,
+    /// The server of the outside view (`[outside]`, D12).
+    Outside,
+    /// The caching resolver in front of the primary: keeps an answer for its
+    /// TTL, so a fix reaches it only when the old answer expires (D11).
+    Caching,
+    /// The lagging secondary (`ns2.<zone>`): the zones as they were at start (D11).
+    Secondary,
+}
+
+/// D12: how the outside view differs from the inside one (the primary's
+/// records): edits made once, at start, to a copy served by a second server.
+/// Fixes change the inside view only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutsideView {
+    /// Records the outside view does not have.
+    pub remove_records: Vec<RecordMatch>,
+    /// Records only the outside view has.
+    pub add_records: Vec<ZoneRecord>,
+}
+
 /// The changes that repair a scenario, applied to the running lab by `apply_fix`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
@@ -189,6 +242,14 @@ pub struct Scenario {
     pub(crate) before: Vec<Expectation>,
     /// Expectations after the fix, one per profile; empty without a fix.
     pub(crate) after: Vec<Expectation>,
+    /// D12: the outside view, served by a second DNS server.
+    pub(crate) outside: Option<OutsideView>,
+    /// Which server the scenario's client asks (default: the primary).
+    pub(crate) resolver: LabResolver,
+    /// D11: whether the lab starts its lagging secondary with this scenario.
+    pub(crate) secondary: bool,
+    /// D11: whether the demo compares with the zone's own servers.
+    pub(crate) authoritative: bool,
 }
 
 impl Scenario {
@@ -254,6 +315,43 @@ impl Scenario {
         (&self.before, &self.after)
     }
 
+    /// D12: the outside view, when the scenario has one.
+    pub fn outside(&self) -> Option<&OutsideView> {
+        self.outside.as_ref()
+    }
+
+    /// The server the scenario's client asks (`resolver = …`, default primary).
+    pub fn client_resolver(&self) -> LabResolver {
+        self.resolver
+    }
+
+    /// D11: whether the lab starts its lagging secondary for this scenario.
+    pub fn wants_secondary(&self) -> bool {
+        self.secondary
+    }
+
+    /// D11: whether to compare with the zone's own servers (`check --authoritative`).
+    pub fn authoritative(&self) -> bool {
+        self.authoritative
+    }
+
+    /// The vantages to sweep, each a label and the lab server it asks (D12):
+    /// `inside` (the client's resolver) and `outside` with an outside view;
+    /// one vantage named after the server when the client asks anything but
+    /// the primary; empty for a plain scenario (one sweep through the primary).
+    pub fn vantages(&self) -> Vec<(String, LabResolver)> {
+        match (&self.outside, self.resolver) {
+            (Some(_), inside) => vec![
+                ("inside".into(), inside),
+                ("outside".into(), LabResolver::Outside),
+            ],
+            (None, LabResolver::Primary) => Vec::new(),
+            (None, LabResolver::Caching) => vec![("resolver".into(), LabResolver::Caching)],
+            (None, LabResolver::Secondary) => vec![("ns2".into(), LabResolver::Secondary)],
+            (None, LabResolver::Outside) => vec![("outside".into(), LabResolver::Outside)],
+        }
+    }
+
     /// The host spec of an absolute host name.
     pub fn host(&self, name: &Name) -> Option<&HostSpec> {
         self.hosts.iter().find(|h| &h.name == name)
@@ -264,12 +362,15 @@ impl Scenario {
         zone_of(&self.zones, name)
     }
 
-    /// Every SRV port used before or after the fix: listeners are reserved on them.
+    /// Every SRV port used before or after the fix, or in the outside view:
+    /// listeners are reserved on them.
     pub(crate) fn srv_ports(&self) -> impl Iterator<Item = u16> + '_ {
         let fixed = self.fix.iter().flat_map(|f| f.add_records.iter());
+        let outside = self.outside.iter().flat_map(|o| o.add_records.iter());
         self.records
             .iter()
             .chain(fixed)
+            .chain(outside)
             .filter_map(|r| match r.data {
                 RecordData::Srv { port, .. } => Some(port),
                 _ => None,

@@ -9,7 +9,9 @@ use super::LabError;
 use super::expect_file::expectations;
 use super::host_file::{Cert, Context, Host, cert_spec, listener_map, yes};
 use super::records::{RawRecord, RecordMatch, parse_name};
-use super::scenario::{CertIssuer, ForcedAnswer, Purpose, Scenario, Validity};
+use super::scenario::{
+    CertIssuer, ForcedAnswer, LabResolver, OutsideView, Purpose, Scenario, Validity,
+};
 use super::web_file::RawWeb;
 use crate::model::Signin;
 
@@ -33,6 +35,26 @@ pub(super) struct RawScenario {
     dns_failures: Vec<DnsFailure>,
     fix: Option<Fix>,
     expect: Expect,
+    /// D12: the outside view (records that differ for outside clients).
+    outside: Option<RawOutside>,
+    /// Which lab server the client asks: primary | caching | secondary.
+    #[serde(default)]
+    resolver: LabResolver,
+    /// D11: start the lagging secondary with the lab.
+    #[serde(default)]
+    secondary: bool,
+    /// D11: compare with the zone's own servers.
+    #[serde(default)]
+    authoritative: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutside {
+    #[serde(default)]
+    remove_records: Vec<RawMatch>,
+    #[serde(default)]
+    add_records: Vec<RawRecord>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +183,16 @@ impl RawScenario {
             dns_failures.push((name, f.answer));
         }
         let fix = self.fix.map(|f| f.validate(&cx)).transpose()?;
+        let outside = self.outside.map(|o| o.validate(&cx)).transpose()?;
+        match self.resolver {
+            LabResolver::Outside => {
+                return Err("resolver = \"outside\": the outside view is a vantage of its own; the client's resolver is primary, caching or secondary".into());
+            }
+            LabResolver::Secondary if !self.secondary => {
+                return Err("resolver = \"secondary\" needs secondary = true".into());
+            }
+            _ => {}
+        }
         let before = expectations(self.expect.before).map_err(|e| format!("expect.before: {e}"))?;
         let after = match (self.expect.after, &fix) {
             (Some(a), Some(_)) => {
@@ -189,8 +221,39 @@ impl RawScenario {
             fix,
             before,
             after,
+            outside,
+            resolver: self.resolver,
+            secondary: self.secondary,
+            authoritative: self.authoritative,
         })
     }
+}
+
+impl RawOutside {
+    fn validate(self, cx: &Context) -> Result<OutsideView, String> {
+        let remove_records =
+            match_list(&self.remove_records, &cx.domain, "outside.remove_records")?;
+        for m in &remove_records {
+            cx.in_zone("outside.remove_records", &m.name)?;
+        }
+        let add_records = cx.records(&self.add_records, "outside.add_records")?;
+        if remove_records.is_empty() && add_records.is_empty() {
+            return Err("[outside] changes nothing: list remove_records or add_records".into());
+        }
+        Ok(OutsideView {
+            remove_records,
+            add_records,
+        })
+    }
+}
+
+fn match_list(raw: &[RawMatch], domain: &Name, at: &str) -> Result<Vec<RecordMatch>, String> {
+    raw.iter()
+        .map(|m| {
+            RecordMatch::parse(&m.name, &m.rtype, m.data.as_deref(), domain)
+                .map_err(|e| format!("{at} `{}`: {e}", m.name))
+        })
+        .collect()
 }
 
 impl Fix {
@@ -198,13 +261,7 @@ impl Fix {
         if self.description.trim().is_empty() || self.description.contains('\n') {
             return Err("fix.description must be one non-empty line".into());
         }
-        let mut remove_records = Vec::new();
-        for m in &self.remove_records {
-            let at = format!("fix.remove_records `{}`", m.name);
-            let parsed = RecordMatch::parse(&m.name, &m.rtype, m.data.as_deref(), &cx.domain)
-                .map_err(|e| format!("{at}: {e}"))?;
-            remove_records.push(parsed);
-        }
+        let remove_records = match_list(&self.remove_records, &cx.domain, "fix.remove_records")?;
         let add_records = cx.records(&self.add_records, "fix.add_records")?;
         let publish_hosts = self
             .publish_hosts

@@ -51,7 +51,7 @@ fn minimal_scenario_parses_with_defaults() {
 #[test]
 fn builtin_scenarios_parse_and_are_consistent() {
     let all = builtin_scenarios().unwrap();
-    assert_eq!(all.len(), 30);
+    assert_eq!(all.len(), 33);
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
@@ -151,4 +151,59 @@ fn fix_needs_after_and_known_hosts() {
 fn a_port_cannot_have_two_listeners() {
     let err = error_of(&MINIMAL.replace("tls = [5061]", "tls = [5061]\ntcp = [5061]"));
     assert!(err.contains("port 5061 has two listeners"), "{err}");
+}
+
+#[test]
+fn d11_d12_view_keys_parse_and_name_the_vantages() {
+    let s = parse(MINIMAL).unwrap();
+    assert!(s.vantages().is_empty() && !s.authoritative() && !s.wants_secondary());
+    let caching = MINIMAL.replace(
+        "rules = [\"D2\"]",
+        "rules = [\"D2\"]\nresolver = \"caching\"\nauthoritative = true",
+    );
+    let s = parse(&caching).unwrap();
+    assert_eq!(s.client_resolver(), LabResolver::Caching);
+    assert_eq!(
+        s.vantages(),
+        vec![("resolver".to_string(), LabResolver::Caching)]
+    );
+    assert!(s.authoritative());
+    let outside = format!(
+        "{MINIMAL}\n[outside]\nremove_records = [{{ name = \"_sipinternaltls._tcp\", type = \"SRV\" }}]\n"
+    );
+    let s = parse(&outside).unwrap();
+    assert_eq!(s.outside().unwrap().remove_records.len(), 1);
+    assert_eq!(
+        s.vantages()[1],
+        ("outside".to_string(), LabResolver::Outside)
+    );
+}
+
+#[test]
+fn d11_d12_view_keys_are_checked() {
+    let err = error_of(&format!("{MINIMAL}\n[outside]\n"));
+    assert!(err.contains("[outside] changes nothing"), "{err}");
+    let err = error_of(&format!(
+        "{MINIMAL}\n[outside]\nremove_records = [{{ name = \"x.elsewhere.test.\", type = \"A\" }}]\n"
+    ));
+    assert!(
+        err.contains("outside.remove_records `x.elsewhere.test.`"),
+        "{err}"
+    );
+    let err = error_of(&MINIMAL.replace(
+        "rules = [\"D2\"]",
+        "rules = [\"D2\"]\nresolver = \"secondary\"",
+    ));
+    assert!(err.contains("needs secondary = true"), "{err}");
+    let err = error_of(&MINIMAL.replace(
+        "rules = [\"D2\"]",
+        "rules = [\"D2\"]\nresolver = \"outside\"",
+    ));
+    assert!(
+        err.contains("the outside view is a vantage of its own"),
+        "{err}"
+    );
+    let err =
+        error_of(&MINIMAL.replace("rules = [\"D2\"]", "rules = [\"D2\"]\nresolver = \"cache\""));
+    assert!(err.contains("unknown variant `cache`"), "{err}");
 }
