@@ -14,7 +14,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::extension::{Extension, Panel, Request, Task};
 use super::keys::KeyHint;
+use crate::config::Vantage;
 use crate::lab::{FixReport, Lab, Scenario};
+use crate::probe::ResolverSpec;
 use crate::sweep::SweepSettings;
 
 /// The demo's own keys (none of them is bound by the dashboard).
@@ -248,6 +250,30 @@ impl Extension for DemoExtension {
 
     fn adjust_settings(&self, settings: &mut SweepSettings) {
         self.lab.apply_to(settings);
+    }
+
+    /// D12 in the lab: a split-view scenario sweeps from inside and outside,
+    /// a stale-resolver one through the caching resolver.
+    fn vantages(&self, domain: &str) -> Vec<Vantage> {
+        let Some(s) = self.scenarios.iter().find(|s| s.domain() == domain) else {
+            return Vec::new();
+        };
+        self.lab
+            .vantages(s.name())
+            .into_iter()
+            .map(|(label, addr)| Vantage {
+                label,
+                resolvers: ResolverSpec::Servers(vec![addr]),
+            })
+            .collect()
+    }
+
+    /// D11 in the lab: the scenarios about stale answers and lagging
+    /// servers compare with the zone's own servers from the start.
+    fn authoritative(&self, domain: &str) -> bool {
+        self.scenarios
+            .iter()
+            .any(|s| s.domain() == domain && s.authoritative())
     }
 
     fn on_sweep_start(&mut self, domain: &str) {

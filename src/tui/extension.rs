@@ -76,6 +76,12 @@ pub trait Extension: Send {
         Vec::new()
     }
 
+    /// Whether sweeps of `domain` should compare with the zone's own
+    /// servers (D11) when it comes on screen; `a` still turns it off.
+    fn authoritative(&self, _domain: &str) -> bool {
+        false
+    }
+
     /// A sweep of `domain` starts (after `e`, `r`, a switch): the extension
     /// follows what is on screen.
     fn on_sweep_start(&mut self, _domain: &str) {}

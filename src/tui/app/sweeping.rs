@@ -118,8 +118,16 @@ impl App {
                 return effects;
             }
         };
+        let domain = settings.target.domain.clone();
+        let arriving = self.report().is_none_or(|r| r.domain != domain);
         if let Some(ext) = self.extension.as_mut() {
-            ext.on_sweep_start(&settings.target.domain);
+            ext.on_sweep_start(&domain);
+            if arriving && !self.authoritative && ext.authoritative(&domain) {
+                self.authoritative = true;
+                self.push_log(format!(
+                    "{domain}: comparing with the zone's own servers (D11); a turns it off"
+                ));
+            }
         }
         self.snapshot_sweep_started(&settings);
         self.set_lanes(named);

@@ -5,6 +5,7 @@
 
 mod autodiscover;
 mod demo;
+mod demo_views;
 mod fixtures;
 mod hostile_text;
 mod newcomer;

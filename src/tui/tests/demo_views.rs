@@ -1,0 +1,166 @@
+//! Issue 12 in the demo, over the real in-process lab: the split-view
+//! scenario sweeps inside and outside at once (D12), and the stale-resolver
+//! scenario shows an edit that reached the primary but not the resolver
+//! (D11). The App is driven like the event loop drives it; every sweep and
+//! every authoritative lookup runs for real against the lab's servers.
+
+use std::sync::Arc;
+
+use super::fixtures::*;
+use crate::lab::{Lab, LabOptions, demo_scenarios};
+use crate::sweep::{KeyedEvent, Sweep, run_many};
+use crate::tui::app::{App, Effect, Msg};
+use crate::tui::demo::DemoExtension;
+
+async fn lab() -> Arc<Lab> {
+    let scenarios = demo_scenarios().expect("demo scenarios");
+    Arc::new(
+        Lab::start(scenarios, LabOptions::default())
+            .await
+            .expect("lab starts"),
+    )
+}
+
+/// Carries out the sweep and authoritative effects as the event loop would.
+async fn carry_out(app: &mut App, effects: Vec<Effect>) {
+    let mut asks = Vec::new();
+    let mut sweeps = None;
+    for e in effects {
+        match e {
+            Effect::StartSweep { id, settings } => sweeps = Some((id, settings)),
+            Effect::AskAuthority {
+                id,
+                lane,
+                report,
+                options,
+            } => asks.push((id, lane, report, options)),
+            _ => {}
+        }
+    }
+    if let Some((id, settings)) = sweeps {
+        let prepared = tokio::task::spawn_blocking(move || {
+            settings
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (i, Sweep::prepare(s).map_err(|e| e.to_string())))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap();
+        let (_set, mut rx) = run_many(prepared, 4);
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                KeyedEvent::Event(lane, event) => {
+                    app.update(Msg::Sweep { id, lane, event });
+                }
+                KeyedEvent::Failed(_, error) => panic!("a lane failed: {error}"),
+            }
+        }
+    }
+    for (id, lane, report, options) in asks {
+        let result = crate::sweep::authority::look(&report, &options).await;
+        app.update(Msg::Authority { id, lane, result });
+    }
+}
+
+async fn apply_fix(app: &mut App) {
+    let effects = app.update(key('f'));
+    for e in effects {
+        if let Effect::Spawn(task) = e {
+            let out = task.0.await;
+            app.update(Msg::Extension(out));
+        }
+    }
+}
+
+fn demo(lab: &Arc<Lab>, name: &str) -> (App, Vec<Effect>) {
+    let ext = DemoExtension::new(lab.clone(), name).expect("known scenario");
+    let address = ext.current().sip_address().to_string();
+    let mut app = app().with_extension(Box::new(ext));
+    let effects = app.start(Some(&address));
+    (app, effects)
+}
+
+// D12: split view: outside works, inside fails; two verdicts on screen;
+// after the fix (inside view) both work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d12_split_view_demo_sweeps_inside_and_outside() {
+    let lab = lab().await;
+    let (mut app, effects) = demo(&lab, "split-view");
+    carry_out(&mut app, effects).await;
+    let labels: Vec<&str> = app.lanes.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["inside", "outside"]);
+    let ok: Vec<bool> = app
+        .lanes
+        .iter()
+        .map(|l| l.report.as_ref().unwrap().signin_ok())
+        .collect();
+    assert_eq!(ok, [false, true], "inside fails, outside works");
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("▶ inside: ✗") && text.contains("outside: ✓"),
+        "{text}"
+    );
+    assert!(logged(&app, "the vantages disagree on"));
+
+    apply_fix(&mut app).await;
+    let effects = app.update(key('r'));
+    carry_out(&mut app, effects).await;
+    assert!(
+        app.lanes
+            .iter()
+            .all(|l| l.report.as_ref().unwrap().signin_ok()),
+        "{:?}",
+        app.log
+    );
+    assert!(!app.lanes[0].changes.is_empty(), "inside's rows turned");
+}
+
+// D11: the fix reaches the primary; the caching resolver still hands out
+// the old answer, and the dashboard says so, with its TTL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d11_stale_resolver_demo_flags_the_old_answer() {
+    let lab = lab().await;
+    let (mut app, effects) = demo(&lab, "stale-resolver");
+    assert!(app.authoritative, "the scenario turns the comparison on");
+    carry_out(&mut app, effects).await;
+    assert!(!app.report().unwrap().signin_ok());
+    let a = app.lane().authority.clone().expect("judged");
+    assert!(a.records.values().all(|r| r.agrees), "{a:?}");
+
+    apply_fix(&mut app).await;
+    let effects = app.update(key('r'));
+    carry_out(&mut app, effects).await;
+    assert!(
+        !app.report().unwrap().signin_ok(),
+        "the resolver still says oldpool"
+    );
+    let a = app.lane().authority.clone().expect("judged");
+    let row = &a.records[&1];
+    assert!(!row.agrees);
+    assert!(
+        row.detail.contains("still holds the old answer"),
+        "{}",
+        row.detail
+    );
+    assert!(row.detail.contains("(its TTL)"), "{}", row.detail);
+    app.cursor = 0;
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("≠ zone"), "{text}");
+}
+
+// D11: after the fix the secondary lags by serial, and the dashboard names it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d11_lagging_secondary_demo_names_the_serial() {
+    let lab = lab().await;
+    let (mut app, effects) = demo(&lab, "lagging-secondary");
+    carry_out(&mut app, effects).await;
+    apply_fix(&mut app).await;
+    let effects = app.update(key('r'));
+    carry_out(&mut app, effects).await;
+    assert!(
+        logged(&app, "lagging: serial 1, another server has 2"),
+        "{:?}",
+        app.log
+    );
+}
