@@ -102,9 +102,14 @@ fn save(dir: &Path, reports: Vec<SweepReport>) -> PathBuf {
     for r in reports {
         s.push(r);
     }
-    snapshot::save(dir, &s, &SettingsSummary::from_settings(&settings()))
-        .unwrap()
-        .json
+    snapshot::save(
+        dir,
+        &s,
+        &SettingsSummary::from_settings(&settings()),
+        Default::default(),
+    )
+    .unwrap()
+    .json
 }
 
 #[test]
@@ -313,7 +318,13 @@ fn reports_say_things_once_and_plainly() {
     let dir = env.path("snaps");
     let mut s = Session::new();
     s.push(sweep(true));
-    let saved = snapshot::save(&dir, &s, &SettingsSummary::from_settings(&settings())).unwrap();
+    let saved = snapshot::save(
+        &dir,
+        &s,
+        &SettingsSummary::from_settings(&settings()),
+        Default::default(),
+    )
+    .unwrap();
     let md = std::fs::read_to_string(&saved.markdown).unwrap();
     assert_eq!(
         md.to_lowercase().matches("sign-in works").count(),
@@ -347,6 +358,7 @@ fn reports_say_things_once_and_plainly() {
         &dir,
         &other,
         &SettingsSummary::from_settings(&other_settings),
+        Default::default(),
     )
     .unwrap()
     .json;

@@ -128,32 +128,54 @@ async fn d12_two_vantages_two_verdicts_and_the_exit_code() {
         "{text}"
     );
 
-    // --save keeps one snapshot per vantage; `snapshots diff` compares them.
+    // D12: --save keeps every vantage in one snapshot; `snapshots show`
+    // lists each verdict, and `snapshots diff` compares vantage by vantage.
     let snaps = dir.path().join("snaps");
     let snap_arg = format!("--snapshot-dir={}", snaps.display());
-    let out = tokio::task::block_in_place(|| {
-        check(
-            &inside,
-            &ca,
-            &[
-                "--save".into(),
-                snap_arg.clone(),
-                vantage("inside", &inside),
-                vantage("outside", &outside),
-            ],
-        )
-    });
+    let save = |outside_lab: &Lab| {
+        tokio::task::block_in_place(|| {
+            check(
+                &inside,
+                &ca,
+                &[
+                    "--save".into(),
+                    snap_arg.clone(),
+                    vantage("inside", &inside),
+                    vantage("outside", outside_lab),
+                ],
+            )
+        })
+    };
+    let out = save(&outside);
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 vantages saved to"), "{err}");
+    let sipscope = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .args(args)
+            .arg(&snap_arg)
+            .output()
+            .unwrap()
+    };
+    let shown = sipscope(&["snapshots", "show", "1"]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("Vantages (D12):"), "{text}");
     assert!(
-        err.contains("vantage inside saved to") && err.contains("vantage outside saved to"),
-        "{err}"
+        text.contains("✓ inside") && text.contains("✗ outside"),
+        "{text}"
     );
-    let diff = std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
-        .args(["snapshots", "diff", "1", "2", &snap_arg])
-        .output()
-        .unwrap();
+    assert!(text.contains("differs: record 1"), "{text}");
+    // The outside view is mended: only the outside vantage's rows differ.
+    let out = save(&inside);
+    assert_eq!(out.status.code(), Some(0));
+    let diff = sipscope(&["snapshots", "diff", "1", "2"]);
     let text = String::from_utf8_lossy(&diff.stdout);
-    assert_eq!(diff.status.code(), Some(1), "the vantages differ: {text}");
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "the outside vantage changed: {text}"
+    );
+    assert!(text.contains("[outside] #1"), "{text}");
+    assert!(!text.contains("[inside]"), "{text}");
 
     // A bad vantage is one usage line.
     let out = tokio::task::block_in_place(|| check(&inside, &ca, &["--vantage=nolabel".into()]));

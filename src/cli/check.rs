@@ -91,7 +91,11 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             .snapshot_dir
             .as_deref()
             .ok_or(SnapshotError::NoFolder)?;
-        let saved = crate::snapshot::commands::save_one(dir, &report, &summary)?;
+        let views = crate::snapshot::Views {
+            vantages: Vec::new(),
+            authoritative: authority,
+        };
+        let saved = crate::snapshot::commands::save_one(dir, &report, &summary, views)?;
         out::eprintln(&format!(
             "sipscope: snapshot saved to {} (and {})",
             saved.json.display(),

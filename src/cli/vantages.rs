@@ -103,15 +103,30 @@ pub fn run(
         }
     }
     if let Some(dir) = save_in {
-        for ((report, summary), v) in reports.iter().zip(&summaries).zip(&each) {
-            let saved = crate::snapshot::commands::save_one(dir, report, summary)?;
-            out::eprintln(&format!(
-                "sipscope: vantage {} saved to {} (and {})",
-                clean(&v.label),
-                saved.json.display(),
-                saved.markdown.display()
-            ));
-        }
+        // One snapshot holds every vantage (and the zone's view of each):
+        // `snapshots diff` compares them vantage by vantage.
+        let vantages = vantages
+            .iter()
+            .zip(&reports)
+            .zip(&authority)
+            .map(|((v, r), a)| crate::snapshot::SavedVantage {
+                label: v.label.clone(),
+                resolvers: r.resolvers.clone(),
+                current: r.clone(),
+                authoritative: a.clone(),
+            })
+            .collect();
+        let views = crate::snapshot::Views {
+            vantages,
+            authoritative: authority.first().cloned().flatten(),
+        };
+        let saved = crate::snapshot::commands::save_one(dir, &reports[0], &summaries[0], views)?;
+        out::eprintln(&format!(
+            "sipscope: {} vantages saved to {} (and {})",
+            each.len(),
+            saved.json.display(),
+            saved.markdown.display()
+        ));
     }
     Ok(if all_work(&each) {
         exit::OK

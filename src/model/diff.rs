@@ -142,6 +142,10 @@ pub enum Aspect {
     Verdict,
     /// A setting recorded beside the sweep (trust, CA files, …).
     Setting,
+    /// A vantage only one snapshot has (D12).
+    Vantage,
+    /// The zone's own servers: a serial, or a record's agreement (D11).
+    Zone,
 }
 
 impl Aspect {
@@ -159,6 +163,8 @@ impl Aspect {
             Aspect::Selected => "selected row",
             Aspect::Verdict => "verdict",
             Aspect::Setting => "setting",
+            Aspect::Vantage => "vantage",
+            Aspect::Zone => "zone",
         }
     }
 }

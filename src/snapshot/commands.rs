@@ -82,6 +82,8 @@ pub fn show_text(path: &Path, s: &Snapshot) -> String {
         clean(&s.tool_version)
     );
     out.push_str(&report::text::render(&s.current));
+    // Already escaped, line by line.
+    out.push_str(&super::views::summary(s));
     if !s.changes.is_empty() {
         let _ = writeln!(
             out,
@@ -140,8 +142,9 @@ pub fn save_one(
     dir: &Path,
     report: &SweepReport,
     settings: &SettingsSummary,
+    views: super::Views,
 ) -> Result<SavedPaths, SnapshotError> {
     let mut session = Session::new();
     session.push(report.clone());
-    super::save(dir, &session, settings)
+    super::save(dir, &session, settings, views)
 }

@@ -38,8 +38,23 @@ pub fn render(s: &Snapshot) -> String {
     table(&mut out, r);
     details(&mut out, r);
     certificates(&mut out, r);
+    views(&mut out, s);
     history(&mut out, s);
     out
+}
+
+/// Every vantage's verdict and the zone's servers (issue 12), as an
+/// indented block: escaped text that no line can break out of.
+fn views(out: &mut String, s: &Snapshot) {
+    let text = super::views::summary(s);
+    if text.trim().is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Vantages and the zone's own servers\n");
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let _ = writeln!(out, "    {}", clean(line));
+    }
+    out.push('\n');
 }
 
 fn settings(out: &mut String, s: &Snapshot) {

@@ -15,6 +15,7 @@ mod error;
 pub mod markdown;
 pub mod store;
 pub mod validate;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ use crate::sweep::SweepSettings;
 
 pub use error::SnapshotError;
 pub use store::{Entry, SavedPaths, Skipped, list};
+pub use views::{SavedVantage, Views};
 
 /// Version of the snapshot document; bumped only when a field changes meaning.
 pub const FORMAT: u32 = 1;
@@ -191,6 +193,12 @@ pub struct Snapshot {
     /// Sweeps in the session (more than `earlier` + 1 when old ones were dropped).
     #[serde(default)]
     pub sweep_count: usize,
+    /// D11: the zone's own servers against `current` (see [`views`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authoritative: Option<crate::model::authority::Authority>,
+    /// D12: every vantage's latest sweep, the first being `current`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vantages: Vec<SavedVantage>,
 }
 
 pub const TOOL: &str = "sipscope";
@@ -217,6 +225,8 @@ impl Snapshot {
             earlier: earlier.to_vec(),
             changes: session.changes.clone(),
             sweep_count: session.pushed,
+            authoritative: None,
+            vantages: Vec::new(),
         })
     }
 
@@ -232,8 +242,11 @@ pub fn save(
     dir: &Path,
     session: &Session,
     settings: &SettingsSummary,
+    views: Views,
 ) -> Result<SavedPaths, SnapshotError> {
-    let snapshot = Snapshot::of(session, settings).ok_or(SnapshotError::Empty)?;
+    let snapshot = Snapshot::of(session, settings)
+        .ok_or(SnapshotError::Empty)?
+        .with_views(views);
     save_snapshot(dir, &snapshot)
 }
 
@@ -336,6 +349,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
 /// [`crate::model::diff::changes`]) and the trust settings they ran with.
 pub fn diff(a: &Snapshot, b: &Snapshot) -> Vec<Change> {
     let mut out = diff::changes(&a.current, &b.current);
+    if let Some(label) = views::first_label(a, b) {
+        out = out.into_iter().map(|c| views::tag(label, c)).collect();
+    }
+    out.extend(views::diff(a, b));
     let (x, y) = (&a.settings, &b.settings);
     let mut setting = |name: &str, p: String, q: String| {
         if p != q {

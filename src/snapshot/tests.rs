@@ -112,8 +112,8 @@ fn save_list_load_diff_round_trip() {
     let broken = session([sweep(false)]);
     let fixed = session([sweep(false), sweep(true)]);
 
-    let a = save(&snaps, &broken, &summary()).unwrap();
-    let b = save(&snaps, &fixed, &summary()).unwrap();
+    let a = save(&snaps, &broken, &summary(), Default::default()).unwrap();
+    let b = save(&snaps, &fixed, &summary(), Default::default()).unwrap();
     assert_ne!(a.json, b.json);
     for p in [&a.json, &a.markdown, &b.json, &b.markdown] {
         assert!(p.is_file(), "{}", p.display());
@@ -202,7 +202,13 @@ fn a_folder_that_cannot_be_made_fails_clearly_and_leaves_nothing() {
     let file = dir.path().join("not-a-folder");
     fs::write(&file, "x").unwrap();
     let target = file.join("snapshots");
-    let e = save(&target, &session([sweep(false)]), &summary()).unwrap_err();
+    let e = save(
+        &target,
+        &session([sweep(false)]),
+        &summary(),
+        Default::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, SnapshotError::CreateFolder { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -238,7 +244,13 @@ fn a_read_only_folder_fails_clearly_and_leaves_nothing() {
         let _ = fs::remove_file(ro.join("probe"));
         return;
     }
-    let e = save(&ro, &session([sweep(false)]), &summary()).unwrap_err();
+    let e = save(
+        &ro,
+        &session([sweep(false)]),
+        &summary(),
+        Default::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, SnapshotError::Write { .. }), "{e:?}");
     assert!(e.to_string().contains("cannot write snapshot in"), "{e}");
     assert!(files(&ro).is_empty());
@@ -248,7 +260,7 @@ fn a_read_only_folder_fails_clearly_and_leaves_nothing() {
 #[test]
 fn nothing_to_save_before_the_first_sweep() {
     let dir = tempfile::tempdir().unwrap();
-    let e = save(dir.path(), &Session::new(), &summary()).unwrap_err();
+    let e = save(dir.path(), &Session::new(), &summary(), Default::default()).unwrap_err();
     assert!(matches!(e, SnapshotError::Empty));
     assert!(files(dir.path()).is_empty());
 }
@@ -256,7 +268,13 @@ fn nothing_to_save_before_the_first_sweep() {
 #[test]
 fn corrupt_foreign_and_newer_files_are_skipped_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let ok = save(dir.path(), &session([sweep(true)]), &summary()).unwrap();
+    let ok = save(
+        dir.path(),
+        &session([sweep(true)]),
+        &summary(),
+        Default::default(),
+    )
+    .unwrap();
     fs::write(
         dir.path().join("truncated.json"),
         "{\"format\": 1, \"tool\": \"sips",
@@ -339,3 +357,5 @@ fn the_markdown_report_holds_table_verdict_certificates_and_history() {
         assert!(md.contains(want), "missing {want:?} in\n{md}");
     }
 }
+
+mod views;

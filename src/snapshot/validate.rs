@@ -42,12 +42,37 @@ pub fn problem(s: &Snapshot) -> Option<String> {
             return Some(format!("earlier sweep {}: {why}", i + 1));
         }
     }
+    if let Some(why) = vantages_problem(s) {
+        return Some(why);
+    }
     for c in &s.changes {
         if !is_time(&c.started_at) {
             return Some(format!(
                 "change of sweep {}: started_at {:?} is not an RFC 3339 time",
                 c.sweep,
                 clip(&c.started_at)
+            ));
+        }
+    }
+    None
+}
+
+/// Vantages a snapshot may hold.
+pub const MAX_VANTAGES: usize = 16;
+
+/// Why the vantages of a snapshot make no sense, if they do not.
+fn vantages_problem(s: &Snapshot) -> Option<String> {
+    if s.vantages.len() > MAX_VANTAGES {
+        return Some(format!(
+            "{} vantages (at most {MAX_VANTAGES})",
+            s.vantages.len()
+        ));
+    }
+    for v in &s.vantages {
+        if let Some(why) = report_problem(&v.current) {
+            return Some(format!(
+                "vantage {}: {why}",
+                crate::text::echo_max(&v.label, 40)
             ));
         }
     }

@@ -39,6 +39,8 @@ pub struct App {
     overrides: SweepOverrides,
     /// The settings of an opened snapshot (the layer under the command line).
     snapshot_layer: Option<SettingsSummary>,
+    /// The vantages of an opened snapshot (under the command line's and the file's).
+    snapshot_vantages: Vec<crate::config::Vantage>,
     /// The profile of the next sweep (`p` turns it).
     pub profile: String,
     pub target: Option<Target>,
@@ -96,6 +98,7 @@ impl App {
             theme,
             overrides,
             snapshot_layer: None,
+            snapshot_vantages: Vec::new(),
             profile,
             target: None,
             lanes: vec![Lane::default()],

@@ -11,7 +11,9 @@ use super::{App, Change, Effect};
 use crate::input::parse_target;
 use crate::model::SweepReport;
 use crate::snapshot::commands::when;
-use crate::snapshot::{self, SavedPaths, Session, SettingsSummary, Snapshot, SnapshotError};
+use crate::snapshot::{
+    self, SavedPaths, SavedVantage, Session, SettingsSummary, Snapshot, SnapshotError, Views,
+};
 use crate::sweep::SweepSettings;
 use crate::tui::toast::{Toast, ToastKind};
 
@@ -23,6 +25,8 @@ pub struct SaveRequest {
     pub dir: Option<PathBuf>,
     pub session: Session,
     pub settings: SettingsSummary,
+    /// Every vantage's latest sweep and the zone's servers' view (issue 12).
+    pub views: Views,
 }
 
 impl SaveRequest {
@@ -30,7 +34,7 @@ impl SaveRequest {
     /// it on a blocking thread and sends the result back as `Msg::SnapshotSaved`.
     pub fn write(&self) -> Result<SavedPaths, SnapshotError> {
         let dir = self.dir.as_deref().ok_or(SnapshotError::NoFolder)?;
-        snapshot::save(dir, &self.session, &self.settings)
+        snapshot::save(dir, &self.session, &self.settings, self.views.clone())
     }
 }
 
@@ -146,8 +150,32 @@ impl App {
         }
         lane.report = Some(snapshot.current.clone());
         lane.baseline = Some(snapshot.current.clone());
+        lane.authority = snapshot.authoritative.clone();
         self.lanes = vec![lane];
         self.shown = 0;
+        // Every vantage saved (D12): a lane each; `r` sweeps them all again.
+        self.snapshot_vantages.clear();
+        for (i, v) in snapshot.vantages.iter().enumerate() {
+            let resolvers = crate::config::resolver_spec(&v.resolvers).ok();
+            if let Some(r) = &resolvers {
+                self.snapshot_vantages.push(crate::config::Vantage {
+                    label: v.label.clone(),
+                    resolvers: r.clone(),
+                });
+            }
+            if i > 0 {
+                self.lanes.push(super::Lane::default());
+            }
+            let lane = &mut self.lanes[i];
+            lane.label = v.label.clone();
+            lane.resolvers = resolvers;
+            lane.report = Some(v.current.clone());
+            lane.baseline = Some(v.current.clone());
+            lane.authority = v.authoritative.clone();
+        }
+        if self.lanes.iter().any(|l| l.authority.is_some()) {
+            self.authoritative = true;
+        }
         self.follow_client_row();
         self.snapshots = Snapshots {
             session: Session::new(),
@@ -249,11 +277,40 @@ impl App {
             "saving a snapshot of {n} sweep{}",
             if n == 1 { "" } else { "s" }
         ));
+        let views = self.views();
         vec![Effect::SaveSnapshot(Box::new(SaveRequest {
             dir: self.config.snapshot_dir.clone(),
             session,
             settings,
+            views,
         }))]
+    }
+
+    /// Every named vantage's latest finished sweep (D12) and the first
+    /// vantage's comparison with the zone's servers (D11), for `s`.
+    fn views(&self) -> Views {
+        let named = !self.lanes[0].label.is_empty();
+        let vantages = if named {
+            self.lanes
+                .iter()
+                .filter(|l| !l.running)
+                .filter_map(|l| {
+                    let current = l.report.clone()?;
+                    Some(SavedVantage {
+                        label: l.label.clone(),
+                        resolvers: current.resolvers.clone(),
+                        current,
+                        authoritative: l.authority.clone(),
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Views {
+            vantages,
+            authoritative: self.lanes[0].authority.clone(),
+        }
     }
 
     /// The write's outcome: a toast saying where it went (or why not) and

@@ -43,12 +43,15 @@ impl App {
     }
 
     /// The vantages of the next sweep: the command line's or the file's
-    /// (`[[vantage]]`), else an extension's (the demo's split views); empty
+    /// (`[[vantage]]`), else an opened snapshot's, else an extension's (the demo's split views); empty
     /// means one unnamed vantage.
     fn vantages(&self) -> Result<Vec<Vantage>, String> {
         let named = vantages(&self.overrides, &self.config.file).map_err(|e| e.to_string())?;
         if !named.is_empty() {
             return Ok(named);
+        }
+        if !self.snapshot_vantages.is_empty() {
+            return Ok(self.snapshot_vantages.clone());
         }
         let domain = self.target.as_ref().map(|t| t.domain.as_str());
         Ok(match (&self.extension, domain) {

@@ -248,3 +248,52 @@ fn two_vantages_80x24() {
     app.update(key('a'));
     insta::assert_snapshot!("two_vantages_80x24", screen(&app, 80, 24));
 }
+
+// Issue 12 item 5: `s` saves every vantage and the zone's view in one
+// snapshot; opening it shows every vantage again, and `r` sweeps them all
+// through their saved resolvers.
+#[test]
+fn d12_snapshots_keep_every_vantage() {
+    let (mut app, id, _) = split_brain();
+    app.update(key('a'));
+    let name = app.report().unwrap().records[0].name.clone();
+    app.update(Msg::Authority {
+        id,
+        lane: 0,
+        result: Ok(evidence(
+            &[3],
+            &name,
+            &srv_line(0, 100, 5061, "pool.contoso.com"),
+        )),
+    });
+    let request = app
+        .update(key('s'))
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::SaveSnapshot(r) => Some(r),
+            _ => None,
+        })
+        .expect("s saves");
+    let labels: Vec<&str> = request
+        .views
+        .vantages
+        .iter()
+        .map(|v| v.label.as_str())
+        .collect();
+    assert_eq!(labels, ["inside", "outside"]);
+    assert!(request.views.authoritative.is_some());
+    let snapshot = crate::snapshot::Snapshot::of(&request.session, &request.settings)
+        .unwrap()
+        .with_views(request.views.clone());
+
+    let mut opened = app_with(args(), Default::default());
+    opened.open_snapshot("/tmp/s.json".into(), snapshot);
+    let labels: Vec<&str> = opened.lanes.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["inside", "outside"]);
+    assert!(opened.authoritative, "the saved comparison is shown");
+    let text = screen(&opened, 120, 40);
+    assert!(text.contains("outside: ✓"), "{text}");
+    let (_, lanes) = lanes_started(&opened.update(key('r')));
+    let resolvers: Vec<Vec<String>> = lanes.iter().map(|s| s.options.resolvers.labels()).collect();
+    assert_eq!(resolvers, [["10.0.0.53:53"], ["192.0.2.53:53"]]);
+}

@@ -79,12 +79,13 @@ pub fn lines(app: &App, index: usize, t: Theme) -> Vec<Line<'static>> {
 fn authority_lines(lane: &Lane, index: usize, prefix: &str, t: Theme) -> Vec<Line<'static>> {
     let say =
         |text: String, style| vec![Line::from(Span::styled(format!("{prefix}{text}"), style))];
+    // A judged comparison (live, or from an opened snapshot) comes first.
     match (&lane.asked, &lane.authority) {
-        (Asked::Off, _) => say("not asked".into(), t.muted()),
-        (Asked::Asking, _) => say("asking the zone's servers…".into(), t.busy()),
+        (Asked::Off, None) => say("not asked".into(), t.muted()),
+        (Asked::Asking, None) => say("asking the zone's servers…".into(), t.busy()),
         (Asked::Failed(e), _) => say(format!("could not ask: {e}"), t.fail()),
         (Asked::Answered(_), None) => say("waiting for the sweep to finish".into(), t.busy()),
-        (Asked::Answered(_), Some(a)) => {
+        (_, Some(a)) => {
             let mut out = match a.records.get(&index) {
                 Some(row) if row.agrees => say(format!("✓ {}", row.detail), t.ok()),
                 Some(row) => say(format!("≠ {}", row.detail), t.warn()),
