@@ -72,3 +72,44 @@ fn demo_fix_then_rerun_turns_the_rows_120x40() {
 fn demo_fix_then_rerun_turns_the_rows_80x24() {
     run_demo_loop(80, 24);
 }
+
+// Issue 12 (D12) at 80×24: the split-view scenario shows both vantages'
+// verdicts at once, `v` switches the vantage shown, and after the fix and
+// `r` both sign in.
+#[test]
+fn demo_split_view_shows_both_vantages_80x24() {
+    let Some(tmux) = Tmux::new("demo-split-view") else {
+        eprintln!("SKIPPED sipscope demo split-view end to end: tmux is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bin = dir.path().join("sipscope");
+    std::fs::copy(env!("CARGO_BIN_EXE_sipscope"), &bin).expect("copy the binary");
+    let args = [
+        bin.display().to_string(),
+        "demo".into(),
+        "split-view".into(),
+    ];
+    let (script, status) = script(dir.path(), &args);
+    tmux.start(&script, 80, 24);
+    let screen = tmux.wait_for("two verdicts", |s| {
+        s.contains("took") && s.contains("inside: ✗") && s.contains("outside: ✓")
+    });
+    assert!(screen.contains("vantage inside (1/2)"), "{screen}");
+    assert!(screen.contains("v vantage"), "{screen}");
+
+    tmux.keys("v");
+    tmux.wait_for("outside shown", |s| s.contains("vantage outside (2/2)"));
+
+    tmux.keys("f");
+    tmux.wait_for("fix applied", |s| s.contains("✓ fixed"));
+    tmux.keys("r");
+    tmux.wait_for("both work", |s| {
+        s.contains("sweep #2")
+            && s.contains("took")
+            && s.contains("inside: ✓")
+            && s.contains("outside: ✓")
+    });
+    tmux.keys("q");
+    assert_eq!(tmux.wait_for_exit(&status), "0", "exit status");
+}
