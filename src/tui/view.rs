@@ -228,6 +228,44 @@ fn banner_lines(app: &App) -> Vec<Line<'static>> {
     let Some(report) = app.report() else {
         return vec![Line::from(Span::styled(START_HINT, t.muted()))];
     };
+    let mut lines = verdict_lines(app, report, t);
+    lines.extend(zone_line(app, t));
+    lines
+}
+
+/// D11 in the banner: the shown vantage's resolver still holds old answers,
+/// or a server of the zone lags; `None` when all agree (or not asked).
+fn zone_line(app: &App, t: Theme) -> Option<Line<'static>> {
+    let lane = app.lane();
+    let a = lane.authority.as_ref()?;
+    let report = lane.report.as_ref()?;
+    let stale: Vec<usize> = a.disagreeing().map(|(i, _)| i).collect();
+    let mut parts = Vec::new();
+    if !stale.is_empty() {
+        let ttl = report
+            .records
+            .iter()
+            .filter(|r| stale.contains(&r.index))
+            .filter_map(|r| r.ttl)
+            .max();
+        let rows: Vec<String> = stale.iter().map(|i| i.to_string()).collect();
+        let until = ttl.map_or(String::new(), |t| format!(" for up to {t} s"));
+        parts.push(format!(
+            "the resolver differs from the zone's servers on record {}{until}: clients see the old answer until it expires (D11)",
+            rows.join(", ")
+        ));
+    }
+    for srv in a.view.servers.iter().filter(|s| s.status.starts_with("lagging")) {
+        parts.push(format!("{} {}", srv.name, srv.status));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Line::from(Span::styled(format!("≠ {}", parts.join("; ")), t.warn())))
+}
+
+/// Every vantage's verdict (the shown one marked), or the one verdict.
+fn verdict_lines(app: &App, report: &SweepReport, t: Theme) -> Vec<Line<'static>> {
     if app.lanes.len() > 1 {
         // D12: every vantage's verdict at once, the shown one marked.
         return app
