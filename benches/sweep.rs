@@ -13,6 +13,13 @@
 //! The third figure (issue 12) sweeps the healthy scenario as two vantages at
 //! once (`sweep::run_many`, as `check --vantage` does) against one sweep.
 //!
+//! The fourth figure (issue 12 item 7) is the additional-section fast path:
+//! the healthy scenario's SRV answer carries the pool's address, so the
+//! probes start at once and the row is streamed final (provisional) before
+//! the fresh address answer. It measures the time to verdict (every row
+//! final, the verdict decided, as the dashboard sees the Row events) and the
+//! Finished time, each against one measured DNS round trip + connect + TLS.
+//!
 //! Run: `cargo bench --bench sweep` (prints the figures recorded in BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
@@ -85,6 +92,99 @@ async fn main() {
     report_healthy(walls, paths, queries);
     sfb_autodiscover().await;
     two_vantages().await;
+    fast_path().await;
+}
+
+/// Issue 12 item 7: time to verdict and Finished time of the healthy sweep,
+/// the SRV answer's additional section naming the pool, against the critical
+/// path of one DNS round trip + connect + TLS of the selected target.
+async fn fast_path() {
+    use sipscope::sweep::{PROVISIONAL_NOTE, SweepEvent};
+    let (lab, address) = delayed_lab("healthy").await;
+    let (mut verdicts, mut finishes, mut paths, mut rtts) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let sweep =
+            Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
+        let mut shown = sweep.initial_report();
+        let started = Instant::now();
+        let (handle, mut rx) = sweep.spawn();
+        // When the dashboard's rows were last all final with a decided
+        // verdict (a row going back to probing resets it), and that verdict.
+        let mut decided: Option<(f64, sipscope::model::Verdict, bool)> = None;
+        let mut finished = None;
+        while let Some(event) = rx.recv().await {
+            let at = started.elapsed().as_secs_f64() * 1000.0;
+            match event {
+                SweepEvent::Row(row) => {
+                    if let Some(slot) = shown.records.iter_mut().find(|r| r.index == row.index) {
+                        *slot = row;
+                    }
+                    shown.decide();
+                    let settled = shown.records.iter().all(|r| !r.status.in_flight())
+                        && shown.verdict.signin != sipscope::model::Signin::Undecided;
+                    if !settled {
+                        decided = None;
+                    } else if decided.is_none() {
+                        let provisional = shown
+                            .records
+                            .iter()
+                            .any(|r| r.warnings.iter().any(|w| w == PROVISIONAL_NOTE));
+                        decided = Some((at, shown.verdict.clone(), provisional));
+                    }
+                }
+                SweepEvent::Finished(report) => finished = Some((at, report)),
+                SweepEvent::Log(_) => {}
+            }
+        }
+        let report = handle.await.expect("sweep task");
+        let (finish_ms, finished) = finished.expect("Finished");
+        let (verdict_ms, verdict, provisional) = decided.expect("a decided verdict");
+        assert!(report.signin_ok(), "{}", report.verdict.summary);
+        assert_eq!(
+            verdict, finished.verdict,
+            "the early verdict is the final one"
+        );
+        assert!(
+            provisional,
+            "the verdict came from a provisional row (hints used)"
+        );
+        // One DNS round trip, as measured by the sweep: the selected target's
+        // fresh address query through the delayed server.
+        let row = report.record(1).expect("row 1");
+        let t = row.used().expect("used target");
+        let rtt = t.timings.dns_ms.expect("address query timed") as f64;
+        let probe_ms = (t.timings.connect_ms.unwrap_or(0) + t.timings.tls_ms.unwrap_or(0)) as f64;
+        verdicts.push(verdict_ms);
+        finishes.push(finish_ms);
+        paths.push(rtt + probe_ms);
+        rtts.push(rtt);
+    }
+    lab.shutdown().await;
+    let (verdict, finish) = (median(verdicts.clone()), median(finishes.clone()));
+    let (path, rtt) = (median(paths), median(rtts));
+    println!(
+        "fast-path benchmark: healthy scenario, SRV answer with the pool's address in its additional section, every DNS answer delayed {} ms, {RUNS} runs",
+        DELAY.as_millis()
+    );
+    println!(
+        "  time to verdict  median {verdict:7.1} ms   (min {:.1}, max {:.1})",
+        verdicts.iter().cloned().fold(f64::MAX, f64::min),
+        verdicts.iter().cloned().fold(0.0, f64::max)
+    );
+    println!(
+        "  Finished         median {finish:7.1} ms   (min {:.1}, max {:.1})",
+        finishes.iter().cloned().fold(f64::MAX, f64::min),
+        finishes.iter().cloned().fold(0.0, f64::max)
+    );
+    println!(
+        "  critical path    median {path:7.1} ms   (1 DNS round trip, measured median {rtt:.1} ms, + connect + TLS)"
+    );
+    println!(
+        "  ratio            {:.2}x the critical path to verdict (target ≤ 1.15x); Finished {:.2}x (waits for the fresh answer, D11)",
+        verdict / path,
+        finish / path
+    );
 }
 
 /// Issue 12 (D12): two vantages swept at once against one sweep alone.

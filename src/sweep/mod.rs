@@ -6,6 +6,7 @@ pub mod authority;
 mod many;
 mod run;
 mod source;
+mod srv;
 mod web;
 
 pub use many::{KeyedEvent, run_many};
@@ -30,6 +31,13 @@ use crate::plan::Profile;
 use crate::probe::{
     self, AddrAnswer, DialOverrides, Dns, DnsFailure, ProbeContext, ResolverSpec, SrvAnswer, Trust,
 };
+
+/// The warning on an SRV row streamed before the fresh address answer came
+/// back: its targets' addresses so far are the SRV answer's additional
+/// section's (issue 12 item 7). The fresh answer decides (D11); the row
+/// streamed after it no longer carries this note.
+pub const PROVISIONAL_NOTE: &str =
+    "addresses from the SRV answer's additional section; confirming with a fresh query (D11)";
 
 /// Bound on each network step unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(3000);

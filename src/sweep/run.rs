@@ -13,10 +13,10 @@ use crate::model::judge::{self, Judged};
 use crate::model::ms;
 use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
 use crate::plan::{Query, RowKind, Transport};
-use crate::probe::{self, AddrAnswer, DnsFailure, SrvAnswer};
+use crate::probe::{self, AddrAnswer, DnsFailure};
 
 /// D14: at most this many members of one name are probed, all at once.
-const MAX_MEMBERS: usize = 16;
+pub(super) const MAX_MEMBERS: usize = 16;
 
 pub(super) struct Run<'a> {
     pub(super) sweep: &'a Sweep,
@@ -56,10 +56,6 @@ impl Run<'_> {
 
     pub(super) async fn addresses(&self, name: &str) -> Result<AddrAnswer, DnsFailure> {
         memoised(&self.memo.addr, name, || self.sweep.dns.addresses(name)).await
-    }
-
-    async fn srv(&self, name: &str) -> Result<SrvAnswer, DnsFailure> {
-        memoised(&self.memo.srv, name, || self.sweep.dns.srv(name)).await
     }
 
     pub(super) async fn row(&self, query: &Query) -> RecordResult {
@@ -144,114 +140,7 @@ impl Run<'_> {
         row.detail = t.detail.clone();
     }
 
-    async fn srv_row(&self, query: &Query, row: &mut RecordResult) {
-        let answer = match self.srv(&query.name).await {
-            Err(f) => return Self::dns_failed(row, query, f),
-            Ok(a) => a,
-        };
-        row.dns = Some(DnsOutcome::Answer);
-        row.ttl = Some(answer.ttl);
-        let plan = judge::srv_plan(
-            &query.name,
-            &answer.records,
-            &self.sweep.settings.target.domain,
-            &self.options().trust,
-            &query.typical_ports,
-        );
-        row.targets = plan.targets;
-        row.warnings.extend(plan.warnings);
-        if let Some(decided) = plan.decided {
-            return row.judged(&decided);
-        }
-        row.status = Status::Probing;
-        self.update(row);
-        let transport = query.transport;
-        let hints = &answer.hints;
-        let results = join_all(
-            row.targets
-                .iter()
-                .filter(|t| t.status != Status::Rejected)
-                .map(|t| {
-                    let hint = hints.get(&t.host.to_ascii_lowercase()).cloned();
-                    self.srv_target(t.clone(), transport, hint)
-                }),
-        )
-        .await;
-        for (done, warnings) in results {
-            row.warnings.extend(warnings);
-            if let Some(slot) = row
-                .targets
-                .iter_mut()
-                .find(|t| t.host == done.host && t.port == done.port)
-            {
-                *slot = done;
-            }
-        }
-        row.used_target = model::select::used_target(&row.targets);
-        row.follow_used_target();
-    }
-
-    /// An SRV target: its addresses asked afresh (D11), and its members
-    /// probed. When the SRV answer carried the target's addresses in its
-    /// additional section, the probes start on those at once, beside the
-    /// fresh query; they count only if the fresh answer names the same
-    /// addresses, otherwise the fresh ones are probed.
-    async fn srv_target(
-        &self,
-        mut t: TargetResult,
-        transport: Transport,
-        hint: Option<Vec<IpAddr>>,
-    ) -> (TargetResult, Vec<String>) {
-        let mut warnings = Vec::new();
-        let started = Instant::now();
-        let hint = hint.filter(|h| !h.is_empty()).map(|mut h| {
-            h.sort();
-            h.dedup();
-            h
-        });
-        let host = t.host.clone();
-        let early = async {
-            match &hint {
-                Some(h) => Some(self.probe_members(t.port, transport, &host, h).await),
-                None => None,
-            }
-        };
-        let fresh = async {
-            let answer = self.addresses(&host).await;
-            (answer, ms(started.elapsed()))
-        };
-        let ((answer, dns_ms), early) = futures::join!(fresh, early);
-        t.timings.dns_ms = Some(dns_ms);
-        match answer {
-            Err(f) => {
-                let j = judge::target_dns_failure(&t.host, f);
-                t.judged(&j);
-            }
-            Ok(a) => {
-                fill_addresses(&mut t, &a);
-                warnings.extend(judge::cname_warning(&t.host, &a.cname_chain));
-                let mut fresh_set = a.addresses.clone();
-                fresh_set.sort();
-                fresh_set.dedup();
-                match (early, &hint) {
-                    (Some((probes, member_warnings)), Some(h)) if *h == fresh_set => {
-                        if fresh_set.len() > MAX_MEMBERS {
-                            warnings.push(too_many(&host, fresh_set.len()));
-                        }
-                        merge_warnings(&mut warnings, member_warnings);
-                        warnings.extend(t.take_members(probes));
-                    }
-                    _ => {
-                        self.probe_target(&mut t, transport, &host, &mut warnings)
-                            .await;
-                    }
-                }
-            }
-        }
-        (t, warnings)
-    }
-
-    async fn probe_target(
+    pub(super) async fn probe_target(
         &self,
         t: &mut TargetResult,
         transport: Transport,
@@ -281,7 +170,7 @@ impl Run<'_> {
     }
 
     /// D14: probes the first [`MAX_MEMBERS`] of `members` (sorted) at once.
-    async fn probe_members(
+    pub(super) async fn probe_members(
         &self,
         port: u16,
         transport: Transport,
@@ -305,12 +194,12 @@ impl Run<'_> {
     }
 }
 
-fn too_many(host: &str, n: usize) -> String {
+pub(super) fn too_many(host: &str, n: usize) -> String {
     format!("{host} has {n} addresses; the first {MAX_MEMBERS} in address order were probed (D14)")
 }
 
 /// Adds `more` to `warnings`, each once.
-fn merge_warnings(warnings: &mut Vec<String>, more: Vec<String>) {
+pub(super) fn merge_warnings(warnings: &mut Vec<String>, more: Vec<String>) {
     for w in more {
         if !warnings.contains(&w) {
             warnings.push(w);
