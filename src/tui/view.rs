@@ -255,13 +255,21 @@ fn zone_line(app: &App, t: Theme) -> Option<Line<'static>> {
             rows.join(", ")
         ));
     }
-    for srv in a.view.servers.iter().filter(|s| s.status.starts_with("lagging")) {
+    for srv in a
+        .view
+        .servers
+        .iter()
+        .filter(|s| s.status.starts_with("lagging"))
+    {
         parts.push(format!("{} {}", srv.name, srv.status));
     }
     if parts.is_empty() {
         return None;
     }
-    Some(Line::from(Span::styled(format!("≠ {}", parts.join("; ")), t.warn())))
+    Some(Line::from(Span::styled(
+        format!("≠ {}", parts.join("; ")),
+        t.warn(),
+    )))
 }
 
 /// Every vantage's verdict (the shown one marked), or the one verdict.

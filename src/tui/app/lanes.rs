@@ -68,21 +68,17 @@ impl Lane {
         };
     }
 
-    /// A row's new state; returns the changes it completes (final statuses
-    /// that differ from the previous finished sweep's).
+    /// A row's new state; returns the markers it adds or moves (final
+    /// statuses that differ from the previous finished sweep's).
     pub fn row(&mut self, row: RecordResult) -> Vec<RowStatusChange> {
-        let final_status = !row.status.in_flight();
         if let Some(report) = self.report.as_mut() {
             if let Some(slot) = report.records.iter_mut().find(|r| r.index == row.index) {
                 *slot = row;
             }
             report.decide();
         }
-        if final_status {
-            self.note_changes()
-        } else {
-            Vec::new()
-        }
+        // Every row event: a row streamed early may go back in flight.
+        self.note_changes()
     }
 
     /// The sweep finished with `report`; returns the changes it completes.
@@ -113,8 +109,11 @@ impl Lane {
     }
 
     /// Marks rows whose final status differs from the previous finished
-    /// sweep's. Rows are matched by what they ask (model::diff), so a
-    /// profile switch still compares the queries both profiles make.
+    /// sweep's, and returns the markers that are new or changed. Rows are
+    /// matched by what they ask (model::diff), so a profile switch still
+    /// compares the queries both profiles make. A row streamed early and
+    /// then corrected (D11: the fresh address answer decides) moves its
+    /// marker with it; a row back in flight loses it until it settles.
     fn note_changes(&mut self) -> Vec<RowStatusChange> {
         let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
             return Vec::new();
@@ -123,17 +122,26 @@ impl Lane {
         if before.domain != now.domain {
             return Vec::new();
         }
-        let new: Vec<_> = status_changes(before, now)
-            .into_iter()
-            .filter(|c| !self.changes.contains_key(&c.index))
-            .filter(|c| matches!((c.from, c.to), (Some(_), Some(to)) if !to.in_flight()))
-            .collect();
-        for c in &new {
-            if let (Some(before), Some(after)) = (c.from, c.to) {
-                self.changes.insert(c.index, Change { before, after });
+        let mut marks = BTreeMap::new();
+        let mut fresh = Vec::new();
+        for c in status_changes(before, now) {
+            let (Some(from), Some(to)) = (c.from, c.to) else {
+                continue;
+            };
+            if to.in_flight() {
+                continue;
             }
+            let mark = Change {
+                before: from,
+                after: to,
+            };
+            if self.changes.get(&c.index) != Some(&mark) {
+                fresh.push(c.clone());
+            }
+            marks.insert(c.index, mark);
         }
-        new
+        self.changes = marks;
+        fresh
     }
 
     /// The resolver the lane's vantage says, for the header.

@@ -297,3 +297,31 @@ fn d12_snapshots_keep_every_vantage() {
     let resolvers: Vec<Vec<String>> = lanes.iter().map(|s| s.options.resolvers.labels()).collect();
     assert_eq!(resolvers, [["10.0.0.53:53"], ["192.0.2.53:53"]]);
 }
+
+// D11 with the fast path: a row streamed early (from the SRV answer's
+// additional section) and then corrected by the fresh answer moves its
+// change marker with it; back in flight it has none.
+#[test]
+fn d11_a_corrected_row_moves_its_marker() {
+    let (mut app, id, s) = sweeping();
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    let (id, s) = started(&app.update(key('r'))).unwrap();
+    let row = |status| srv(&s, 1, "pool.contoso.com", 5061, status);
+    let send = |app: &mut App, r| {
+        app.update(Msg::Sweep {
+            id,
+            lane: 0,
+            event: SweepEvent::Row(r),
+        })
+    };
+    send(&mut app, row(Status::Found));
+    assert_eq!(app.changes()[&1].after, Status::Found);
+    let mut probing = row(Status::Found);
+    probing.status = Status::Probing;
+    send(&mut app, probing);
+    assert!(!app.changes().contains_key(&1), "back in flight: no marker");
+    send(&mut app, row(Status::Unreachable));
+    assert_eq!(app.changes()[&1].before, Status::Missing);
+    assert_eq!(app.changes()[&1].after, Status::Unreachable);
+    assert!(logged(&app, "unreachable"));
+}
