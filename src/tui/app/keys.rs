@@ -139,6 +139,7 @@ impl App {
     /// screen and on every sweep after; again: stop asking.
     fn toggle_authoritative(&mut self) -> Vec<Effect> {
         self.authoritative = !self.authoritative;
+        self.auto_authoritative = false;
         if !self.authoritative {
             for lane in &mut self.lanes {
                 lane.asked = super::Asked::Off;

@@ -50,6 +50,8 @@ pub struct App {
     pub shown: usize,
     /// D11: also ask the zone's own servers on every sweep (`a` turns it).
     pub authoritative: bool,
+    /// `authoritative` was turned on by the extension (a demo scenario), not the user.
+    auto_authoritative: bool,
     pub sweep: Option<SweepInfo>,
     /// Whether a sweep is in flight, or why the last one could not run.
     pub state: SweepState,
@@ -104,6 +106,7 @@ impl App {
             lanes: vec![Lane::default()],
             shown: 0,
             authoritative,
+            auto_authoritative: false,
             sweep: None,
             state: SweepState::Idle,
             sweeps_started: 0,

@@ -125,11 +125,20 @@ impl App {
         let arriving = self.report().is_none_or(|r| r.domain != domain);
         if let Some(ext) = self.extension.as_mut() {
             ext.on_sweep_start(&domain);
-            if arriving && !self.authoritative && ext.authoritative(&domain) {
+            let wanted = ext.authoritative(&domain);
+            if arriving && wanted && !self.authoritative {
                 self.authoritative = true;
+                self.auto_authoritative = true;
                 self.push_log(format!(
                     "{domain}: comparing with the zone's own servers (D11); a turns it off"
                 ));
+            } else if arriving && !wanted && self.auto_authoritative {
+                // Only what the extension turned on goes off with it.
+                self.authoritative = false;
+                self.auto_authoritative = false;
+                self.push_log(
+                    "authoritative comparison off (the scenario that asked for it is left)",
+                );
             }
         }
         self.snapshot_sweep_started(&settings);

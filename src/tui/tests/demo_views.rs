@@ -147,6 +147,14 @@ async fn d11_stale_resolver_demo_flags_the_old_answer() {
     app.cursor = 0;
     let text = screen(&app, 120, 40);
     assert!(text.contains("≠ zone"), "{text}");
+    assert!(
+        text.contains("≠ the resolver differs from the zone's servers on record 1"),
+        "{text}"
+    );
+    // The previous scenario (split-view) does not ask: the comparison the
+    // scenario turned on goes off with it.
+    app.update(key('b'));
+    assert!(!app.authoritative);
 }
 
 // D11: after the fix the secondary lags by serial, and the dashboard names it.
