@@ -78,7 +78,7 @@ pub struct SweepArgs {
     pub tcp: bool,
     /// Also ask the zone's own servers (NS, without recursion) and say where
     /// the resolver still holds an old answer, and which server lags (D11)
-    #[arg(long)]
+    #[arg(long, env = "SIPSCOPE_AUTHORITATIVE")]
     pub authoritative: bool,
     /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
     /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8

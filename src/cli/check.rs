@@ -15,7 +15,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     })?;
     let target = parse_target(&input)?;
     let named = crate::config::vantages(sweep, &config.config)?;
-    let authoritative = sweep.authoritative;
+    let authoritative = sweep.authoritative || config.config.authoritative;
     if !named.is_empty() {
         let options = sweep_options(sweep, None, &config.config)?;
         // --save keeps one snapshot per vantage (`snapshots diff` compares them).
@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             &target,
             &options,
             &named,
-            sweep.authoritative,
+            authoritative,
             args.json,
             save_in.as_deref(),
         );

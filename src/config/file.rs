@@ -50,6 +50,8 @@ pub struct Config {
     pub log_level: LogLevel,
     /// Colours on the dashboard.
     pub colours: bool,
+    /// D11: also ask the zone's own servers on every sweep.
+    pub authoritative: bool,
     /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
     #[serde(deserialize_with = "de_vantages")]
     pub vantage: Vec<VantageConfig>,
@@ -78,6 +80,7 @@ impl Default for Config {
             snapshot_dir: None,
             log_level: LogLevel::default(),
             colours: true,
+            authoritative: false,
             vantage: Vec::new(),
         }
     }

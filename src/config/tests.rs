@@ -48,6 +48,7 @@ fn every_example_value_is_valid_when_uncommented() {
         "snapshot_dir",
         "log_level",
         "colours",
+        "authoritative",
     ] {
         assert!(
             uncommented

@@ -94,7 +94,7 @@ impl App {
             .profile
             .clone()
             .unwrap_or_else(|| config.file.profile.clone());
-        let authoritative = overrides.authoritative;
+        let authoritative = overrides.authoritative || config.file.authoritative;
         App {
             config,
             theme,

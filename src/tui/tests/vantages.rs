@@ -325,3 +325,19 @@ fn d11_a_corrected_row_moves_its_marker() {
     assert_eq!(app.changes()[&1].after, Status::Unreachable);
     assert!(logged(&app, "unreachable"));
 }
+
+// D11: `authoritative = true` in the configuration file turns the
+// comparison on from the first sweep.
+#[test]
+fn d11_config_key_turns_the_comparison_on() {
+    let mut config = crate::tui::app::AppConfig::default();
+    config.file.authoritative = true;
+    let mut app = app_with(args(), config);
+    let effects = app.start(Some(ADDRESS));
+    assert!(app.authoritative);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::AskAuthority { .. }))
+    );
+}
