@@ -299,12 +299,26 @@ fn verdict_lines(app: &App, report: &SweepReport, t: Theme) -> Vec<Line<'static>
 
 /// A lane's banner text: its progress while in flight, then its verdict.
 fn lane_verdict(report: &SweepReport, running: bool, t: Theme) -> (String, Style) {
+    let (symbol, style) = match report.verdict.signin {
+        Signin::Ok => ("✓ ", t.ok()),
+        Signin::Fail => ("✗ ", t.fail()),
+        Signin::Undecided => ("… ", t.busy()),
+    };
     if running {
         let done = report
             .records
             .iter()
             .filter(|r| !r.status.in_flight())
             .count();
+        let n = report.records.len();
+        if report.verdict.signin != Signin::Undecided {
+            // The rows that decide are in (D7): the verdict shows at once,
+            // the rest of the sweep (and any confirmation, D11) goes on.
+            return (
+                format!("{symbol}[{done}/{n} done] {}", report.verdict.summary),
+                style,
+            );
+        }
         let mut text = format!(
             "… Sweeping: {done} of {} records done.",
             report.records.len()
@@ -314,11 +328,6 @@ fn lane_verdict(report: &SweepReport, running: bool, t: Theme) -> (String, Style
         }
         return (text, t.busy());
     }
-    let (symbol, style) = match report.verdict.signin {
-        Signin::Ok => ("✓ ", t.ok()),
-        Signin::Fail => ("✗ ", t.fail()),
-        Signin::Undecided => ("… ", t.busy()),
-    };
     (format!("{symbol}{}", report.verdict.summary), style)
 }
 

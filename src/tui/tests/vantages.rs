@@ -341,3 +341,20 @@ fn d11_config_key_turns_the_comparison_on() {
             .any(|e| matches!(e, Effect::AskAuthority { .. }))
     );
 }
+
+// D7 with the fast path (D11): the verdict shows as soon as the rows that
+// decide it are in, while the rest of the sweep goes on.
+#[test]
+fn d7_the_verdict_shows_once_the_deciding_rows_are_in() {
+    let (mut app, id, s) = sweeping();
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("… Sweeping: 0 of 10 records done."), "{text}");
+    app.update(Msg::Sweep {
+        id,
+        lane: 0,
+        event: SweepEvent::Row(srv(&s, 1, "pool.contoso.com", 5061, Status::Found)),
+    });
+    assert!(app.is_running());
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("✓ [1/10 done] Sign-in works"), "{text}");
+}
