@@ -110,7 +110,7 @@ fn usage_errors_are_one_line_naming_the_option_or_variable() {
     /// Arguments, environment, and what the error line must name.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a OsStr)], &'a str);
     let none: &[(&str, &OsStr)] = &[];
-    let cases: [Case; 8] = [
+    let cases: [Case; 10] = [
         (&["check", "--profile", "-x", "a.test"], none, "--profile"),
         (
             &["check", "--resolver", "--no-tcp", "a.test"],
@@ -126,6 +126,13 @@ fn usage_errors_are_one_line_naming_the_option_or_variable() {
         (&["check", "--bogus", "a.test"], none, "--bogus"),
         (&["open"], none, "REF"),
         (&["snapshots", "diff", "1"], none, "B"),
+        // D12: a bad vantage is named before the dashboard asks for a terminal.
+        (&["--vantage", "nolabel", "a.test"], none, "--vantage"),
+        (
+            &["a.test"],
+            &[("SIPSCOPE_VANTAGE", OsStr::new("inside=not-an-ip"))],
+            "--vantage",
+        ),
         (
             &["check", "a.test"],
             &[("SIPSCOPE_TIMEOUT_MS", OsStr::new("abc"))],

@@ -157,13 +157,19 @@ pub struct Vantage {
 /// The vantages to sweep: the command line's (`--vantage`) or the file's
 /// (`[[vantage]]`); empty means one unnamed vantage, the `--resolver` pool.
 pub fn vantages(over: &SweepOverrides, file: &Config) -> Result<Vec<Vantage>, ConfigError> {
-    let bad = |e: String| ConfigError::Option(format!("--vantage: {e}"));
+    let bad = |e: String| ConfigError::Option(format!("--vantage (or SIPSCOPE_VANTAGE): {e}"));
     let mut out: Vec<Vantage> = Vec::new();
     if over.vantages.is_empty() {
         for v in &file.vantage {
+            let in_file = |e: String| {
+                ConfigError::Option(format!(
+                    "the config file's [[vantage]] '{}': {e}",
+                    crate::text::echo_max(&v.label, 40)
+                ))
+            };
             out.push(Vantage {
                 label: v.label.clone(),
-                resolvers: resolver_spec(&v.resolvers).map_err(bad)?,
+                resolvers: resolver_spec(&v.resolvers).map_err(in_file)?,
             });
         }
     } else {

@@ -99,18 +99,20 @@ fn dashboard(
     opened: Option<(PathBuf, Snapshot)>,
     plug_in: impl FnOnce(&Runtime) -> Result<Option<Box<dyn Extension>>, Failure>,
 ) -> Result<u8, Failure> {
+    let input = config.address(input);
+    // Configuration errors are reported like `check` does, before the screen
+    // changes (and before asking for a terminal, so they are named first):
+    // bad address, bad options or vantages, unknown profile, unreadable CA file.
+    let layer = opened.as_ref().map(|(_, s)| &s.settings);
+    let options = sweep_options(args, layer, &config.config)?;
+    crate::config::vantages(args, &config.config)?;
+    let probe_target = parse_target(input.as_deref().unwrap_or("example.invalid"))?;
+    Sweep::prepare(SweepSettings::new(probe_target, options))?;
     if let Some(problem) = terminal_problem() {
         return Err(Failure::usage(format!(
             "{problem}; run `sipscope check ADDRESS` for a text report"
         )));
     }
-    let input = config.address(input);
-    // Configuration errors are reported like `check` does, before the screen
-    // changes: bad address, bad options, unknown profile, unreadable CA file.
-    let layer = opened.as_ref().map(|(_, s)| &s.settings);
-    let options = sweep_options(args, layer, &config.config)?;
-    let probe_target = parse_target(input.as_deref().unwrap_or("example.invalid"))?;
-    Sweep::prepare(SweepSettings::new(probe_target, options))?;
 
     // Read before any thread exists (the time crate refuses later).
     let clock = SystemClock::local();
