@@ -198,7 +198,8 @@ impl App {
 
     pub fn push_log_as(&mut self, kind: LogKind, text: impl Into<String>) {
         let text = text.into();
-        tracing::info!(target: "sipscope::tui", "{text}");
+        // The log file gets the same escaped text as the screen.
+        tracing::info!(target: "sipscope::tui", "{}", crate::text::clean(&text));
         if self.log.len() == LOG_CAPACITY {
             self.log.pop_front();
         }
