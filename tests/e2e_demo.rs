@@ -7,22 +7,30 @@ mod support;
 
 use support::tmux::{Tmux, script};
 
+/// Starts `sipscope demo SCENARIO` in `tmux`; the folder (kept alive by the
+/// caller) holds a copy of the binary and the file its exit status goes to.
+fn start_demo(
+    tmux: &Tmux,
+    scenario: &str,
+    width: u16,
+    height: u16,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A copy: the target folder may be shared with other builds.
+    let bin = dir.path().join("sipscope");
+    std::fs::copy(env!("CARGO_BIN_EXE_sipscope"), &bin).expect("copy the binary");
+    let args = [bin.display().to_string(), "demo".into(), scenario.into()];
+    let (script, status) = script(dir.path(), &args);
+    tmux.start(&script, width, height);
+    (dir, status)
+}
+
 fn run_demo_loop(width: u16, height: u16) {
     let Some(tmux) = Tmux::new(&format!("demo-{width}x{height}")) else {
         eprintln!("SKIPPED sipscope demo end to end: tmux is not installed");
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    // A copy: the target folder may be shared with other builds.
-    let bin = dir.path().join("sipscope");
-    std::fs::copy(env!("CARGO_BIN_EXE_sipscope"), &bin).expect("copy the binary");
-    let args = [
-        bin.display().to_string(),
-        "demo".into(),
-        "cname-cert".into(),
-    ];
-    let (script, status) = script(dir.path(), &args);
-    tmux.start(&script, width, height);
+    let (_dir, status) = start_demo(&tmux, "cname-cert", width, height);
 
     // D7: record 5's certificate lacks sipinternal.cname.test.
     let screen = tmux.wait_for("failing verdict", |s| {
@@ -82,16 +90,7 @@ fn demo_split_view_shows_both_vantages_80x24() {
         eprintln!("SKIPPED sipscope demo split-view end to end: tmux is not installed");
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let bin = dir.path().join("sipscope");
-    std::fs::copy(env!("CARGO_BIN_EXE_sipscope"), &bin).expect("copy the binary");
-    let args = [
-        bin.display().to_string(),
-        "demo".into(),
-        "split-view".into(),
-    ];
-    let (script, status) = script(dir.path(), &args);
-    tmux.start(&script, 80, 24);
+    let (_dir, status) = start_demo(&tmux, "split-view", 80, 24);
     let screen = tmux.wait_for("two verdicts", |s| {
         s.contains("took") && s.contains("inside: ✗") && s.contains("outside: ✓")
     });

@@ -1,13 +1,10 @@
 //! `sipscope check --authoritative` (D11): the zone's own servers beside the
 //! resolver's answers, in text and in the JSON.
 
-use std::fmt::Write;
-
 use crate::error::Failure;
 use crate::model::SweepReport;
 use crate::model::authority::Authority;
 use crate::sweep::SweepOptions;
-use crate::text::clean;
 
 /// Finds the zone and asks its servers every question of `report`, then
 /// judges the report against their answers.
@@ -16,49 +13,6 @@ pub async fn look(report: &SweepReport, options: &SweepOptions) -> Result<Author
         .await
         .map_err(Failure::runtime)?;
     Ok(Authority::of(report, &evidence))
-}
-
-/// The servers, their serials, and the records where the resolver differs.
-pub fn text(report: &SweepReport, a: &Authority) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\nAuthoritative servers of zone {} (asked directly, D11):",
-        clean(&a.view.zone)
-    );
-    for s in &a.view.servers {
-        let serial = s.serial.map_or("-".to_string(), |n| n.to_string());
-        let _ = writeln!(
-            out,
-            "  {}  {}  serial {serial}  {}",
-            clean(&s.name),
-            clean(&s.address),
-            clean(&s.status)
-        );
-    }
-    let differ: Vec<String> = report
-        .records
-        .iter()
-        .filter_map(|r| {
-            a.records
-                .get(&r.index)
-                .filter(|x| !x.agrees)
-                .map(|x| format!("  #{} {}: {}", r.index, clean(&r.name), clean(&x.detail)))
-        })
-        .collect();
-    if differ.is_empty() {
-        let _ = writeln!(out, "The resolver agrees with what the zone publishes.");
-    } else {
-        let _ = writeln!(out, "The resolver differs from the zone:");
-        for d in differ {
-            let _ = writeln!(out, "{d}");
-        }
-        let _ = writeln!(
-            out,
-            "Sign-in is judged on the resolver's answers: that is what clients see until it expires."
-        );
-    }
-    out
 }
 
 /// The version-1 document with `authoritative` at the top and on each record.

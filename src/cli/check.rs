@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     } else {
         out::print(&report::text::render_styled(&report, colour(args, config)))?;
         if let Some(a) = &authority {
-            out::print(&super::authority::text(&report, a))?;
+            out::print(&crate::report::authority::text(&report, a))?;
         }
     }
     if args.save {

@@ -97,7 +97,7 @@ pub fn run(
                 out::print(&format!(
                     "\n── vantage {} ──{}",
                     clean(&v.label),
-                    super::authority::text(r, a)
+                    crate::report::authority::text(r, a)
                 ))?;
             }
         }

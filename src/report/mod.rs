@@ -1,5 +1,6 @@
 //! Headless renderings of a sweep: the `check` table and the JSON document.
 
+pub mod authority;
 pub mod text;
 
 use crate::model::SweepReport;

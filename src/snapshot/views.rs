@@ -67,45 +67,27 @@ pub fn summary(s: &Snapshot) -> String {
             let _ = writeln!(out, "  differs: {}", clean(&d.to_string()));
         }
     }
-    let mut authorities: Vec<(&str, &Authority)> = s
+    // Each vantage's comparison, against that vantage's sweep; without
+    // vantages, the one of `current`.
+    let mut authorities: Vec<(&str, &SweepReport, &Authority)> = s
         .vantages
         .iter()
-        .filter_map(|v| v.authoritative.as_ref().map(|a| (v.label.as_str(), a)))
+        .filter_map(|v| {
+            v.authoritative
+                .as_ref()
+                .map(|a| (v.label.as_str(), &v.current, a))
+        })
         .collect();
     if authorities.is_empty()
         && let Some(a) = &s.authoritative
     {
-        authorities.push(("", a));
+        authorities.push(("", &s.current, a));
     }
-    for (label, a) in authorities {
-        let of = if label.is_empty() {
-            String::new()
-        } else {
-            format!(", vantage {}", clean(label))
-        };
-        let _ = writeln!(
-            out,
-            "\nThe zone's own servers (D11): zone {}{of}",
-            clean(&a.view.zone)
-        );
-        for srv in &a.view.servers {
-            let serial = srv.serial.map_or("-".to_string(), |n| n.to_string());
-            let _ = writeln!(
-                out,
-                "  {} {} serial {serial} {}",
-                clean(&srv.name),
-                clean(&srv.address),
-                clean(&srv.status)
-            );
+    for (label, report, a) in authorities {
+        if !label.is_empty() {
+            let _ = write!(out, "\n── vantage {} ──", clean(label));
         }
-        let mut differ = 0;
-        for (index, row) in a.disagreeing() {
-            differ += 1;
-            let _ = writeln!(out, "  record {index}: {}", clean(&row.detail));
-        }
-        if differ == 0 {
-            let _ = writeln!(out, "  the resolver agreed with the zone on every record");
-        }
+        out.push_str(&crate::report::authority::text(report, a));
     }
     out
 }

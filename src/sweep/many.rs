@@ -17,6 +17,18 @@ pub enum KeyedEvent<K> {
     Failed(K, String),
 }
 
+/// Prepares one sweep per settings (fresh resolver and trust store, D11),
+/// keyed by position; a sweep whose settings are refused carries why.
+/// Blocking (system resolver configuration, CA files): call it off the
+/// async threads.
+pub fn prepare_each(settings: Vec<super::SweepSettings>) -> Vec<(usize, Result<Sweep, String>)> {
+    settings
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (i, Sweep::prepare(s).map_err(|e| e.to_string())))
+        .collect()
+}
+
 /// Runs every `(key, sweep)` with at most `limit` in flight (at least one),
 /// streaming their events as they happen. The stream ends when every sweep
 /// has finished; dropping the receiver does not stop them, dropping the

@@ -9,7 +9,7 @@ mod source;
 mod srv;
 mod web;
 
-pub use many::{KeyedEvent, run_many};
+pub use many::{KeyedEvent, prepare_each, run_many};
 pub use source::{DnsSource, SharedSource};
 
 use std::collections::HashMap;

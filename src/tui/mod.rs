@@ -35,7 +35,7 @@ use crate::config::{Resolved, SweepOverrides, sweep_options};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
 use crate::snapshot::{self, Snapshot, SnapshotError};
-use crate::sweep::{KeyedEvent, Sweep, SweepSettings, run_many};
+use crate::sweep::{KeyedEvent, Sweep, SweepSettings, prepare_each, run_many};
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
 use extension::Extension;
@@ -213,15 +213,9 @@ impl Running {
     fn start(id: u32, settings: Vec<SweepSettings>) -> Running {
         let (tx, events) = mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
-            let prepared = tokio::task::spawn_blocking(move || {
-                settings
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, Sweep::prepare(s).map_err(|e| e.to_string())))
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|e| e.to_string())?;
+            let prepared = tokio::task::spawn_blocking(move || prepare_each(settings))
+                .await
+                .map_err(|e| e.to_string())?;
             // Dropping this task (cancel, quit) drops the set: every lane stops.
             let (_set, mut rx) = run_many(prepared, LANES_AT_ONCE);
             while let Some(event) = rx.recv().await {

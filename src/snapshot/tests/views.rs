@@ -71,11 +71,13 @@ fn d12_vantages_and_zone_round_trip() {
         "{text}"
     );
     assert!(
-        text.contains("ns1.contoso.com 192.0.2.53:53 serial 7 current"),
+        text.contains("ns1.contoso.com  192.0.2.53:53  serial 7  current"),
         "{text}"
     );
     assert!(
-        text.contains("record 1: the resolver still holds the old answer"),
+        text.contains(
+            "#1 _sipinternaltls._tcp.contoso.com: the resolver still holds the old answer"
+        ),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "escaped: {text:?}");

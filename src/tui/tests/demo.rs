@@ -15,7 +15,8 @@ use crate::sweep::{Sweep, SweepEvent, SweepSettings};
 use crate::tui::app::{App, Effect, Msg};
 use crate::tui::demo::DemoExtension;
 
-async fn lab() -> Arc<Lab> {
+/// The lab with every demo scenario (shared with `demo_views`).
+pub(super) async fn lab() -> Arc<Lab> {
     let scenarios = demo_scenarios().expect("demo scenarios");
     Arc::new(
         Lab::start(scenarios, LabOptions::default())

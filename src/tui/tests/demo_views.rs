@@ -6,20 +6,12 @@
 
 use std::sync::Arc;
 
+use super::demo::lab;
 use super::fixtures::*;
-use crate::lab::{Lab, LabOptions, demo_scenarios};
-use crate::sweep::{KeyedEvent, Sweep, run_many};
+use crate::lab::Lab;
+use crate::sweep::{KeyedEvent, prepare_each, run_many};
 use crate::tui::app::{App, Effect, Msg};
 use crate::tui::demo::DemoExtension;
-
-async fn lab() -> Arc<Lab> {
-    let scenarios = demo_scenarios().expect("demo scenarios");
-    Arc::new(
-        Lab::start(scenarios, LabOptions::default())
-            .await
-            .expect("lab starts"),
-    )
-}
 
 /// Carries out the sweep and authoritative effects as the event loop would.
 async fn carry_out(app: &mut App, effects: Vec<Effect>) {
@@ -38,15 +30,9 @@ async fn carry_out(app: &mut App, effects: Vec<Effect>) {
         }
     }
     if let Some((id, settings)) = sweeps {
-        let prepared = tokio::task::spawn_blocking(move || {
-            settings
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| (i, Sweep::prepare(s).map_err(|e| e.to_string())))
-                .collect::<Vec<_>>()
-        })
-        .await
-        .unwrap();
+        let prepared = tokio::task::spawn_blocking(move || prepare_each(settings))
+            .await
+            .unwrap();
         let (_set, mut rx) = run_many(prepared, 4);
         while let Some(ev) = rx.recv().await {
             match ev {
