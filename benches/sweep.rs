@@ -40,9 +40,15 @@ async fn delayed_lab(name: &str) -> (Lab, String) {
         .find(|s| s.name() == name)
         .unwrap_or_else(|| panic!("no scenario {name}"));
     let address = scenario.sip_address().to_string();
-    let lab = Lab::start(vec![scenario], LabOptions { dns_delay: DELAY })
-        .await
-        .expect("lab");
+    let lab = Lab::start(
+        vec![scenario],
+        LabOptions {
+            dns_delay: DELAY,
+            ..LabOptions::default()
+        },
+    )
+    .await
+    .expect("lab");
     (lab, address)
 }
 

@@ -3,24 +3,17 @@
 //! resolver that holds an old answer after a fix (D11) and the secondary a
 //! scenario starts, lagging by serial (D11).
 
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use hickory_proto::op::{Edns, Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
-use sipscope::lab::{self, Lab, LabOptions, LabResolver, Scenario};
+use sipscope::lab::{self, Lab, LabClock, LabOptions, LabResolver, Scenario};
+use support::lab::lab_with;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-
-async fn lab_with(names: &[&str]) -> Lab {
-    let scenarios = names
-        .iter()
-        .map(|n| lab::scenario(n).unwrap_or_else(|| panic!("no scenario {n}")))
-        .collect();
-    Lab::start(scenarios, LabOptions::default())
-        .await
-        .expect("lab starts")
-}
 
 fn query(name: &str, rtype: RecordType) -> Message {
     let mut q = Message::query();
@@ -184,7 +177,13 @@ async fn d11_caching_resolver_holds_the_old_answer_until_its_ttl_runs_out() {
     let s = Scenario::from_toml("short-ttl", &text).unwrap();
     assert_eq!(s.client_resolver(), LabResolver::Caching);
     assert!(s.authoritative());
-    let lab = Lab::start(vec![s], LabOptions::default()).await.unwrap();
+    // The cache's clock is moved by hand: no sleeping, no dependence on speed.
+    let clock = LabClock::manual();
+    let opts = LabOptions {
+        clock: clock.clone(),
+        ..LabOptions::default()
+    };
+    let lab = Lab::start(vec![s], opts).await.unwrap();
     let cache = lab.caching_resolver_addr();
     assert_eq!(
         lab.vantages("stale-resolver"),
@@ -204,7 +203,7 @@ async fn d11_caching_resolver_holds_the_old_answer_until_its_ttl_runs_out() {
 
     // A second later the cache still says oldpool, with less TTL left (UDP
     // and TCP share the cache).
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_millis(1100));
     for held in [
         ask(cache, name, RecordType::SRV).await,
         ask_tcp(cache, name, RecordType::SRV).await,
@@ -216,14 +215,11 @@ async fn d11_caching_resolver_holds_the_old_answer_until_its_ttl_runs_out() {
     }
 
     // Once it expires the cache asks again and has the edit, TTL in full.
-    let mut fresh = Vec::new();
-    for _ in 0..40 {
-        fresh = srv(&ask(cache, name, RecordType::SRV).await);
-        if fresh.first().is_some_and(|(t, _)| t.contains(" pool.")) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    clock.advance(Duration::from_millis(1000));
+    let still = srv(&ask(cache, name, RecordType::SRV).await);
+    assert_eq!(still, vec![("0 0 5061 oldpool.stale.test.".to_string(), 1)]);
+    clock.advance(Duration::from_millis(1000));
+    let fresh = srv(&ask(cache, name, RecordType::SRV).await);
     assert_eq!(fresh, vec![("0 0 5061 pool.stale.test.".to_string(), 3)]);
     lab.shutdown().await;
 }

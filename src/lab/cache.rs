@@ -23,6 +23,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::timeout;
 
 use super::LabError;
+use super::clock::LabClock;
 use super::dns::bind_udp_and_tcp;
 
 /// The largest query read from a client (UDP datagram or TCP message).
@@ -54,6 +55,8 @@ struct Entry {
 struct Cache {
     upstream: SocketAddr,
     entries: Mutex<HashMap<Key, Entry>>,
+    /// How old an entry is (the wall clock, or a test's hand-moved one).
+    clock: LabClock,
 }
 
 /// A running caching resolver on 127.0.0.1 (UDP and TCP, same port). Stops
@@ -64,8 +67,8 @@ pub(crate) struct CachingResolver {
 }
 
 impl CachingResolver {
-    /// Bind and start forwarding to `upstream`.
-    pub(crate) async fn start(upstream: SocketAddr) -> Result<Self, LabError> {
+    /// Bind and start forwarding to `upstream`; entries age by `clock`.
+    pub(crate) async fn start(upstream: SocketAddr, clock: LabClock) -> Result<Self, LabError> {
         let (udp, tcp) = bind_udp_and_tcp().await?;
         let addr = udp
             .local_addr()
@@ -73,6 +76,7 @@ impl CachingResolver {
         let cache = Arc::new(Cache {
             upstream,
             entries: Mutex::new(HashMap::new()),
+            clock,
         });
         let task = tokio::spawn(async move {
             tokio::join!(serve_udp(udp, cache.clone()), serve_tcp(tcp, cache));
@@ -204,7 +208,7 @@ impl Cache {
     fn cached(&self, key: &Key) -> Option<(Message, u32)> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(key)?;
-        let age = u32::try_from(entry.stored.elapsed().as_secs()).unwrap_or(u32::MAX);
+        let age = u32::try_from(self.clock.since(entry.stored).as_secs()).unwrap_or(u32::MAX);
         if age >= entry.lifetime {
             entries.remove(key);
             return None;
@@ -215,12 +219,13 @@ impl Cache {
     fn store(&self, key: Key, answer: Message, lifetime: u32) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, e| e.stored.elapsed().as_secs() < u64::from(e.lifetime));
+            let clock = &self.clock;
+            entries.retain(|_, e| clock.since(e.stored).as_secs() < u64::from(e.lifetime));
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
         }
-        let stored = Instant::now();
+        let stored = self.clock.now();
         entries.insert(
             key,
             Entry {
@@ -349,6 +354,7 @@ mod tests {
         let cache = Cache {
             upstream: silent.addr(),
             entries: Mutex::new(HashMap::new()),
+            clock: LabClock::default(),
         };
         let started = Instant::now();
         let reply = cache.answer(&srv_query(), false).await.unwrap();
@@ -364,7 +370,9 @@ mod tests {
     #[tokio::test]
     async fn oversized_tcp_query_closes_the_connection() {
         let silent = SilentDns::start().await.unwrap();
-        let resolver = CachingResolver::start(silent.addr()).await.unwrap();
+        let resolver = CachingResolver::start(silent.addr(), LabClock::default())
+            .await
+            .unwrap();
         let mut stream = TcpStream::connect(resolver.addr()).await.unwrap();
         let too_long = u16::try_from(MAX_QUERY + 1).unwrap();
         stream.write_all(&too_long.to_be_bytes()).await.unwrap();
@@ -377,6 +385,7 @@ mod tests {
         let cache = Cache {
             upstream: silent.addr(),
             entries: Mutex::new(HashMap::new()),
+            clock: LabClock::default(),
         };
         assert!(cache.answer(b"\x01\x02", false).await.is_none());
     }

@@ -29,6 +29,8 @@ mod authority;
 mod builtin;
 mod cache;
 mod client;
+mod clock;
+pub use clock::LabClock;
 pub mod console;
 pub use client::LAB_TIMEOUT;
 mod certs;
@@ -82,6 +84,9 @@ const NOMINAL_PORTS: [u16; 4] = [80, 443, 5060, 5061];
 pub struct LabOptions {
     /// Delay before every DNS answer (benchmarks: "every answer delayed by 100 ms").
     pub dns_delay: Duration,
+    /// The caching resolver's clock (D11 TTLs count down by it); tests move a
+    /// [`LabClock::manual`] one instead of sleeping.
+    pub clock: LabClock,
 }
 
 /// What [`Lab::apply_fix`] changed, one line per change (for a log pane).
@@ -156,7 +161,7 @@ impl Lab {
         }
         let (server, dns_addr) = zones.serve(control.clone()).await?;
         let silent_dns = SilentDns::start().await?;
-        let views = views::Views::start(&scenarios, &zones, &control, dns_addr).await?;
+        let views = views::Views::start(&scenarios, &zones, &control, dns_addr, opts.clock).await?;
         Ok(Lab {
             scenarios,
             ca,

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use super::cache::CachingResolver;
+use super::clock::LabClock;
 use super::dns::{self, DnsControl, DnsServer, Zones};
 use super::scenario::{LabResolver, Scenario};
 use super::{Lab, LabError, zone_for};
@@ -29,6 +30,7 @@ impl Views {
         zones: &Zones,
         control: &Arc<DnsControl>,
         primary: SocketAddr,
+        clock: LabClock,
     ) -> Result<Views, LabError> {
         let lagging: Vec<_> = scenarios
             .iter()
@@ -55,7 +57,7 @@ impl Views {
         }
         Ok(Views {
             outside,
-            cache: CachingResolver::start(primary).await?,
+            cache: CachingResolver::start(primary, clock).await?,
             secondary: Mutex::new(secondary),
         })
     }
