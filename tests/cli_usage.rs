@@ -3,20 +3,12 @@
 //! typos of a command, one-line usage errors naming the option or variable,
 //! and help with examples.
 
-use std::ffi::OsStr;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn sipscope(home: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null());
-    c
-}
+use support::bin::sipscope;
+
+use std::ffi::OsStr;
+use std::process::Output;
 
 fn run<S: AsRef<OsStr>>(args: &[S], env: &[(&str, &OsStr)]) -> Output {
     let home = tempfile::tempdir().unwrap();

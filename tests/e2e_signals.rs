@@ -7,18 +7,13 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sipscope::lab::{Lab, LabOptions};
-use support::tmux::{Tmux, script};
-
-fn sipscope(dir: &Path, args: &[String]) -> (PathBuf, PathBuf) {
-    let mut all = vec![env!("CARGO_BIN_EXE_sipscope").to_string()];
-    all.extend(args.iter().cloned());
-    script(dir, &all)
-}
+use support::bin::dashboard_script as sipscope;
+use support::tmux::Tmux;
 
 /// The pid of the sipscope process under the pane's shell.
 fn dashboard_pid(tmux: &Tmux) -> String {

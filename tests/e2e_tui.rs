@@ -6,17 +6,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 
 use sipscope::lab::{Lab, LabOptions};
-use support::tmux::{Tmux, script};
-
-/// A script running the real binary with `args` (see [`support::tmux::script`]).
-fn sipscope(dir: &Path, args: &[String]) -> (PathBuf, PathBuf) {
-    let mut all = vec![env!("CARGO_BIN_EXE_sipscope").to_string()];
-    all.extend(args.iter().cloned());
-    script(dir, &all)
-}
+use support::bin::dashboard_script as sipscope;
+use support::tmux::Tmux;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_sweeps_the_lab_reruns_and_quits() {

@@ -3,23 +3,15 @@
 //! standard output ends quietly instead of panicking; `check --save` killed
 //! at any instant never leaves a listed half snapshot.
 
+mod support;
+
+use support::bin::sipscope;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use sipscope::lab::{Lab, LabOptions};
-
-fn sipscope(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null());
-    c
-}
 
 /// Waits for `child`, killing it and failing the test after `limit`: a
 /// hang guard, so a regression fails instead of blocking the suite.

@@ -1,6 +1,8 @@
 //! The lab's real servers, exercised with real clients: hickory-resolver against
 //! the authoritative DNS, tokio-rustls against the listeners. No mocks.
 
+mod support;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,24 +16,13 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use rustls::pki_types::ServerName;
 use sipscope::lab::{self, Lab, LabError, LabOptions, Scenario, SilentTcp};
+use support::lab::{lab_with, lab_with_opts};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 // ---------- helpers ----------
-
-async fn lab_with(names: &[&str]) -> Lab {
-    lab_with_opts(names, LabOptions::default()).await
-}
-
-async fn lab_with_opts(names: &[&str], opts: LabOptions) -> Lab {
-    let scenarios = names
-        .iter()
-        .map(|n| lab::scenario(n).unwrap_or_else(|| panic!("no scenario {n}")))
-        .collect();
-    Lab::start(scenarios, opts).await.expect("lab starts")
-}
 
 fn resolver_for(server: SocketAddr, timeout: Duration) -> TokioResolver {
     let mut ns = NameServerConfig::udp_and_tcp(server.ip());
@@ -326,7 +317,14 @@ async fn standalone_silent_dns_never_answers() {
 #[tokio::test]
 async fn delay_option_delays_every_answer() {
     let delay = Duration::from_millis(150);
-    let lab = lab_with_opts(&["healthy"], LabOptions { dns_delay: delay }).await;
+    let lab = lab_with_opts(
+        &["healthy"],
+        LabOptions {
+            dns_delay: delay,
+            ..LabOptions::default()
+        },
+    )
+    .await;
     let r = resolver(&lab);
     let t = Instant::now();
     lookup(&r, "pool.healthy.test.", RecordType::A)

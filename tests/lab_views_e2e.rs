@@ -3,17 +3,13 @@
 //! (D12, two verdicts), stale-resolver (D11, the caching resolver still holds
 //! the old answer after the fix) and lagging-secondary (D11, by serial).
 
+mod support;
+
 use std::net::SocketAddr;
 use std::process::Output;
 
-use sipscope::lab::{self, Lab, LabOptions};
-
-async fn lab_with(name: &str) -> Lab {
-    let s = lab::scenario(name).unwrap_or_else(|| panic!("no scenario {name}"));
-    Lab::start(vec![s], LabOptions::default())
-        .await
-        .expect("lab starts")
-}
+use sipscope::lab::{self, Lab};
+use support::lab::lab_with;
 
 /// `sipscope check` with the lab's flags, its resolver replaced by `resolver`
 /// (or dropped when the vantages name the resolvers).
@@ -62,7 +58,7 @@ fn text(out: &Output) -> String {
 /// fix repairs the inside view both work: exit 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d12_split_view_inside_fails_outside_works_until_the_fix() {
-    let lab = lab_with("split-view").await;
+    let lab = lab_with(&["split-view"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = ca_file(&lab, &dir);
     let vantages: Vec<String> = lab
@@ -105,7 +101,7 @@ async fn d12_split_view_inside_fails_outside_works_until_the_fix() {
 /// the row as differing from the zone's servers, naming its TTL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d11_stale_resolver_row_flagged_with_its_ttl_after_the_fix() {
-    let lab = lab_with("stale-resolver").await;
+    let lab = lab_with(&["stale-resolver"]).await;
     let s = lab::scenario("stale-resolver").unwrap();
     assert!(s.authoritative());
     let dir = tempfile::tempdir().unwrap();
@@ -184,7 +180,7 @@ async fn d11_stale_resolver_row_flagged_with_its_ttl_after_the_fix() {
 /// still at serial 1, lagging.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d11_lagging_secondary_reported_by_serial() {
-    let lab = lab_with("lagging-secondary").await;
+    let lab = lab_with(&["lagging-secondary"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = ca_file(&lab, &dir);
     let auth = ["--authoritative".to_string()];

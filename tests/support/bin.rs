@@ -1,0 +1,27 @@
+//! The real binary, run as a user would but in a house of its own: no
+//! environment of the developer's, config/data/state folders under `home`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// `sipscope` with a clean environment (only `PATH`), its folders under
+/// `home` and no standard input.
+pub fn sipscope(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdin(Stdio::null());
+    c
+}
+
+/// A script for a tmux pane running the real binary with `args` (see
+/// [`super::tmux::script`]): the script's path and where its exit status lands.
+pub fn dashboard_script(dir: &Path, args: &[String]) -> (PathBuf, PathBuf) {
+    let mut all = vec![env!("CARGO_BIN_EXE_sipscope").to_string()];
+    all.extend(args.iter().cloned());
+    super::tmux::script(dir, &all)
+}
