@@ -58,7 +58,7 @@ where
             let Ok(_permit) = gate.acquire().await else {
                 return;
             };
-            let (inner_tx, mut inner_rx) = mpsc::unbounded_channel();
+            let (inner_tx, mut inner_rx) = mpsc::channel(super::EVENT_BUFFER);
             let run = sweep.run(Some(inner_tx));
             let forward = async {
                 while let Some(event) = inner_rx.recv().await {
