@@ -205,3 +205,20 @@ async fn run_forwarding(
     let (report, ()) = futures::join!(sweep.run(Some(tx)), forward);
     report
 }
+
+impl Engine {
+    /// D11 for a report already swept (or in flight) through vantage
+    /// `vantage`: the zone's own servers asked every question of `report`,
+    /// found through that vantage's resolver handle (the dashboard's `a`).
+    pub async fn authority(
+        &self,
+        report: &SweepReport,
+        vantage: usize,
+    ) -> Result<AuthorityEvidence, String> {
+        let lane = self
+            .lanes
+            .get(vantage)
+            .ok_or_else(|| format!("there is no vantage {vantage}"))?;
+        crate::sweep::authority::look_through(report, &lane.dns, &self.options).await
+    }
+}

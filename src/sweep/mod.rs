@@ -3,13 +3,11 @@
 //! The sweep gathers evidence; `model::judge` decides what it means.
 
 pub mod authority;
-mod many;
 mod run;
 mod source;
 mod srv;
 mod web;
 
-pub use many::{KeyedEvent, prepare_each, run_many};
 pub use source::{DnsSource, SharedSource};
 
 use std::collections::HashMap;
