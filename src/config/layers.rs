@@ -116,11 +116,7 @@ pub fn sweep_options(
     if let Some(path) = &over.lab_dial {
         dial.extend(lab_dial(path).map_err(|e| bad("--lab-dial", e))?);
     }
-    // D3: the profile says whether its client asks TCP rows unless told otherwise.
-    let allow_tcp = over
-        .allow_tcp
-        .or(snapshot.map(|s| s.allow_tcp))
-        .unwrap_or(profile.tcp_by_default);
+    let allow_tcp = allow_tcp(&profile, over, snapshot);
     Ok(SweepOptions {
         profile,
         resolvers,
@@ -154,10 +150,53 @@ pub struct Vantage {
     pub resolvers: ResolverSpec,
 }
 
+/// D3: the profile says whether its client asks TCP rows unless the command
+/// line or the snapshot said otherwise.
+fn allow_tcp(
+    profile: &plan::Profile,
+    over: &SweepOverrides,
+    snapshot: Option<&SettingsSummary>,
+) -> bool {
+    over.allow_tcp
+        .or(snapshot.map(|s| s.allow_tcp))
+        .unwrap_or(profile.tcp_by_default)
+}
+
+/// `options` (from [`sweep_options`]) with the profile `name` instead, as
+/// [`sweep_options`] would give them, without resolving anything again (no
+/// resolver host-name lookup, no file read: the dashboard's `p`).
+pub fn with_profile(
+    mut options: SweepOptions,
+    name: &str,
+    over: &SweepOverrides,
+    snapshot: Option<&SettingsSummary>,
+) -> Result<SweepOptions, ConfigError> {
+    let profile = plan::profile(name).map_err(|e| ConfigError::Option(e.to_string()))?;
+    options.allow_tcp = allow_tcp(&profile, over, snapshot);
+    options.profile = profile;
+    Ok(options)
+}
+
+/// Issue 21.6: at most this many vantages per check (each is a full sweep
+/// through its own resolvers, all at once).
+pub const MAX_VANTAGES: usize = 16;
+
 /// The vantages to sweep: the command line's (`--vantage`) or the file's
 /// (`[[vantage]]`); empty means one unnamed vantage, the `--resolver` pool.
+/// More than [`MAX_VANTAGES`] is refused before any resolver name is looked up.
 pub fn vantages(over: &SweepOverrides, file: &Config) -> Result<Vec<Vantage>, ConfigError> {
     let bad = |e: String| ConfigError::Option(format!("--vantage (or SIPSCOPE_VANTAGE): {e}"));
+    let given = if over.vantages.is_empty() {
+        (file.vantage.len(), "the config file's [[vantage]] tables")
+    } else {
+        (over.vantages.len(), "--vantage (or SIPSCOPE_VANTAGE)")
+    };
+    if given.0 > MAX_VANTAGES {
+        return Err(ConfigError::Option(format!(
+            "{} name {} vantages; at most {MAX_VANTAGES} are swept at once: keep the ones you compare",
+            given.1, given.0
+        )));
+    }
     let mut out: Vec<Vantage> = Vec::new();
     if over.vantages.is_empty() {
         for v in &file.vantage {
