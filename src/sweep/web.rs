@@ -89,8 +89,11 @@ impl Run<'_> {
                         &ad::redirect_hop(&url, &next, outside),
                     ));
                     if outside {
-                        row.warnings.push(format!(
-                            "{url} redirects outside {domain}, to {next} (hybrid: users homed elsewhere, D13)"
+                        row.warnings.push(model::Warning::new(
+                            model::WarningCode::RedirectOutsideDomain,
+                            format!(
+                                "{url} redirects outside {domain}, to {next} (hybrid: users homed elsewhere, D13)"
+                            ),
                         ));
                     }
                     if let Some(j) = ad::check_redirect(&seen, &next) {
@@ -150,7 +153,7 @@ impl Run<'_> {
         &self,
         t: &mut TargetResult,
         url: &WebUrl,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<model::Warning>,
     ) -> Exchange {
         let ip = match first_address(t) {
             Ok(ip) => ip,
@@ -232,12 +235,7 @@ fn first_address(t: &mut TargetResult) -> Result<IpAddr, Judged> {
     match t.addresses.first().and_then(|a| a.parse().ok()) {
         Some(ip) => Ok(ip),
         None => {
-            let j = Judged {
-                status: Status::Missing,
-                reason: model::Reason::NoUsableAddress {
-                    host: t.host.clone(),
-                },
-            };
+            let j = judge::no_usable_address(&t.host);
             t.judged(&j);
             Err(j)
         }
