@@ -1,0 +1,170 @@
+//! The JSON document through the real binary: control and bidi characters
+//! from the network are escaped (issue 21 item 2), and every lab scenario's
+//! `check --json` output matches the published schema (docs/schema/check.json).
+
+#[path = "support/schema.rs"]
+mod schema;
+
+use std::process::Output;
+
+use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+
+async fn lab_of(names: &[&str]) -> Lab {
+    let scenarios = builtin_scenarios()
+        .unwrap()
+        .into_iter()
+        .filter(|s| names.is_empty() || names.contains(&s.name()))
+        .collect();
+    Lab::start(scenarios, LabOptions::default()).await.unwrap()
+}
+
+fn check(lab: &Lab, ca: &std::path::Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+        .arg("check")
+        .args(lab.check_flags(ca))
+        .args(args)
+        .output()
+        .expect("run sipscope")
+}
+
+/// DEL, C1 (U+0080–U+009F) and the bidi controls: never raw in JSON.
+fn dangerous(c: char) -> bool {
+    c == '\u{7f}'
+        || ('\u{80}'..='\u{9f}').contains(&c)
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+// Issue 21 item 2 (D9: certificate fields are shown): the hostile-text
+// certificate's subject carries ESC, CR/LF, U+202E, U+009B, DEL and U+2066.
+// `check --json` writes each as a `\uXXXX` escape, and a JSON reader gets
+// the subject back exactly as the server sent it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d9_json_escapes_del_c1_and_bidi_from_the_network() {
+    let lab = lab_of(&["hostile-text"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    let snaps = dir.path().join("snaps");
+    let out = tokio::task::block_in_place(|| {
+        check(
+            &lab,
+            &ca,
+            &[
+                "--json",
+                "--save",
+                "--snapshot-dir",
+                snaps.to_str().unwrap(),
+                "sip:alice@hostile-text.test",
+            ],
+        )
+    });
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let raw: Vec<char> = text.chars().filter(|&c| dangerous(c)).collect();
+    assert!(raw.is_empty(), "raw characters in the JSON: {raw:?}");
+    for escape in ["\\u009b", "\\u007f", "\\u202e", "\\u2066", "\\u001b"] {
+        assert!(text.contains(escape), "{escape} missing");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let subject = doc["records"][0]["targets"][0]["certificate"]["subject"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        subject.contains("\u{202e}\u{9b}2J\u{7f}\u{2066}"),
+        "{subject:?}"
+    );
+    // The snapshot file on disk goes through the same writer.
+    let saved: Vec<_> = std::fs::read_dir(&snaps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let file = std::fs::read_to_string(&saved[0]).unwrap();
+    assert!(file.contains("\\u009b"), "the snapshot keeps the subject");
+    let raw: Vec<char> = file.chars().filter(|&c| dangerous(c)).collect();
+    assert!(raw.is_empty(), "raw characters in the snapshot: {raw:?}");
+}
+
+/// Validates `out`'s standard output against the published schema.
+fn assert_valid(what: &str, out: &Output) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what}: not JSON ({e}); exit {:?}, stderr {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let problems = schema::problems(&schema::published(), &doc);
+    assert!(problems.is_empty(), "{what}: {problems:#?}");
+    doc
+}
+
+// Issue 17 item 4: every lab scenario's `check --json` output validates
+// against docs/schema/check.json (which a unit test proves is generated
+// from the output types), and so do the vantage and authoritative forms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_validates_against_the_published_schema() {
+    let lab = lab_of(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    let addresses: Vec<(String, String)> = lab
+        .scenarios()
+        .iter()
+        .map(|s| (s.name().to_string(), s.sip_address().to_string()))
+        .collect();
+    assert!(addresses.len() >= 30, "{}", addresses.len());
+    for (name, address) in &addresses {
+        let out = tokio::task::block_in_place(|| check(&lab, &ca, &["--json", address]));
+        let doc = assert_valid(name, &out);
+        // Presence is uniform (docs/json.md): always present, null when unknown.
+        let mut codes = Vec::new();
+        for r in doc["records"].as_array().unwrap() {
+            for f in ["dns", "used_target", "ttl", "http", "reason"] {
+                assert!(r.get(f).is_some(), "{name}: records[].{f} absent");
+            }
+            // Issue 17 item 5: one code per warning, in the same order.
+            let sentences = r["warnings"].as_array().unwrap();
+            let each = r["warning_codes"].as_array().unwrap();
+            assert_eq!(sentences.len(), each.len(), "{name}: {r}");
+            codes.extend(each.iter().filter_map(|c| c.as_str().map(str::to_string)));
+        }
+        // D14, D15: the warnings these scenarios are about carry their code.
+        let expected = match name.as_str() {
+            "pool-member-down" => Some("members-failed"),
+            "tls10-server" => Some("legacy-tls"),
+            _ => None,
+        };
+        if let Some(code) = expected {
+            assert!(codes.iter().any(|c| c == code), "{name}: {codes:?}");
+        }
+        assert!(
+            doc["decided_ms"].as_u64() <= doc["elapsed_ms"].as_u64(),
+            "{name}"
+        );
+    }
+    // Vantages, each with the zone's view (D11, D12).
+    let dns = lab.dns_addr().to_string();
+    let (one, two) = (
+        format!("--vantage=one={dns}"),
+        format!("--vantage=two={dns}"),
+    );
+    for address in ["sip:alice@healthy.test", "sip:alice@priority.test"] {
+        let out = tokio::task::block_in_place(|| {
+            check(
+                &lab,
+                &ca,
+                &["--json", "--authoritative", &one, &two, address],
+            )
+        });
+        let doc = assert_valid(address, &out);
+        assert_eq!(doc["vantages"].as_array().map(Vec::len), Some(2));
+        assert!(
+            doc["vantages"][1]["records"][0]
+                .get("authoritative")
+                .is_some()
+        );
+        assert!(doc.get("authoritative").is_some(), "{address}");
+    }
+}
