@@ -168,3 +168,97 @@ async fn every_scenario_validates_against_the_published_schema() {
         assert!(doc.get("authoritative").is_some(), "{address}");
     }
 }
+
+/// A small report through the model, the way `check` builds the document.
+fn document(
+    input: &str,
+    detail: &str,
+    ttl: Option<u32>,
+    decided: Option<u64>,
+) -> serde_json::Value {
+    use serde_json::json;
+    let probe = json!({"address": "192.0.2.1", "status": "found", "reason": null,
+                       "detail": detail, "timings": {}});
+    let target = json!({
+        "host": "pool.contoso.com", "port": 5061, "priority": 0, "weight": 0,
+        "addresses": ["192.0.2.1"], "status": "found", "reason": "tls-trusted",
+        "certificate": null, "detail": detail, "ttl": ttl, "probes": [probe]
+    });
+    let record = json!({
+        "index": 1, "kind": "srv", "name": "_sipinternaltls._tcp.contoso.com",
+        "transport": "tls", "port": null, "status": "found", "reason": "tls-trusted",
+        "detail": detail, "ttl": ttl, "elapsed_ms": 5, "warnings": [detail],
+        "targets": [target], "dns": "answer", "used_target": 0
+    });
+    let mut report: sipscope::SweepReport = serde_json::from_value(json!({
+        "version": 1, "input": input, "domain": "contoso.com", "profile": "ocs2007",
+        "resolvers": ["127.0.0.1:53"], "started_at": "2026-01-01T00:00:00Z",
+        "elapsed_ms": 9, "selected": 1,
+        "verdict": {"signin": "ok", "summary": detail, "cause": "works"},
+        "records": [record]
+    }))
+    .unwrap();
+    report.decided_ms = decided;
+    serde_json::from_str(&sipscope::to_json(&report)).unwrap()
+}
+
+mod validator {
+    use super::{document, schema};
+    use proptest::prelude::*;
+
+    /// Fields the schema requires, and a value of the wrong type or label for each.
+    fn breaks() -> Vec<(&'static str, serde_json::Value)> {
+        use serde_json::json;
+        vec![
+            ("/version", json!("1")),
+            ("/records/0/status", json!("fine")),
+            ("/records/0/reason", json!("because")),
+            ("/records/0/index", json!(-1)),
+            ("/records/0/port", json!(70000)),
+            ("/records/0/targets/0/probes/0/address", json!(7)),
+            ("/verdict/signin", json!("maybe")),
+            ("/selected", json!("1")),
+            ("/decided_ms", json!(1.5)),
+            ("/records/0/warning_codes", json!(["nonsense"])),
+        ]
+    }
+
+    fn remove(doc: &mut serde_json::Value, pointer: &str) {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        doc.pointer_mut(parent)
+            .and_then(|p| p.as_object_mut())
+            .and_then(|o| o.remove(key))
+            .expect("the field exists");
+    }
+
+    proptest! {
+        // Issue 17 item 4: the minimal schema check accepts every document
+        // the output types write, whatever the text and the optional values.
+        #[test]
+        fn accepts_what_sipscope_writes(
+            input in "\\PC{0,20}",
+            detail in "[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}a-z ]{0,30}",
+            ttl in proptest::option::of(any::<u32>()),
+            decided in proptest::option::of(any::<u64>()),
+        ) {
+            let doc = document(&input, &detail, ttl, decided);
+            let problems = schema::problems(&schema::published(), &doc);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+        }
+
+        // ... and rejects a document with a required field removed or a
+        // value of the wrong type or outside its labels.
+        #[test]
+        fn rejects_broken_documents(which in 0usize..10, drop in any::<bool>(), ttl in any::<u32>()) {
+            let (pointer, wrong) = breaks()[which].clone();
+            let mut doc = document("alice@contoso.com", "fine", Some(ttl), Some(3));
+            if drop && !pointer.ends_with("warning_codes") {
+                remove(&mut doc, pointer);
+            } else {
+                *doc.pointer_mut(pointer).expect("the field exists") = wrong;
+            }
+            let problems = schema::problems(&schema::published(), &doc);
+            prop_assert!(!problems.is_empty(), "{} accepted", pointer);
+        }
+    }
+}

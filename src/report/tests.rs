@@ -64,3 +64,29 @@ fn presence_in_the_schema() {
     }
     assert!(required("Target").contains(&"ttl".to_string()));
 }
+
+// JSON Lines (the fleet's audit): the compact rendering is one line, holds
+// the same document as the pretty one, and escapes like it.
+#[test]
+fn one_line_for_json_lines() {
+    use crate::model::{Status, SweepReport};
+    let mut r: SweepReport = serde_json::from_value(serde_json::json!({
+        "version": 1, "input": "contoso.com", "domain": "contoso.com",
+        "profile": "ocs2007", "resolvers": [], "started_at": "", "elapsed_ms": 0,
+        "records": [], "selected": null,
+        "verdict": {"signin": "fail", "summary": ""}
+    }))
+    .unwrap();
+    r.records = crate::model::test_support::rows(&[Status::Found, Status::Missing]);
+    r.records[0].detail = "two\nlines \u{9b}2J".into();
+    r.decide();
+    let doc = CheckDocument::from(&r);
+    let line = super::json::to_line(&doc);
+    assert!(!line.contains('\n'), "{line}");
+    assert!(line.contains(r"two\nlines \u009b2J"), "{line}");
+    let pretty = super::json::to_string_pretty(&doc);
+    let a: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a["records"][0]["http"], serde_json::Value::Null);
+}

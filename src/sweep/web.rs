@@ -73,10 +73,7 @@ impl Run<'_> {
             let code = Some(answer.status_code);
             match ad::read_answer(&url, &answer) {
                 Next::Broken(reason) => {
-                    let j = Judged {
-                        status: Status::ServiceError,
-                        reason,
-                    };
+                    let j = ad::broken_answer(reason);
                     http.hops.push(HopResult::new(&url, code, &j));
                     break j;
                 }

@@ -59,7 +59,15 @@ impl From<&str> for ServerState {
 
 impl PartialEq<&str> for ServerState {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        match self {
+            ServerState::Current => *other == "current",
+            ServerState::NoSerial => *other == "no SOA serial",
+            ServerState::Failed(why) => why == other,
+            ServerState::Lagging { serial, newest } => matches!(
+                ServerState::from(*other),
+                ServerState::Lagging { serial: s, newest: n } if s == *serial && n == *newest
+            ),
+        }
     }
 }
 
