@@ -22,6 +22,11 @@ pub fn to_json(report: &SweepReport) -> String {
     json::to_string_pretty(&CheckDocument::from(report))
 }
 
+/// The same document on one line, for JSON Lines (one sweep per line).
+pub fn to_json_line(report: &SweepReport) -> String {
+    json::to_line(&CheckDocument::from(report))
+}
+
 /// The document with `authoritative` at the top and on each record (D11).
 pub fn to_json_with_authority(report: &SweepReport, a: &Authority) -> String {
     json::to_string_pretty(&CheckDocument::from(report).with_authority(Some(a)))

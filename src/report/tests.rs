@@ -81,7 +81,8 @@ fn one_line_for_json_lines() {
     r.records[0].detail = "two\nlines \u{9b}2J".into();
     r.decide();
     let doc = CheckDocument::from(&r);
-    let line = super::json::to_line(&doc);
+    let line = super::to_json_line(&r);
+    assert_eq!(line, super::json::to_line(&doc));
     assert!(!line.contains('\n'), "{line}");
     assert!(line.contains(r"two\nlines \u009b2J"), "{line}");
     let pretty = super::json::to_string_pretty(&doc);
