@@ -261,3 +261,56 @@ mod validator {
         }
     }
 }
+
+/// Rust files under `dir`, recursively.
+fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+// Issue 21 item 2: JSON is escaped at one boundary. No code outside
+// src/report/json.rs writes JSON text itself (tests excepted), so every
+// JSON and JSON Lines output goes through the escaping writer.
+#[test]
+fn json_text_is_written_in_one_place() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let writers = [
+        "serde_json::to_string",
+        "serde_json::to_vec",
+        "serde_json::to_writer",
+        "serde_json::Serializer",
+    ];
+    let mut found = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let test_file = rel.ends_with("tests.rs")
+            || rel.contains("/tests/")
+            || rel.ends_with("test_support.rs");
+        if rel == "report/json.rs" || test_file {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for w in writers {
+            if code.contains(w) {
+                found.push(format!("{rel}: {w}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "JSON written outside report::json: {found:?}"
+    );
+}
