@@ -19,13 +19,13 @@ pub mod lab;
 pub mod model;
 pub mod plan;
 pub mod probe;
+pub mod report;
 pub mod snapshot;
 pub mod sweep;
 pub mod tui;
 
 mod fsread;
 mod out;
-mod report;
 mod text;
 
 pub use engine::{CheckRequest, CheckResult, Engine, EngineEvent, EngineSettings};

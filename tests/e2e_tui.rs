@@ -6,7 +6,6 @@
 
 mod support;
 
-
 use sipscope::lab::{Lab, LabOptions};
 use support::bin::dashboard_script as sipscope;
 use support::tmux::Tmux;

@@ -87,7 +87,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     let (report, authority) = (only.report, only.authority);
     if args.json {
         let json = match &authority {
-            Some(a) => super::authority::to_json(&report, a),
+            Some(a) => report::to_json_with_authority(&report, a),
             None => report::to_json(&report),
         };
         out::println(&json)?;

@@ -3,7 +3,6 @@
 //! library and turns the outcome into an exit code (`crate::error::exit`).
 
 mod args;
-mod authority;
 mod check;
 mod demo;
 mod generate;

@@ -49,7 +49,7 @@ pub fn run(
         .map(|(v, r)| VantageReport::of(&v.label, r))
         .collect();
     if json {
-        out::println(&to_json(
+        out::println(&report::to_json_with_vantages(
             &reports[0],
             &each,
             authoritative.then_some(&authority[..]),
@@ -97,31 +97,6 @@ pub fn run(
     } else {
         exit::FAIL
     })
-}
-
-/// The version-1 document of the first vantage (so version-1 readers keep
-/// working), with every vantage under `vantages`; with `authority` (one per
-/// vantage), `authoritative` at the top (the first vantage's), on each
-/// vantage and on every record.
-pub fn to_json(
-    first: &SweepReport,
-    each: &[VantageReport],
-    authority: Option<&[Option<Authority>]>,
-) -> String {
-    let mut doc = serde_json::to_value(first).unwrap_or_default();
-    let mut list = serde_json::to_value(each).unwrap_or_default();
-    if let Some(authority) = authority {
-        super::authority::insert(&mut doc, authority.first().and_then(Option::as_ref));
-        if let Some(items) = list.as_array_mut() {
-            for (item, a) in items.iter_mut().zip(authority) {
-                super::authority::insert(item, a.as_ref());
-            }
-        }
-    }
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("vantages".into(), list);
-    }
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 /// Each vantage's table, then where they disagree and every verdict.

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{DnsOutcome, RecordResult, SweepReport};
+
+mod state;
 use crate::plan::RowKind;
+pub use state::ServerState;
 
 /// What one of the zone's servers said, asked directly without recursion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +70,9 @@ pub struct AuthoritativeServer {
     pub name: String,
     pub address: String,
     pub serial: Option<u32>,
-    /// `current`, `lagging` (an older serial than another server) or why it
+    /// Current, lagging (an older serial than another server), or why it
     /// could not be asked.
-    pub status: String,
+    pub status: ServerState,
 }
 
 /// The `authoritative` object at the top of the JSON.
@@ -115,10 +118,7 @@ impl Authority {
 
     /// Whether the zone's servers differ among themselves (replication pending).
     pub fn servers_lag(&self) -> bool {
-        self.view
-            .servers
-            .iter()
-            .any(|s| s.status.starts_with("lagging"))
+        self.view.servers.iter().any(|s| s.status.is_lagging())
     }
 }
 
@@ -176,12 +176,13 @@ pub fn judge(
             address: s.address.clone(),
             serial: s.serial,
             status: match (&s.problem, s.serial, newest) {
-                (Some(p), _, _) => p.clone(),
-                (None, Some(mine), Some(top)) if mine < top => format!(
-                    "lagging: serial {mine}, another server has {top} (replication pending)"
-                ),
-                (None, Some(_), _) => "current".into(),
-                (None, None, _) => "no SOA serial".into(),
+                (Some(p), _, _) => ServerState::Failed(p.clone()),
+                (None, Some(mine), Some(top)) if mine < top => ServerState::Lagging {
+                    serial: mine,
+                    newest: top,
+                },
+                (None, Some(_), _) => ServerState::Current,
+                (None, None, _) => ServerState::NoSerial,
             },
         })
         .collect();
@@ -297,7 +298,20 @@ mod tests {
         let ev = evidence(&[2, 1], &["0 0 5061 pool2.contoso.com"]);
         let (view, rows) = judge(&rep, &ev);
         assert_eq!(view.servers[0].status, "current");
-        assert!(view.servers[1].status.starts_with("lagging: serial 1"));
+        // Issue 17 item 5: the state is typed; its sentence is unchanged.
+        assert_eq!(
+            view.servers[1].status,
+            ServerState::Lagging {
+                serial: 1,
+                newest: 2
+            }
+        );
+        assert!(
+            view.servers[1]
+                .status
+                .to_string()
+                .starts_with("lagging: serial 1")
+        );
         let row = &rows[&1];
         assert!(!row.agrees);
         assert!(

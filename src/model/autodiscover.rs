@@ -282,6 +282,15 @@ pub fn document_hop(url: &WebUrl) -> Judged {
     }
 }
 
+/// D13: an answer that is not a usable autodiscover document (HTML, an
+/// error status, unreadable): the endpoint answered, so service-error.
+pub fn broken_answer(reason: Reason) -> Judged {
+    Judged {
+        status: Status::ServiceError,
+        reason,
+    }
+}
+
 /// D8: the endpoint accepted the connection but the HTTP exchange failed.
 pub fn request_failed(url: &WebUrl, error: &str) -> Judged {
     Judged {

@@ -96,6 +96,7 @@ mod tests {
             resolvers: vec![],
             started_at: String::new(),
             elapsed_ms: 0,
+            decided_ms: None,
             records,
             selected: None,
             verdict: Verdict::in_progress(""),

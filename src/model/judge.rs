@@ -60,12 +60,23 @@ pub fn transport_forbidden(transport: Transport, allow_tcp: bool) -> Option<Judg
         .then(|| Judged::new(Status::Rejected, Reason::TcpForbidden))
 }
 
+/// D5: the answer held no address the probe could use (the same judgement
+/// for SRV/A targets and autodiscover hosts).
+pub fn no_usable_address(host: &str) -> Judged {
+    Judged::new(
+        Status::Missing,
+        Reason::NoUsableAddress {
+            host: host.to_string(),
+        },
+    )
+}
+
 /// What D4/D5 make of an SRV answer before anything is probed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SrvPlan {
     /// In the client's order; rejected targets carry their status and reason.
     pub targets: Vec<TargetResult>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
     /// Set when the row is decided without probing (all `.`, all rejected).
     pub decided: Option<Judged>,
 }
@@ -106,11 +117,14 @@ pub fn srv_plan(
         .filter(|t| !typical_ports.is_empty() && !typical_ports.contains(&t.port))
         .map(|t| {
             let usual: Vec<String> = typical_ports.iter().map(u16::to_string).collect();
-            format!(
-                "{} uses port {}; {name} usually uses {} (D5)",
-                t.host,
-                t.port,
-                usual.join(" or ")
+            super::Warning::new(
+                super::WarningCode::UnusualPort,
+                format!(
+                    "{} uses port {}; {name} usually uses {} (D5)",
+                    t.host,
+                    t.port,
+                    usual.join(" or ")
+                ),
             )
         })
         .collect();
@@ -131,11 +145,14 @@ pub fn srv_plan(
 }
 
 /// D5: an SRV target should be a host with its own address, not an alias.
-pub fn cname_warning(host: &str, chain: &[String]) -> Option<String> {
+pub fn cname_warning(host: &str, chain: &[String]) -> Option<super::Warning> {
     (!chain.is_empty()).then(|| {
-        format!(
-            "SRV target {host} is an alias (CNAME to {}); RFC 2782 wants a host with its own A record (D5)",
-            chain.join(" → ")
+        super::Warning::new(
+            super::WarningCode::CnameTarget,
+            format!(
+                "SRV target {host} is an alias (CNAME to {}); RFC 2782 wants a host with its own A record (D5)",
+                chain.join(" → ")
+            ),
         )
     })
 }
@@ -146,7 +163,7 @@ pub fn cname_warning(host: &str, chain: &[String]) -> Option<String> {
 pub struct ProbeJudgement {
     pub judged: Judged,
     pub certificate: Option<CertInfo>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
 }
 
 fn names_of(sans: &[String], cn: Option<&str>) -> String {
@@ -254,8 +271,9 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
         ),
         (m, _, None) => {
             if m == NameMatch::Wildcard {
-                warnings.push(format!(
-                    "{expected} is covered only by a wildcard certificate"
+                warnings.push(super::Warning::new(
+                    super::WarningCode::WildcardCertificate,
+                    format!("{expected} is covered only by a wildcard certificate"),
                 ));
             }
             let reason = match e.tls.as_ref().filter(|t| t.legacy) {
@@ -274,9 +292,12 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
     };
     // D15: reachable for its own generation, but not for modern clients.
     if let Some(tls) = e.tls.as_ref().filter(|t| t.legacy) {
-        warnings.push(format!(
-            "{addr} refused a modern TLS handshake and speaks {} ({}); Communicator 2007 and Lync 2010 clients connect, clients with TLS 1.0/1.1 or CBC suites disabled (current Windows, Skype for Business) cannot (D15)",
-            tls.version, tls.cipher_suite
+        warnings.push(super::Warning::new(
+            super::WarningCode::LegacyTls,
+            format!(
+                "{addr} refused a modern TLS handshake and speaks {} ({}); Communicator 2007 and Lync 2010 clients connect, clients with TLS 1.0/1.1 or CBC suites disabled (current Windows, Skype for Business) cannot (D15)",
+                tls.version, tls.cipher_suite
+            ),
         ));
     }
     let trust_error = facts.trust.as_ref().map(|p| p.to_string());
@@ -305,7 +326,7 @@ pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> Pr
 }
 
 /// One member's line in a target's results (D14).
-pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec<String>) {
+pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec<super::Warning>) {
     let probe = AddressProbe {
         address: e.nominal.ip().to_string(),
         status: j.judged.status,
@@ -326,7 +347,11 @@ pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec
 /// The judged probe of a target's one address (autodiscover hosts, D13)
 /// onto the target: status and reason, certificate, dialled address and
 /// timings, in one place. Returns the probe's warnings.
-pub fn onto_target(t: &mut TargetResult, e: &ProbeEvidence, j: ProbeJudgement) -> Vec<String> {
+pub fn onto_target(
+    t: &mut TargetResult,
+    e: &ProbeEvidence,
+    j: ProbeJudgement,
+) -> Vec<crate::model::Warning> {
     t.judged(&j.judged);
     t.certificate = j.certificate;
     t.dialed = e.dialed.clone();

@@ -5,6 +5,7 @@ pub mod authority;
 pub mod autodiscover;
 pub mod certname;
 pub mod clients;
+pub mod decision;
 pub mod diff;
 pub mod domain;
 pub mod eventlog;
@@ -17,6 +18,7 @@ pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod vantage;
+pub mod warning;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,7 @@ pub use record::{
 };
 pub use select::{Cause, Signin, Verdict, select, verdict};
 pub use status::Status;
+pub use warning::{Warning, WarningCode};
 
 /// Milliseconds of a duration, saturating: the one conversion every timing uses.
 pub fn ms(d: std::time::Duration) -> u64 {
@@ -52,6 +55,10 @@ pub struct SweepReport {
     /// RFC 3339.
     pub started_at: String,
     pub elapsed_ms: u64,
+    /// When the verdict was decided, in ms since the start ([`decision`]);
+    /// absent in reports saved before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_ms: Option<u64>,
     pub records: Vec<RecordResult>,
     /// Index (1-based) of the record the client uses (D7).
     pub selected: Option<usize>,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::reason::{Reason, ReasonCode};
-use super::{Judged, Status};
+use super::{Judged, Status, Warning, WarningCode};
 use crate::model::certname::NameMatch;
 use crate::plan::{RowKind, Transport};
 
@@ -201,7 +201,7 @@ impl TargetResult {
     /// reached beats no connection). Ties go to the lowest address, so the
     /// result never depends on the order DNS listed the addresses in.
     /// Returns a warning naming the members that failed when others passed.
-    pub fn take_members(&mut self, mut probes: Vec<AddressProbe>) -> Option<String> {
+    pub fn take_members(&mut self, mut probes: Vec<AddressProbe>) -> Option<Warning> {
         probes.sort_by_key(|p| p.address.parse::<std::net::IpAddr>().ok());
         let rank = |s: Status| match s {
             Status::Found => 0,
@@ -228,13 +228,15 @@ impl TargetResult {
             .map(|p| format!("{} ({})", p.address, p.status))
             .collect();
         let warning = (best.status == Status::Found && !failed.is_empty()).then(|| {
-            format!(
+            Warning::new(
+                WarningCode::MembersFailed,
+                format!(
                 "{}: {} of {} addresses failed: {}; clients that try them first wait, then use another member (D14)",
                 self.host,
                 failed.len(),
                 probes.len(),
                 failed.join(", ")
-            )
+            ))
         });
         self.probes = probes;
         warning
@@ -270,7 +272,7 @@ pub struct RecordResult {
     /// TTL of the row's own answer (SRV set, or the A answer).
     pub ttl: Option<u32>,
     pub elapsed_ms: u64,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// SRV: one per answer, in the client's order. A: exactly one.
     pub targets: Vec<TargetResult>,
     /// How the DNS query ended.

@@ -245,14 +245,11 @@ impl Dns {
             NetError::Proto(ProtoError::Decode(_) | ProtoError::FormError { .. }) => {
                 DnsFailure::Malformed(by)
             }
-            other => {
-                let text = other.to_string();
-                if text.contains("timed out") {
-                    DnsFailure::Timeout(by)
-                } else {
-                    DnsFailure::Network(format!("{text} (asking {by})"))
-                }
+            // A timeout is told by the error's kind, not by its wording.
+            NetError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                DnsFailure::Timeout(by)
             }
+            other => DnsFailure::Network(format!("{other} (asking {by})")),
         }
     }
 

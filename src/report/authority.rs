@@ -22,7 +22,7 @@ pub fn text(report: &SweepReport, a: &Authority) -> String {
             "  {}  {}  serial {serial}  {}",
             clean(&s.name),
             clean(&s.address),
-            clean(&s.status)
+            clean(&s.status.to_string())
         );
     }
     let differ: Vec<String> = report

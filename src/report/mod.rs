@@ -1,12 +1,52 @@
 //! Headless renderings of a sweep: the `check` table and the JSON document.
+//!
+//! The JSON is built from the model by explicit conversions ([`convert`])
+//! into output types of its own ([`types`], labels in [`labels`]), and
+//! written by the one escaping writer ([`json`]: pretty, or one line for
+//! JSON Lines).
 
 pub mod authority;
+mod convert;
+pub mod json;
+pub mod labels;
 pub mod text;
+pub mod types;
 
 use crate::model::SweepReport;
+use crate::model::authority::Authority;
+use crate::model::vantage::VantageReport;
+pub use types::CheckDocument;
 
 /// The JSON document, version 1 (see docs/json.md).
 pub fn to_json(report: &SweepReport) -> String {
-    // Serialising plain data structures cannot fail.
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    json::to_string_pretty(&CheckDocument::from(report))
 }
+
+/// The same document on one line, for JSON Lines (one sweep per line).
+pub fn to_json_line(report: &SweepReport) -> String {
+    json::to_line(&CheckDocument::from(report))
+}
+
+/// The document with `authoritative` at the top and on each record (D11).
+pub fn to_json_with_authority(report: &SweepReport, a: &Authority) -> String {
+    json::to_string_pretty(&CheckDocument::from(report).with_authority(Some(a)))
+}
+
+/// The version-1 document of the first vantage (so version-1 readers keep
+/// working), with every vantage under `vantages` (D12); with `authority`
+/// (one per vantage), `authoritative` at the top (the first vantage's), on
+/// each vantage and on every record.
+pub fn to_json_with_vantages(
+    first: &SweepReport,
+    each: &[VantageReport],
+    authority: Option<&[Option<Authority>]>,
+) -> String {
+    let mut doc = CheckDocument::from(first);
+    if let Some(all) = authority {
+        doc = doc.with_authority(all.first().and_then(Option::as_ref));
+    }
+    json::to_string_pretty(&doc.with_vantages(each, authority))
+}
+
+#[cfg(test)]
+mod tests;

@@ -252,8 +252,9 @@ pub fn save(
 
 /// Saves a prepared snapshot (see [`save`]).
 pub fn save_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<SavedPaths, SnapshotError> {
-    // Plain data: serialising cannot fail.
-    let json = serde_json::to_string_pretty(snapshot).unwrap_or_default() + "\n";
+    // Plain data: serialising cannot fail. The one JSON writer escapes
+    // control and bidi characters (issue 21 item 2).
+    let json = crate::report::json::to_string_pretty(snapshot) + "\n";
     let md = markdown::render(snapshot);
     let when = snapshot
         .saved_time()

@@ -224,6 +224,7 @@ impl Sweep {
             started: Instant::now(),
             events,
             visible,
+            decision: std::sync::Mutex::new(model::decision::Decision::new(&report)),
         };
         let mut swept = join_all(queries.iter().map(|q| run.row(q))).await;
         report.clients = model::clients::summarise(builtin, domain, &swept);
@@ -231,6 +232,7 @@ impl Sweep {
         report.records = swept;
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
+        report.decided_ms = Some(run.decided_ms(&report));
         for line in model::eventlog::client_events(&report) {
             run.log(model::eventlog::LogKind::Event, line).await;
         }
@@ -282,6 +284,7 @@ pub fn initial_report(settings: &SweepSettings) -> SweepReport {
             .format(&Rfc3339)
             .unwrap_or_default(),
         elapsed_ms: 0,
+        decided_ms: None,
         records: queries.iter().map(RecordResult::pending).collect(),
         selected: None,
         verdict: Verdict::in_progress("Sweep in progress."),

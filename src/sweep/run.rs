@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::{LogLine, Memo, Sweep, SweepEvent, SweepOptions, memoised};
 use crate::model::eventlog::LogKind;
-use crate::model::judge::{self, Judged};
+use crate::model::judge;
 use crate::model::ms;
 use crate::model::{self, DnsOutcome, RecordResult, Status, TargetResult};
 use crate::plan::{Query, RowKind, Transport};
@@ -26,6 +26,8 @@ pub(super) struct Run<'a> {
     /// Rows with a higher index belong to other generations (the clients
     /// summary): asked, not streamed.
     pub(super) visible: usize,
+    /// When the verdict was decided (issue 17 item 4: `decided_ms`).
+    pub(super) decision: std::sync::Mutex<model::decision::Decision>,
 }
 
 impl Run<'_> {
@@ -40,8 +42,18 @@ impl Run<'_> {
 
     pub(super) async fn update(&self, row: &RecordResult) {
         if row.index <= self.visible {
+            let at = ms(self.started.elapsed());
+            self.decision
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .see(row, at);
             self.emit(SweepEvent::Row(row.clone())).await;
         }
+    }
+
+    pub(super) fn decided_ms(&self, report: &model::SweepReport) -> u64 {
+        let d = self.decision.lock().unwrap_or_else(|p| p.into_inner());
+        d.decided_ms(report)
     }
 
     pub(super) async fn log(&self, kind: LogKind, text: String) {
@@ -149,16 +161,12 @@ impl Run<'_> {
         t: &mut TargetResult,
         transport: Transport,
         expected: &str,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<model::Warning>,
     ) {
         // D14: every address of the target is a pool member the client may try.
         let members: Vec<IpAddr> = t.addresses.iter().filter_map(|a| a.parse().ok()).collect();
         if members.is_empty() {
-            let host = t.host.clone();
-            t.judged(&Judged {
-                status: Status::Missing,
-                reason: model::Reason::NoUsableAddress { host },
-            });
+            t.judged(&judge::no_usable_address(&t.host));
             return;
         }
         if members.len() > MAX_MEMBERS {
@@ -180,7 +188,7 @@ impl Run<'_> {
         transport: Transport,
         expected: &str,
         members: &[IpAddr],
-    ) -> (Vec<model::AddressProbe>, Vec<String>) {
+    ) -> (Vec<model::AddressProbe>, Vec<model::Warning>) {
         let results = join_all(members.iter().take(MAX_MEMBERS).map(|ip| async move {
             let (e, j, _) = self.probe_address(*ip, port, transport, expected).await;
             judge::address_probe(&e, j)
@@ -217,12 +225,17 @@ impl Run<'_> {
     }
 }
 
-pub(super) fn too_many(host: &str, n: usize) -> String {
-    format!("{host} has {n} addresses; the first {MAX_MEMBERS} in address order were probed (D14)")
+pub(super) fn too_many(host: &str, n: usize) -> model::Warning {
+    model::Warning::new(
+        model::WarningCode::TooManyMembers,
+        format!(
+            "{host} has {n} addresses; the first {MAX_MEMBERS} in address order were probed (D14)"
+        ),
+    )
 }
 
 /// Adds `more` to `warnings`, each once.
-pub(super) fn merge_warnings(warnings: &mut Vec<String>, more: Vec<String>) {
+pub(super) fn merge_warnings(warnings: &mut Vec<model::Warning>, more: Vec<model::Warning>) {
     for w in more {
         if !warnings.contains(&w) {
             warnings.push(w);

@@ -20,7 +20,9 @@ use super::{PROVISIONAL_NOTE, memoised};
 use crate::model::eventlog::LogKind;
 use crate::model::judge;
 use crate::model::ms;
-use crate::model::{self, AddressProbe, DnsOutcome, RecordResult, Status, TargetResult};
+use crate::model::{
+    self, AddressProbe, DnsOutcome, RecordResult, Status, TargetResult, Warning, WarningCode,
+};
 use crate::plan::{Query, Transport};
 use crate::probe::{AddrAnswer, DnsFailure, SrvAnswer};
 
@@ -36,9 +38,9 @@ enum Work {
 
 /// What a step brought back.
 enum Done {
-    Hints(Vec<AddressProbe>, Vec<String>),
+    Hints(Vec<AddressProbe>, Vec<Warning>),
     Fresh(Result<AddrAnswer, DnsFailure>, u64),
-    Probed(Box<TargetResult>, Vec<String>),
+    Probed(Box<TargetResult>, Vec<Warning>),
 }
 
 /// One SRV target on its way to a result.
@@ -48,13 +50,13 @@ struct Slot {
     /// The additional section's addresses, sorted, deduplicated.
     hint: Option<Vec<IpAddr>>,
     /// The hints' probes, while the fresh answer is awaited.
-    early: Option<(Vec<AddressProbe>, Vec<String>)>,
+    early: Option<(Vec<AddressProbe>, Vec<Warning>)>,
     /// The target filled from the fresh answer, and its warnings so far.
-    fresh: Option<(TargetResult, Vec<String>)>,
+    fresh: Option<(TargetResult, Vec<Warning>)>,
     /// What the fresh answer said when it did not confirm the hint.
     stale: Option<String>,
     /// The reconciled result.
-    done: Option<(TargetResult, Vec<String>)>,
+    done: Option<(TargetResult, Vec<Warning>)>,
 }
 
 impl Slot {
@@ -82,7 +84,7 @@ impl Slot {
     }
 
     /// The target as it stands: reconciled, or provisional from the hints.
-    fn current(&self) -> Option<(TargetResult, Vec<String>)> {
+    fn current(&self) -> Option<(TargetResult, Vec<Warning>)> {
         if let Some(done) = &self.done {
             return Some(done.clone());
         }
@@ -99,7 +101,7 @@ impl Slot {
         ))
     }
 
-    fn hints_back(&mut self, probes: Vec<AddressProbe>, warnings: Vec<String>) {
+    fn hints_back(&mut self, probes: Vec<AddressProbe>, warnings: Vec<Warning>) {
         if self.done.is_some() || self.stale.is_some() {
             return;
         }
@@ -134,7 +136,7 @@ impl Slot {
             Ok(a) => a,
         };
         fill_addresses(&mut t, &a);
-        let warnings: Vec<String> = judge::cname_warning(&t.host, &a.cname_chain)
+        let warnings: Vec<Warning> = judge::cname_warning(&t.host, &a.cname_chain)
             .into_iter()
             .collect();
         let fresh = sorted(a.addresses);
@@ -155,7 +157,7 @@ impl Slot {
         Some(t)
     }
 
-    fn probed(&mut self, t: TargetResult, warnings: Vec<String>) {
+    fn probed(&mut self, t: TargetResult, warnings: Vec<Warning>) {
         let mut all = self.fresh.take().map(|(_, w)| w).unwrap_or_default();
         merge_warnings(&mut all, warnings);
         self.done = Some((t, all));
@@ -163,7 +165,7 @@ impl Slot {
 
     /// The reconciled target; a slot left without one (never expected: each
     /// has a step in flight until it is done) keeps the plan's target.
-    fn into_done(self) -> (TargetResult, Vec<String>) {
+    fn into_done(self) -> (TargetResult, Vec<Warning>) {
         self.done.unwrap_or((self.base, Vec::new()))
     }
 }
@@ -171,11 +173,11 @@ impl Slot {
 /// `t` with the result of its members' probes (D14).
 fn with_probes(
     mut t: TargetResult,
-    mut warnings: Vec<String>,
+    mut warnings: Vec<Warning>,
     members: usize,
     probes: Vec<AddressProbe>,
-    member_warnings: Vec<String>,
-) -> (TargetResult, Vec<String>) {
+    member_warnings: Vec<Warning>,
+) -> (TargetResult, Vec<Warning>) {
     if members > MAX_MEMBERS {
         warnings.push(too_many(&t.host, members));
     }
@@ -202,7 +204,7 @@ fn list(ips: &[IpAddr]) -> String {
 
 /// `base` (the row while probing) with `targets`: the used target chosen
 /// (D5) and followed.
-fn assemble(base: &RecordResult, targets: Vec<(TargetResult, Vec<String>)>) -> RecordResult {
+fn assemble(base: &RecordResult, targets: Vec<(TargetResult, Vec<Warning>)>) -> RecordResult {
     let mut row = base.clone();
     row.targets = Vec::with_capacity(targets.len());
     for (t, warnings) in targets {
@@ -309,7 +311,8 @@ impl Run<'_> {
     /// some of them rest on the additional section only.
     async fn provisional(&self, probing: &RecordResult, slots: &[Slot]) {
         let mut row = assemble(probing, slots.iter().filter_map(Slot::current).collect());
-        row.warnings.push(PROVISIONAL_NOTE.to_string());
+        row.warnings
+            .push(Warning::new(WarningCode::Provisional, PROVISIONAL_NOTE));
         row.elapsed_ms = ms(self.started.elapsed());
         self.update(&row).await;
     }

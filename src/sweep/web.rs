@@ -73,10 +73,7 @@ impl Run<'_> {
             let code = Some(answer.status_code);
             match ad::read_answer(&url, &answer) {
                 Next::Broken(reason) => {
-                    let j = Judged {
-                        status: Status::ServiceError,
-                        reason,
-                    };
+                    let j = ad::broken_answer(reason);
                     http.hops.push(HopResult::new(&url, code, &j));
                     break j;
                 }
@@ -89,8 +86,11 @@ impl Run<'_> {
                         &ad::redirect_hop(&url, &next, outside),
                     ));
                     if outside {
-                        row.warnings.push(format!(
-                            "{url} redirects outside {domain}, to {next} (hybrid: users homed elsewhere, D13)"
+                        row.warnings.push(model::Warning::new(
+                            model::WarningCode::RedirectOutsideDomain,
+                            format!(
+                                "{url} redirects outside {domain}, to {next} (hybrid: users homed elsewhere, D13)"
+                            ),
                         ));
                     }
                     if let Some(j) = ad::check_redirect(&seen, &next) {
@@ -150,7 +150,7 @@ impl Run<'_> {
         &self,
         t: &mut TargetResult,
         url: &WebUrl,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<model::Warning>,
     ) -> Exchange {
         let ip = match first_address(t) {
             Ok(ip) => ip,
@@ -223,12 +223,7 @@ fn first_address(t: &mut TargetResult) -> Result<IpAddr, Judged> {
     match t.addresses.first().and_then(|a| a.parse().ok()) {
         Some(ip) => Ok(ip),
         None => {
-            let j = Judged {
-                status: Status::Missing,
-                reason: model::Reason::NoUsableAddress {
-                    host: t.host.clone(),
-                },
-            };
+            let j = judge::no_usable_address(&t.host);
             t.judged(&j);
             Err(j)
         }

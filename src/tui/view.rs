@@ -255,12 +255,7 @@ fn zone_line(app: &App, t: Theme) -> Option<Line<'static>> {
             rows.join(", ")
         ));
     }
-    for srv in a
-        .view
-        .servers
-        .iter()
-        .filter(|s| s.status.starts_with("lagging"))
-    {
+    for srv in a.view.servers.iter().filter(|s| s.status.is_lagging()) {
         parts.push(format!("{} {}", srv.name, srv.status));
     }
     if parts.is_empty() {

@@ -109,3 +109,21 @@ fn a_resolver_by_host_name_is_resolved_once() {
         Some(("dns.contoso.com", 5353))
     );
 }
+
+// D8: a timeout is decided from the error's kind, whatever its words; an
+// I/O error of another kind is a network error, even if it says "timed out".
+#[tokio::test]
+async fn d8_timeout_from_the_error_kind() {
+    use std::io::{Error, ErrorKind};
+    use std::sync::Arc;
+    let server: SocketAddr = "127.0.0.1:53".parse().unwrap();
+    let dns = Dns::new(&ResolverSpec::Servers(vec![server]), Duration::from_secs(1)).unwrap();
+    let timed_out = NetError::Io(Arc::new(Error::new(ErrorKind::TimedOut, "no words")));
+    assert!(matches!(dns.classify(timed_out), DnsFailure::Timeout(_)));
+    let worded = NetError::Io(Arc::new(Error::other("connection timed out")));
+    assert!(matches!(dns.classify(worded), DnsFailure::Network(_)));
+    assert!(matches!(
+        dns.classify(NetError::Timeout),
+        DnsFailure::Timeout(_)
+    ));
+}

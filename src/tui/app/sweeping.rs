@@ -338,7 +338,7 @@ impl App {
             a.view.zone,
             serials.join(", ")
         ));
-        for s in a.view.servers.iter().filter(|s| s.status != "current") {
+        for s in a.view.servers.iter().filter(|s| !s.status.is_current()) {
             self.push_log_as(LogKind::Problem, format!("{tag}  {}: {}", s.name, s.status));
         }
         let mut differ = 0;

@@ -96,7 +96,7 @@ fn authority_lines(lane: &Lane, index: usize, prefix: &str, t: Theme) -> Vec<Lin
             };
             for s in &a.view.servers {
                 let serial = s.serial.map_or("-".to_string(), |n| n.to_string());
-                let style = if s.status == "current" {
+                let style = if s.status.is_current() {
                     t.label()
                 } else {
                     t.warn()

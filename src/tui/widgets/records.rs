@@ -21,10 +21,10 @@ pub const CLIENT_USES: &str = "◀ client uses this";
 
 /// Why a rejected row was rejected, in a word or two (D4, D8).
 pub fn rejected_reason(r: &RecordResult) -> &'static str {
-    if r.targets.is_empty() {
-        "TCP forbidden"
-    } else {
-        "out of domain"
+    // The row's own reason says it (issue 17 item 5), not the empty target list.
+    match r.reason {
+        Some(crate::model::ReasonCode::TcpForbidden) => "TCP forbidden",
+        _ => "out of domain",
     }
 }
 
