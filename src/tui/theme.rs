@@ -39,6 +39,7 @@ impl Theme {
         match s {
             Status::Found => self.fg(Color::Green),
             Status::Pending => self.fg(Color::DarkGray),
+            Status::Skipped => self.fg(Color::DarkGray).add_modifier(Modifier::DIM),
             Status::Querying | Status::Probing => self.fg(Color::Cyan),
             Status::Missing => self.fg(Color::Yellow),
             Status::Rejected => self.fg(Color::Magenta),
