@@ -69,6 +69,9 @@ pub enum ReasonCode {
     NoUserLink,
     RedirectLoop,
     TooManyRedirects,
+    /// D13 addendum: the web services host the root document's `user` link
+    /// names fails (no address, no TLS, a bad certificate).
+    UserLinkFailed,
     /// D13: connected, but the HTTP exchange failed (closed, timed out).
     HttpFailed,
     /// D13: the root document was read; its web services host checks out.
