@@ -232,7 +232,7 @@ async fn d13_failing_user_link_host_is_service_error_and_stays_selected() {
 // Communicator 2007 profile (whose clients speak TLS 1.0) keeps "works".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d15_legacy_tls_under_sfb_leads_with_the_risk() {
-    let lab = lab_of(&["tls10-server"]).await;
+    let lab = lab_of(&["tls10-server", "tls12-cbc-only"]).await;
     let sfb = sweep(&lab, "sip:alice@tls10.test", "sfb").await;
     let s = &sfb.verdict.summary;
     assert!(
@@ -246,6 +246,14 @@ async fn d15_legacy_tls_under_sfb_leads_with_the_risk() {
     assert!(!s.starts_with("Sign-in works"), "{s}");
     let row = sfb.record(sfb.selected.expect("selected")).unwrap();
     assert_eq!(row.transport, Transport::Tls);
+    // TLS 1.2 with CBC suites only: the fix names the suites, not TLS 1.2.
+    let cbc = sweep(&lab, "sip:alice@cbc.test", "sfb").await;
+    let s = &cbc.verdict.summary;
+    assert!(
+        s.starts_with("Sign-in at risk: pool.cbc.test speaks only TLSv1.2"),
+        "{s}"
+    );
+    assert!(s.contains("AES-GCM cipher suites"), "{s}");
     let classic = sweep(&lab, "sip:alice@tls10.test", "ocs2007").await;
     assert!(
         classic.verdict.summary.starts_with("Sign-in works"),

@@ -222,17 +222,25 @@ pub fn verdict(
         // D15 (issue 20): a legacy-only server under a modern profile works
         // only where legacy TLS is still enabled: the sentence leads with that.
         Status::Found if modern(ranking) && legacy.is_some() => {
-            let tls = legacy.map(|t| t.version.clone()).unwrap_or_default();
+            let (version, suite) = legacy
+                .map(|t| (t.version.clone(), t.cipher_suite.clone()))
+                .unwrap_or_default();
+            // TLS 1.2 with old CBC suites only: the fix is the suites.
+            let fix = if version.contains("1.2") {
+                format!("Enable TLS 1.2 with AES-GCM cipher suites on {host} (D15)")
+            } else {
+                format!("Enable TLS 1.2 on {host} (D15)")
+            };
             Verdict {
                 signin: Signin::Ok,
                 cause: Cause::Works,
                 summary: Sentence::new("Sign-in at risk")
-                    .colon(format!("{host} speaks only {tls}"))
-                    .dash("clients with TLS 1.0/1.1 disabled (current Windows, Skype for Business) cannot connect")
+                    .colon(format!("{host} speaks only {version}{}", paren(&suite)))
+                    .dash("clients with TLS 1.0/1.1 or CBC suites disabled (current Windows, Skype for Business) cannot connect")
                     .semicolon(format!("where legacy TLS is still enabled, the client uses {what}"))
                     .aside(skipped)
                     .word(format!("and the certificate names {host} and is trusted"))
-                    .stop(format!("Enable TLS 1.2 on {host} (D15)"))
+                    .stop(fix)
                     .render(),
             }
         }

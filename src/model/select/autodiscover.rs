@@ -47,9 +47,10 @@ pub fn for_row(row: &RecordResult, skipped: String) -> Verdict {
             Some(host) => fail(
                 Cause::HomedOnline,
                 Sentence::new("Sign-in fails: the user is homed online, where only Teams serves them")
-                    .dash(format!("the client uses {what}"))
+                    .dash(format!(
+                        "the client uses {what}, which redirects to the online service ({host})"
+                    ))
                     .aside(skipped)
-                    .word(format!("which redirects to the online service ({host})"))
                     .semicolon("Skype for Business Online was retired on 31 July 2021, so this client cannot sign in (D13)")
                     .stop("Sign in with Teams, or move the user back to an on-premises pool"),
             ),
