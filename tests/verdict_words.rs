@@ -117,6 +117,41 @@ async fn d8_sfb_tcp_row_is_skipped_not_rejected() {
     assert!(json["dns"].is_null(), "{json}");
     assert!(!sfb.verdict.summary.contains("_sipinternal._tcp"));
 
+    // Every place a status is listed: the check table, and a saved
+    // snapshot that loads again and renders in Markdown.
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    let out = tokio::task::block_in_place(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .arg("check")
+            .args(lab.check_flags(&ca))
+            .args(["--profile", "sfb", address])
+            .output()
+            .unwrap()
+    });
+    let table = String::from_utf8_lossy(&out.stdout);
+    let line = table
+        .lines()
+        .find(|l| l.contains("_sipinternal._tcp"))
+        .unwrap_or_default();
+    assert!(line.contains("○ skipped"), "{table}");
+    let mut session = sipscope::snapshot::Session::new();
+    session.push(sfb.clone());
+    let settings =
+        sipscope::snapshot::SettingsSummary::from_settings(&lab.sweep_settings(address).unwrap());
+    let saved = sipscope::snapshot::save(
+        dir.path(),
+        &session,
+        &settings,
+        sipscope::snapshot::Views::default(),
+    )
+    .expect("save");
+    let loaded = sipscope::snapshot::load(&saved.json).expect("a snapshot with skipped loads");
+    assert_eq!(tcp_row(&loaded.current).status, Status::Skipped);
+    let md = sipscope::snapshot::markdown::render(&loaded);
+    assert!(md.contains("○ skipped"), "{md}");
+
     // --tcp: the row is asked (healthy publishes no TCP SRV record).
     let allowed = sweep_with(&lab, address, "sfb", Some(true)).await;
     let row = tcp_row(&allowed);
