@@ -54,6 +54,19 @@ pub enum InputError {
         .1
     )]
     BadDomain(String, String),
+    /// D1: a web address (often the autodiscover URL) is not a SIP address.
+    #[error(
+        "'{}' is a web address, not a SIP address: type the sign-in address (alice@contoso.com) or its domain{}",
+        echo(.0),
+        .1
+    )]
+    Url(String, String),
+    /// D1: discovery starts from a DNS domain; an address has none.
+    #[error(
+        "'{}' names an IP address, not a SIP domain: type the domain of the sign-in address instead (alice@contoso.com or contoso.com); to ask a particular DNS server, add --resolver",
+        echo(.0)
+    )]
+    IpLiteral(String),
     #[error("domain '{}' is {} octets long; a domain name has at most 253", echo(.0), .1)]
     TooLong(String, usize),
     #[error("label '{}' in '{}' {problem}", echo(label), echo(domain))]
@@ -64,13 +77,21 @@ pub enum InputError {
     },
 }
 
-/// Parses `sip:user@domain`, `user@domain` or `domain` (D1).
+/// Parses `sip:user@domain`, `user@domain` or `domain` (D1), also as pasted
+/// from Outlook or a SIP trace: `<sip:alice@contoso.com>` (angle brackets,
+/// with or without a display name before them) and
+/// `sip:alice@contoso.com;transport=tls` (URI parameters and headers are
+/// dropped). Web addresses and IP literals are refused with what to type.
 pub fn parse_target(raw: &str) -> Result<Target, InputError> {
     let input = raw.trim();
     if input.is_empty() {
         return Err(InputError::Empty);
     }
-    let rest = strip_scheme(input);
+    let inner = unbracket(input).trim();
+    if let Some(hint) = web_address(inner) {
+        return Err(InputError::Url(input.to_string(), hint));
+    }
+    let rest = strip_parameters(strip_scheme(inner));
     let (user, host) = match rest.split_once('@') {
         None => (None, rest),
         Some((user, host)) => {
@@ -87,12 +108,78 @@ pub fn parse_target(raw: &str) -> Result<Target, InputError> {
     if host.is_empty() {
         return Err(InputError::NoDomain(input.to_string()));
     }
+    if is_ip_literal(host) {
+        return Err(InputError::IpLiteral(input.to_string()));
+    }
     let domain = normalise_domain(host)?;
     Ok(Target {
         input: input.to_string(),
         user,
         domain,
     })
+}
+
+/// `Alice <sip:alice@contoso.com>` and `<sip:alice@contoso.com>` → the part
+/// inside the brackets; a lone leading `<` (a paste cut short) is dropped.
+fn unbracket(s: &str) -> &str {
+    if let Some(body) = s.strip_suffix('>')
+        && let Some(open) = body.rfind('<')
+    {
+        return &body[open + 1..];
+    }
+    s.strip_prefix('<').unwrap_or(s)
+}
+
+/// Drops SIP URI parameters and headers (`;transport=tls`, `?subject=x`)
+/// after the host; a `;` in the user part (before `@`) stays.
+fn strip_parameters(s: &str) -> &str {
+    let host_at = s.find('@').map_or(0, |at| at + 1);
+    match s[host_at..].find([';', '?']) {
+        Some(cut) => &s[..host_at + cut],
+        None => s,
+    }
+}
+
+/// `Some(hint)` when `s` is a web address (`https://lyncdiscover.contoso.com/…`):
+/// the hint names the SIP domain when the host is one of the names
+/// discovery asks (`lyncdiscover.<d>`, `sip.<d>`, …).
+fn web_address(s: &str) -> Option<String> {
+    let lower = s.to_ascii_lowercase();
+    let after = match lower.find("://") {
+        Some(at) => &lower[at + 3..],
+        None if lower.starts_with("http:") || lower.starts_with("https:") => {
+            &lower[lower.find(':').map_or(0, |c| c + 1)..]
+        }
+        None => return None,
+    };
+    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    let prefixes = [
+        "lyncdiscoverinternal.",
+        "lyncdiscover.",
+        "sipinternal.",
+        "sipexternal.",
+        "sip.",
+    ];
+    let domain = prefixes
+        .iter()
+        .find_map(|p| host.strip_prefix(p))
+        .and_then(|d| normalise_domain(d).ok());
+    Some(match domain {
+        Some(d) => format!(" ({d} here)"),
+        None => String::new(),
+    })
+}
+
+/// An IPv4/IPv6 literal, bracketed or not, with or without a port.
+fn is_ip_literal(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host.starts_with('[')
+        || host.parse::<std::net::IpAddr>().is_ok()
+        || host
+            .rsplit_once(':')
+            .is_some_and(|(h, _)| h.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
 /// Drops a leading `sip:` or `sips:`, any case. `str::get` keeps this safe
@@ -168,142 +255,4 @@ pub fn normalise_domain(host: &str) -> Result<String, InputError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    // D1: every accepted form, table-driven.
-    #[test]
-    fn d1_accepts_and_normalises() {
-        let cases = [
-            ("sip:alice@contoso.com", Some("alice"), "contoso.com"),
-            ("SIP:alice@Contoso.COM", Some("alice"), "contoso.com"),
-            ("sips:bob@contoso.com", Some("bob"), "contoso.com"),
-            ("  alice@contoso.com  ", Some("alice"), "contoso.com"),
-            ("contoso.com", None, "contoso.com"),
-            ("contoso.com.", None, "contoso.com"),
-            ("alice@bücher.test", Some("alice"), "xn--bcher-kva.test"),
-            ("BÜCHER.test", None, "xn--bcher-kva.test"),
-            ("localhost", None, "localhost"),
-        ];
-        for (input, user, domain) in cases {
-            let t = parse_target(input).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!(t.domain, domain, "{input}");
-            assert_eq!(t.user.as_deref(), user, "{input}");
-        }
-    }
-
-    // D1: every refused form names the problem.
-    #[test]
-    fn d1_refuses_with_reason() {
-        let long_label = format!("{}.com", "a".repeat(64));
-        let long_name = format!("{}.com", ["abcdefghij"; 25].join("."));
-        let cases: [(&str, &str); 10] = [
-            ("", "empty"),
-            ("   ", "empty"),
-            ("a@b@contoso.com", "more than one '@'"),
-            ("alice@", "no domain"),
-            ("@contoso.com", "empty user"),
-            ("contoso..com", "is empty"),
-            (".contoso.com", "is empty"),
-            ("-bad.com", "starts or ends with '-'"),
-            (&long_label, "longer than 63"),
-            (&long_name, "at most 253"),
-        ];
-        for (input, needle) in cases {
-            let err = parse_target(input).expect_err(input).to_string();
-            assert!(err.contains(needle), "{input:?}: {err}");
-        }
-        let err = parse_target("contoso.com..").unwrap_err().to_string();
-        assert!(err.contains("empty"), "{err}");
-        let err = parse_target("con toso.com").unwrap_err().to_string();
-        assert!(err.contains("not"), "{err}");
-    }
-
-    #[test]
-    fn display_and_address() {
-        let t = parse_target("sip:alice@contoso.com").unwrap();
-        assert_eq!(t.to_string(), "sip:alice@contoso.com");
-        assert_eq!(
-            parse_target("contoso.com").unwrap().address(),
-            "contoso.com"
-        );
-    }
-
-    // D1: a non-ASCII first character used to be cut inside its bytes while
-    // looking for the scheme (panic); IDN users and domains both work.
-    #[test]
-    fn d1_non_ascii_addresses_do_not_panic() {
-        let t = parse_target("sip:jürgen@bücher.test").unwrap();
-        assert_eq!(t.user.as_deref(), Some("jürgen"));
-        assert_eq!(t.domain, "xn--bcher-kva.test");
-        assert_eq!(t.to_string(), "sip:jürgen@xn--bcher-kva.test");
-        let t = parse_target("élise@contoso.com").unwrap();
-        assert_eq!(t.user.as_deref(), Some("élise"));
-        for input in ["é", "sé", "siü", "sipü", "sips\u{e9}", "ü:x@y", "€", "𝄞x"] {
-            let _ = parse_target(input);
-        }
-        let t = parse_target("SIPS:ölaf@Bücher.TEST.").unwrap();
-        assert_eq!(t.domain, "xn--bcher-kva.test");
-    }
-
-    // D1: what is echoed back is escaped and cut, so a message stays one
-    // line and cannot carry a terminal escape sequence.
-    #[test]
-    fn d1_errors_escape_and_cut_the_echoed_input() {
-        let err = parse_target("a@b@\u{1b}[2J\nevil").unwrap_err().to_string();
-        assert!(err.contains("\\u{1b}[2J\\nevil"), "{err}");
-        assert!(!err.chars().any(char::is_control), "{err:?}");
-        let long = format!("a@b@{}", "x".repeat(100_000));
-        let err = parse_target(&long).unwrap_err().to_string();
-        assert!(err.len() < 400, "{} bytes", err.len());
-    }
-
-    fn one_clean_line(e: &InputError) -> Result<(), proptest::test_runner::TestCaseError> {
-        let msg = e.to_string();
-        proptest::prop_assert!(!msg.is_empty());
-        proptest::prop_assert!(!msg.chars().any(crate::text::is_unsafe), "{:?}", msg);
-        proptest::prop_assert!(msg.chars().count() < 600, "{} chars", msg.chars().count());
-        Ok(())
-    }
-
-    proptest::proptest! {
-        // D1 over printable Unicode: no panic; an error is one clean line;
-        // an accepted domain is lowercase ASCII within the host-name limits.
-        #[test]
-        fn d1_parse_target_printable(raw in "\\PC*") {
-            match parse_target(&raw) {
-                Ok(t) => {
-                    proptest::prop_assert!(t.domain.is_ascii() && t.domain.len() <= 253);
-                    proptest::prop_assert_eq!(t.domain.to_ascii_lowercase(), t.domain.clone());
-                }
-                Err(e) => one_clean_line(&e)?,
-            }
-        }
-
-        // D1 over any characters, control characters included, in the
-        // shapes people type: optional scheme, user, '@', domain.
-        #[test]
-        fn d1_parse_target_any_chars(
-            scheme in proptest::prop_oneof!["", "sip:", "SIPS:", "si", "é"],
-            user in proptest::collection::vec(proptest::prelude::any::<char>(), 0..12),
-            at in proptest::prop_oneof!["", "@", "@@"],
-            domain in proptest::collection::vec(proptest::prelude::any::<char>(), 0..24),
-        ) {
-            let raw = format!(
-                "{scheme}{}{at}{}",
-                user.iter().collect::<String>(),
-                domain.iter().collect::<String>()
-            );
-            if let Err(e) = parse_target(&raw) {
-                one_clean_line(&e)?;
-            }
-        }
-
-        #[test]
-        fn d1_parse_target_arbitrary_string(raw in proptest::prelude::any::<String>()) {
-            if let Err(e) = parse_target(&raw) {
-                one_clean_line(&e)?;
-            }
-        }
-    }
-}
+mod tests;

@@ -67,6 +67,13 @@ fn assert_matches(report: &SweepReport, want: &Expectation, scenario: &str, when
         "{scenario} ({when}) verdict: {}",
         report.verdict.summary
     );
+    if let Some(cause) = want.cause {
+        assert_eq!(
+            report.verdict.cause, cause,
+            "{scenario} ({when}) cause: {}",
+            report.verdict.summary
+        );
+    }
 }
 
 async fn run_scenario(name: &str) {

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::scenario::{Expectation, ExpectedRow};
-use crate::model::{Signin, Status};
+use crate::model::{Cause, Signin, Status};
 use crate::plan;
 
 #[derive(Deserialize)]
@@ -16,6 +16,9 @@ pub(super) struct RawExpectation {
     rows: Vec<Status>,
     selected: Selected,
     signin: Signin,
+    /// The verdict's cause (JSON `cause`), checked when given.
+    #[serde(default)]
+    cause: Option<Cause>,
 }
 
 /// `selected = 3` or `selected = "none"`.
@@ -89,9 +92,14 @@ fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
         Selected::Row(n) if (1..=count as i64).contains(&n) => Some(n as usize),
         Selected::Row(n) => return Err(format!("selected = {n} is not a row 1..={count}")),
     };
-    // D7: sign-in succeeds only when the selected row is found.
+    // D7: sign-in succeeds only when the selected row is found. D13
+    // addendum: a found autodiscover row that redirects online fails
+    // (homed-online); the scenario says so with its cause.
     let selected_status = selected.map(|s| rows[s - 1].status);
-    if (raw.signin == Signin::Ok) != (selected_status == Some(Status::Found)) {
+    let homed_online = raw.cause == Some(Cause::HomedOnline)
+        && raw.signin == Signin::Fail
+        && selected_status == Some(Status::Found);
+    if !homed_online && (raw.signin == Signin::Ok) != (selected_status == Some(Status::Found)) {
         return Err(format!(
             "signin = {:?} contradicts D7 (selected row {selected:?} has status {})",
             raw.signin,
@@ -103,5 +111,6 @@ fn expectation(raw: RawExpectation) -> Result<Expectation, String> {
         rows,
         selected,
         signin: raw.signin,
+        cause: raw.cause,
     })
 }

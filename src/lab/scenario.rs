@@ -220,6 +220,8 @@ pub struct Expectation {
     pub selected: Option<usize>,
     /// Verdict.
     pub signin: Signin,
+    /// The verdict's cause, when the scenario names it (`cause = "homed-online"`).
+    pub cause: Option<crate::model::Cause>,
 }
 
 /// One built-in or custom scenario: a SIP domain with its zones, hosts, failures,

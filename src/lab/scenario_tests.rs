@@ -117,6 +117,20 @@ fn verdict_must_follow_d7() {
     assert!(err.contains("not a row 1..=10"), "{err}");
 }
 
+// D13 addendum: a found selected row may fail only as homed-online, and
+// the scenario must say so with its cause.
+#[test]
+fn homed_online_is_the_one_found_row_that_fails() {
+    let fail = MINIMAL.replace("signin = \"ok\"", "signin = \"fail\"");
+    assert!(error_of(&fail).contains("contradicts D7"));
+    let other = format!("{fail}cause = \"unreachable\"\n");
+    assert!(error_of(&other).contains("contradicts D7"));
+    let online = format!("{fail}cause = \"homed-online\"\n");
+    let s = parse(&online).expect("homed-online with a found row");
+    let (before, _) = s.expectations();
+    assert_eq!(before.cause, Some(crate::model::Cause::HomedOnline));
+}
+
 #[test]
 fn bad_record_data_names_the_record() {
     let err = error_of(&MINIMAL.replace("0 0 5061 pool", "0 5061 pool"));

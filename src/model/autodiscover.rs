@@ -260,6 +260,17 @@ pub fn step_failed(step: Step, url_or_host: &str, inner: Judged) -> Judged {
     }
 }
 
+/// D13 addendum: the root document answered, so the client stays with
+/// autodiscover; when the web services host its `user` link names fails
+/// (no address, no TLS, a bad certificate) the row is a service error
+/// naming that host, and stays the selected row.
+pub fn web_services_failed(host: &str, inner: Judged) -> Judged {
+    Judged {
+        status: Status::ServiceError,
+        ..step_failed(Step::WebServices, host, inner)
+    }
+}
+
 /// A hop that answered with a redirect (shown in the row's hops).
 pub fn redirect_hop(url: &WebUrl, to: &WebUrl, outside: bool) -> Judged {
     Judged {

@@ -54,10 +54,24 @@ pub fn target_dns_failure(host: &str, failure: DnsFailure) -> Judged {
     )
 }
 
-/// D8: a TCP row under a policy that forbids TCP is rejected before it is asked.
-pub fn transport_forbidden(transport: Transport, allow_tcp: bool) -> Option<Judged> {
-    (transport == Transport::Tcp && !allow_tcp)
-        .then(|| Judged::new(Status::Rejected, Reason::TcpForbidden))
+/// D3/D8: a TCP row while TCP is not allowed is decided before it is asked.
+/// A profile whose client asks TCP rows only when TCP is allowed
+/// (`tcp_by_default = false`, `sfb`) does not ask it: `skipped`. A profile
+/// whose client always asks them (the Communicator generations) under a
+/// policy that forbids TCP (`--no-tcp`) gets the answer but may not use the
+/// transport: `rejected`.
+pub fn transport_forbidden(
+    transport: Transport,
+    allow_tcp: bool,
+    tcp_by_default: bool,
+) -> Option<Judged> {
+    (transport == Transport::Tcp && !allow_tcp).then(|| {
+        if tcp_by_default {
+            Judged::new(Status::Rejected, Reason::TcpForbidden)
+        } else {
+            Judged::new(Status::Skipped, Reason::TcpNotAllowed)
+        }
+    })
 }
 
 /// D5: the answer held no address the probe could use (the same judgement

@@ -14,6 +14,7 @@ pub mod judge;
 pub mod reason;
 pub mod record;
 pub mod select;
+pub mod sentence;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;

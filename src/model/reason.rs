@@ -33,6 +33,8 @@ pub enum ReasonCode {
     NoAddress,
     OutOfDomain,
     TcpForbidden,
+    /// D3/D8: the profile asks this TCP row only when TCP is allowed.
+    TcpNotAllowed,
     ConnectTimeout,
     ConnectionRefused,
     ConnectionReset,
@@ -67,6 +69,9 @@ pub enum ReasonCode {
     NoUserLink,
     RedirectLoop,
     TooManyRedirects,
+    /// D13 addendum: the web services host the root document's `user` link
+    /// names fails (no address, no TLS, a bad certificate).
+    UserLinkFailed,
     /// D13: connected, but the HTTP exchange failed (closed, timed out).
     HttpFailed,
     /// D13: the root document was read; its web services host checks out.
@@ -111,8 +116,10 @@ pub enum Reason {
         host: String,
         domain: String,
     },
-    /// D8: the profile or policy forbids TCP.
+    /// D8: the policy forbids TCP on a row the client asks (`--no-tcp`).
     TcpForbidden,
+    /// D3/D8: the profile asks this row only when TCP is allowed, and it is not.
+    TcpNotAllowed,
     /// The answer held no address the probe could use.
     NoUsableAddress {
         host: String,
@@ -207,6 +214,7 @@ impl Reason {
             Reason::NoService => C::NoService,
             Reason::OutOfDomain { .. } => C::OutOfDomain,
             Reason::TcpForbidden => C::TcpForbidden,
+            Reason::TcpNotAllowed => C::TcpNotAllowed,
             Reason::NoUsableAddress { .. } => C::NoAddress,
             Reason::ConnectTimeout { .. } => C::ConnectTimeout,
             Reason::ConnectionRefused { .. } => C::ConnectionRefused,
@@ -281,6 +289,9 @@ impl fmt::Display for Reason {
             Reason::TcpForbidden => {
                 f.write_str("TCP is not allowed by the client's policy, so this record is not used")
             }
+            Reason::TcpNotAllowed => f.write_str(
+                "not asked: this client asks for this record only when TCP is allowed (--tcp)",
+            ),
             Reason::NoUsableAddress { host } => write!(f, "{host} has no usable address"),
             Reason::ConnectTimeout { addr, limit_ms } => {
                 write!(f, "no TCP connection to {addr} within {limit_ms} ms")

@@ -5,6 +5,7 @@ mod autodiscover;
 
 use serde::{Deserialize, Serialize};
 
+use super::sentence::Sentence;
 use super::{RecordResult, Status, TargetResult};
 use crate::plan::{RowClass, RowKind, Transport};
 
@@ -102,6 +103,10 @@ pub enum Cause {
     NothingPublished,
     /// D13: the autodiscover endpoint answered, but not with a usable document.
     ServiceError,
+    /// D13 addendum: autodiscover redirects to the retired Skype for
+    /// Business Online (`*.online.lync.com`): the user is homed online,
+    /// where only Teams serves them; this client cannot sign in.
+    HomedOnline,
     /// A row that decides is still being asked.
     #[default]
     InProgress,
@@ -129,11 +134,14 @@ impl Verdict {
 
 /// Rows the client would have preferred but skipped (rejected or DNS error),
 /// ranked ahead of `selected` — worth naming even when sign-in works
-/// (split-brain: internal clients silently going through the Edge).
+/// (split-brain: internal clients silently going through the Edge). Rows
+/// of status `skipped` were never asked and are never named (D8). The
+/// clause without punctuation, or empty; the sentence builder places it.
 fn skipped_clause(records: &[RecordResult], selected: usize, ranking: &[RowClass]) -> String {
     let skipped: Vec<String> = client_rank(records, ranking)
         .into_iter()
         .take_while(|r| r.index != selected)
+        .filter(|r| r.status != Status::Skipped)
         // D13: autodiscover rows ranked ahead did not resolve or answer.
         .filter(|r| {
             matches!(r.status, Status::Rejected | Status::DnsError)
@@ -144,8 +152,33 @@ fn skipped_clause(records: &[RecordResult], selected: usize, ranking: &[RowClass
     if skipped.is_empty() {
         String::new()
     } else {
-        format!(", after skipping {},", skipped.join(" and "))
+        format!("after skipping {}", skipped.join(" and "))
     }
+}
+
+/// `<lead>: the client uses <what>, after skipping …,` — the start every
+/// verdict on a selected row shares.
+pub(crate) fn uses(lead: &str, what: String, skipped: String) -> Sentence {
+    Sentence::new(lead)
+        .colon(format!("the client uses {what}"))
+        .aside(skipped)
+}
+
+/// ` (text)`, or nothing when `text` is empty.
+pub(crate) fn paren(text: &str) -> String {
+    let text = text.trim().trim_end_matches('.');
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(" ({text})")
+    }
+}
+
+/// Whether a profile is of the generations that run where TLS 1.0/1.1 are
+/// disabled (D15): the ones that ask autodiscover first (Lync 2013, Skype
+/// for Business, mobile).
+fn modern(ranking: &[RowClass]) -> bool {
+    ranking.contains(&RowClass::Autodiscover)
 }
 
 /// D7: the verdict for a finished sweep.
@@ -155,69 +188,101 @@ pub fn verdict(
     domain: &str,
     ranking: &[RowClass],
 ) -> Verdict {
-    let fail = |cause: Cause, summary: String| Verdict {
+    let fail = |cause: Cause, summary: Sentence| Verdict {
         signin: Signin::Fail,
-        summary,
+        summary: summary.render(),
         cause,
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
         return autodiscover::nothing_usable(records, ranking)
             .unwrap_or_else(|| nothing_usable(records, domain));
     };
+    let skipped = skipped_clause(records, row.index, ranking);
     if row.kind == RowKind::Autodiscover {
-        let skipped = skipped_clause(records, row.index, ranking);
-        return autodiscover::for_row(row, &skipped);
+        return autodiscover::for_row(row, skipped);
     }
     let via = match row.used() {
         Some(t) if row.kind == RowKind::Srv => format!(" → {}:{}", t.host, t.port),
         _ => String::new(),
     };
     let what = format!(
-        "record {} ({} {}{via}, {}){}",
+        "record {} ({} {}{via}, {})",
         row.index,
         row.kind.label(),
         row.name,
         row.transport.label(),
-        skipped_clause(records, row.index, ranking)
     );
     let host = row.used().map(|t| t.host.as_str()).unwrap_or(&row.name);
     let reason = row
         .used()
         .map(|t| t.detail.trim_end_matches('.').to_string())
         .unwrap_or_default();
+    let legacy = row.used().and_then(|t| t.tls.as_ref()).filter(|t| t.legacy);
     match row.status {
+        // D15 (issue 20): a legacy-only server under a modern profile works
+        // only where legacy TLS is still enabled: the sentence leads with that.
+        Status::Found if modern(ranking) && legacy.is_some() => {
+            let (version, suite) = legacy
+                .map(|t| (t.version.clone(), t.cipher_suite.clone()))
+                .unwrap_or_default();
+            // TLS 1.2 with old CBC suites only: the fix is the suites.
+            let fix = if version.contains("1.2") {
+                format!("Enable TLS 1.2 with AES-GCM cipher suites on {host} (D15)")
+            } else {
+                format!("Enable TLS 1.2 on {host} (D15)")
+            };
+            Verdict {
+                signin: Signin::Ok,
+                cause: Cause::Works,
+                summary: Sentence::new("Sign-in at risk")
+                    .colon(format!("{host} speaks only {version}{}", paren(&suite)))
+                    .dash("clients with TLS 1.0/1.1 or CBC suites disabled (current Windows, Skype for Business) cannot connect")
+                    .semicolon(format!("where legacy TLS is still enabled, the client uses {what}"))
+                    .aside(skipped)
+                    .word(format!("and the certificate names {host} and is trusted"))
+                    .stop(fix)
+                    .render(),
+            }
+        }
         Status::Found => Verdict {
             signin: Signin::Ok,
             cause: Cause::Works,
             summary: match row.transport {
-                Transport::Tls | Transport::Https => format!(
-                    "Sign-in works: the client uses {what} and the certificate names {host} and is trusted."
-                ),
-                Transport::Tcp | Transport::Http => format!(
-                    "Sign-in works: the client uses {what} and the server accepts the connection (unencrypted TCP)."
-                ),
-            },
+                Transport::Tls | Transport::Https => uses("Sign-in works", what, skipped)
+                    .word(format!("and the certificate names {host} and is trusted")),
+                Transport::Tcp | Transport::Http => uses("Sign-in works", what, skipped)
+                    .word("and the server accepts the connection (unencrypted TCP)"),
+            }
+            .render(),
         },
         Status::CertMismatch => fail(
             Cause::CertMismatch,
-            format!(
-                "Sign-in fails: the client uses {what} and stops there, because the certificate does not name {host} (\"There was a problem verifying the certificate from the server\"); put {host} on the certificate or fix record {}.",
-                row.name
-            ),
+            uses("Sign-in fails", what, skipped)
+                .word(format!(
+                    "and stops there, because the certificate does not name {host} (\"There was a problem verifying the certificate from the server\")"
+                ))
+                .semicolon(format!(
+                    "put {host} on the certificate or fix record {}",
+                    row.name
+                )),
         ),
         Status::Untrusted => fail(
             Cause::Untrusted,
-            format!(
-                "Sign-in fails: the client uses {what}, but the certificate for {host} is not trusted ({reason}); install a certificate from a CA the clients trust, or fix record {}.",
-                row.name
-            ),
+            uses("Sign-in fails", what, skipped)
+                .comma(format!(
+                    "but the certificate for {host} is not trusted{}",
+                    paren(&reason)
+                ))
+                .semicolon(format!(
+                    "install a certificate from a CA the clients trust, or fix record {}",
+                    row.name
+                )),
         ),
         Status::Unreachable => fail(
             Cause::Unreachable,
-            format!(
-                "Sign-in fails: the client uses {what}, but cannot connect ({reason}); start the server or correct record {}.",
-                row.name
-            ),
+            uses("Sign-in fails", what, skipped)
+                .comma(format!("but cannot connect{}", paren(&reason)))
+                .semicolon(format!("start the server or correct record {}", row.name)),
         ),
         other => Verdict::in_progress(format!(
             "Sign-in is undecided: record {} is still {other}.",
@@ -235,29 +300,44 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
             r.index, r.name, r.status
         ));
     }
+    // D8: a skipped row was never asked; it is not one of the queries.
+    let asked = records
+        .iter()
+        .filter(|r| r.status != Status::Skipped)
+        .count();
+    let fails = Sentence::new("Sign-in fails");
+    let detail = |r: &RecordResult| r.detail.trim_end_matches('.').to_string();
     let (cause, summary) = if let Some(r) = records.iter().find(|r| r.status == Status::DnsError) {
         let n = records
             .iter()
             .filter(|r| r.status == Status::DnsError)
             .count();
+        let first = match detail(r) {
+            d if d.is_empty() => r.name.clone(),
+            d => format!("{} — {d}", r.name),
+        };
         (
             Cause::DnsErrors,
-            format!(
-                "Sign-in fails: no record resolved and {n} of {} queries got DNS errors (first: {} — {}) {unavailable}; fix the resolver or the zone's servers, then re-run.",
-                records.len(),
-                r.name,
-                r.detail.trim_end_matches('.')
-            ),
+            fails
+                .colon(format!(
+                    "no record resolved and {n} of {asked} queries got DNS errors (first: {first})"
+                ))
+                .word(unavailable)
+                .semicolon("fix the resolver or the zone's servers, then re-run"),
         )
     } else if let Some(r) = records.iter().find(|r| r.status == Status::Rejected) {
         (
             Cause::Rejected,
-            format!(
-                "Sign-in fails: the only answer, record {} ({}), is rejected — {} {unavailable}; point it at a host inside {domain} or add that domain to trusted_domains.",
-                r.index,
-                r.name,
-                r.detail.trim_end_matches('.')
-            ),
+            fails
+                .colon(format!(
+                    "the only answer, record {} ({}), is rejected",
+                    r.index, r.name
+                ))
+                .dash(detail(r))
+                .word(unavailable)
+                .semicolon(format!(
+                    "point it at a host inside {domain} or add that domain to trusted_domains"
+                )),
         )
     } else if let Some(r) = records
         .iter()
@@ -265,25 +345,29 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
     {
         (
             Cause::Dangling,
-            format!(
-                "Sign-in fails: record {} ({}) exists but leads nowhere — {} {unavailable}; give its target an A record or fix the SRV record.",
-                r.index,
-                r.name,
-                r.detail.trim_end_matches('.')
-            ),
+            fails
+                .colon(format!(
+                    "record {} ({}) exists but leads nowhere",
+                    r.index, r.name
+                ))
+                .dash(detail(r))
+                .word(unavailable)
+                .semicolon("give its target an A record or fix the SRV record"),
         )
     } else {
         (
             Cause::NothingPublished,
-            format!(
-                "Sign-in fails: none of the {} records exist for {domain} {unavailable}; publish _sipinternaltls._tcp.{domain} (SRV to your pool on port 5061).",
-                records.len()
-            ),
+            fails
+                .colon(format!("none of the {asked} records exist for {domain}"))
+                .word(unavailable)
+                .semicolon(format!(
+                    "publish _sipinternaltls._tcp.{domain} (SRV to your pool on port 5061)"
+                )),
         )
     };
     Verdict {
         signin: Signin::Fail,
-        summary,
+        summary: summary.render(),
         cause,
     }
 }

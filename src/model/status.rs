@@ -21,11 +21,15 @@ pub enum Status {
     /// Autodiscover only (D13): the endpoint answered, but not with a usable
     /// autodiscover document.
     ServiceError,
+    /// D8/D3: the client of this profile does not ask this row under the
+    /// current settings (`sfb`'s `_sipinternal._tcp` while TCP is not
+    /// allowed): never selected, never named in a verdict, shown dimmed.
+    Skipped,
 }
 
 impl Status {
     /// Every status a finished sweep can show, in the order of D8.
-    pub const FINAL: [Status; 8] = [
+    pub const FINAL: [Status; 9] = [
         Status::Found,
         Status::Missing,
         Status::Rejected,
@@ -34,6 +38,7 @@ impl Status {
         Status::Unreachable,
         Status::DnsError,
         Status::ServiceError,
+        Status::Skipped,
     ];
 
     /// What the status means, in one line, with the rule it comes from
@@ -51,6 +56,7 @@ impl Status {
             Status::Unreachable => "resolved, but no connection or handshake in time (D8)",
             Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
             Status::ServiceError => "autodiscover answered, but not with a usable document (D13)",
+            Status::Skipped => "not asked by this client under these settings, e.g. TCP (D3)",
         }
     }
 
@@ -67,6 +73,7 @@ impl Status {
             Status::Unreachable => "unreachable",
             Status::DnsError => "dns-error",
             Status::ServiceError => "service-error",
+            Status::Skipped => "skipped",
         }
     }
 
@@ -83,6 +90,7 @@ impl Status {
             Status::Unreachable => "✗",
             Status::DnsError => "!",
             Status::ServiceError => "⚑",
+            Status::Skipped => "○",
         }
     }
 
@@ -141,6 +149,16 @@ mod tests {
         assert_eq!(Status::parse("nope"), None);
     }
 
+    // D8: a skipped row was never asked: neither in flight, nor resolved,
+    // nor answered, so selection passes over it.
+    #[test]
+    fn d8_skipped_is_final_and_never_usable() {
+        let st = Status::Skipped;
+        assert_eq!(Status::parse("skipped"), Some(st));
+        assert!(!st.in_flight() && !st.resolved() && !st.answered());
+        assert!(Status::FINAL.contains(&st));
+    }
+
     // D7/D8: which statuses count as "the name resolved".
     #[test]
     fn d7_resolved_statuses() {
@@ -154,6 +172,7 @@ mod tests {
             (Rejected, false),
             (DnsError, false),
             (ServiceError, true),
+            (Skipped, false),
             (Pending, false),
         ] {
             assert_eq!(st.resolved(), resolved, "{st}");

@@ -41,6 +41,8 @@ fn ansi(status: Status) -> &'static str {
     match status {
         Status::Found => "\x1b[32m",
         Status::Missing | Status::Rejected => "\x1b[33m",
+        // D8: never asked: dimmed, as in the dashboard.
+        Status::Skipped => "\x1b[2m",
         s if s.in_flight() => "\x1b[36m",
         _ => "\x1b[31m",
     }

@@ -75,7 +75,12 @@ impl Run<'_> {
 
     pub(super) async fn row(&self, query: &Query) -> RecordResult {
         let mut row = RecordResult::pending(query);
-        if let Some(j) = judge::transport_forbidden(query.transport, self.options().allow_tcp) {
+        let options = self.options();
+        if let Some(j) = judge::transport_forbidden(
+            query.transport,
+            options.allow_tcp,
+            options.profile.tcp_by_default,
+        ) {
             row.judged(&j);
         } else {
             row.status = Status::Querying;

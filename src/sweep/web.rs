@@ -213,7 +213,7 @@ impl Run<'_> {
         if judged.status == Status::Found {
             ad::document_found(url, &user.host, requests)
         } else {
-            ad::step_failed(Step::WebServices, &user.host, judged)
+            ad::web_services_failed(&user.host, judged)
         }
     }
 }

@@ -39,6 +39,7 @@ impl Theme {
         match s {
             Status::Found => self.fg(Color::Green),
             Status::Pending => self.fg(Color::DarkGray),
+            Status::Skipped => self.skipped(),
             Status::Querying | Status::Probing => self.fg(Color::Cyan),
             Status::Missing => self.fg(Color::Yellow),
             Status::Rejected => self.fg(Color::Magenta),
@@ -64,6 +65,15 @@ impl Theme {
 
     pub fn warn(self) -> Style {
         self.fg(Color::Yellow)
+    }
+
+    /// D8: a row the client does not ask (`skipped`), dimmed.
+    pub fn skipped(self) -> Style {
+        if self.color {
+            self.muted().add_modifier(Modifier::DIM)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn muted(self) -> Style {

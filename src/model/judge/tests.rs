@@ -269,14 +269,30 @@ fn d4_d5_srv_plan() {
     assert!(plan.warnings[0].contains("5062"));
 }
 
-// D8: TCP rows are rejected when policy forbids TCP; TLS rows are not.
+// D8: TCP rows are rejected when policy forbids TCP on a profile whose
+// client asks them; TLS rows are not.
 #[test]
 fn d8_tcp_forbidden() {
-    let j = transport_forbidden(Transport::Tcp, false).unwrap();
+    let j = transport_forbidden(Transport::Tcp, false, true).unwrap();
     assert_eq!(
         (j.status, j.reason.code()),
         (Status::Rejected, ReasonCode::TcpForbidden)
     );
-    assert!(transport_forbidden(Transport::Tls, false).is_none());
-    assert!(transport_forbidden(Transport::Tcp, true).is_none());
+    assert!(transport_forbidden(Transport::Tls, false, true).is_none());
+    assert!(transport_forbidden(Transport::Tcp, true, true).is_none());
+}
+
+// D3/D8 (issue 20): a profile that asks TCP rows only when TCP is allowed
+// (sfb) does not ask them otherwise: skipped, tcp-not-allowed, no DNS.
+#[test]
+fn d8_tcp_not_allowed_is_skipped() {
+    let j = transport_forbidden(Transport::Tcp, false, false).unwrap();
+    assert_eq!(
+        (j.status, j.reason.code()),
+        (Status::Skipped, ReasonCode::TcpNotAllowed)
+    );
+    assert_eq!(j.reason.code().label(), "tcp-not-allowed");
+    assert!(j.reason.to_string().contains("only when TCP is allowed"));
+    assert!(transport_forbidden(Transport::Tcp, true, false).is_none());
+    assert!(transport_forbidden(Transport::Tls, false, false).is_none());
 }

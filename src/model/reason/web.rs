@@ -117,6 +117,12 @@ impl WebProblem {
             WebProblem::RedirectLoop { .. } => C::RedirectLoop,
             WebProblem::TooManyRedirects { .. } => C::TooManyRedirects,
             WebProblem::RequestFailed { .. } => C::HttpFailed,
+            // D13 addendum: the root document answered, so a failing web
+            // services host is the service's error, not a missing row.
+            WebProblem::Step {
+                step: Step::WebServices,
+                ..
+            } => C::UserLinkFailed,
             WebProblem::Step { inner, .. } => inner.code(),
             WebProblem::Document { .. } | WebProblem::RootDocument { .. } => C::AutodiscoverOk,
             WebProblem::Redirects { .. } => C::AutodiscoverRedirect,
@@ -187,7 +193,7 @@ impl fmt::Display for WebProblem {
                     n => write!(f, " after {n} redirects")?,
                 }
                 if *online {
-                    f.write_str(" (the user is homed online: Skype for Business Online)")?;
+                    f.write_str(" (the user is homed online, where only Teams serves them: Skype for Business Online was retired in 2021)")?;
                 }
                 write!(
                     f,

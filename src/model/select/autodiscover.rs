@@ -2,8 +2,9 @@
 //! a profile of autodiscover rows only (mobile) finds nothing.
 
 use crate::model::autodiscover::{WebUrl, is_online_host};
-use crate::model::select::{Cause, Signin, Verdict};
-use crate::model::{RecordResult, Status};
+use crate::model::select::{Cause, Signin, Verdict, uses};
+use crate::model::sentence::Sentence;
+use crate::model::{ReasonCode, RecordResult, Status};
 use crate::plan::{RowClass, RowKind};
 
 fn url_of(row: &RecordResult) -> String {
@@ -23,52 +24,74 @@ fn online_host(row: &RecordResult) -> Option<String> {
 
 /// D13/D7: the verdict when the selected row is an autodiscover row. The
 /// client does not fall back from it, so a broken one fails sign-in.
-pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
+/// `skipped` is the clause naming the rows passed over (or empty).
+pub fn for_row(row: &RecordResult, skipped: String) -> Verdict {
     let what = format!(
-        "record {} (autodiscover {}, {}){}",
+        "record {} (autodiscover {}, {})",
         row.index,
         url_of(row),
         row.transport.label(),
-        skipped.trim_end_matches(',')
     );
     let detail = row.detail.trim_end_matches('.');
     let no_fallback = "the client does not fall back to SRV or A records (D13)";
-    let fail = |cause: Cause, summary: String| Verdict {
+    let fail = |cause: Cause, summary: Sentence| Verdict {
         signin: Signin::Fail,
-        summary,
+        summary: summary.render(),
         cause,
     };
     match row.status {
-        Status::Found => Verdict {
-            signin: Signin::Ok,
-            cause: Cause::Works,
-            summary: match online_host(row) {
-                Some(host) => format!(
-                    "Sign-in goes online: the client uses {what}, which redirects to the online service ({host}); the user is homed in Skype for Business Online (hybrid) and signs in there."
-                ),
-                None => format!("Sign-in can proceed: the client uses {what}; {detail}."),
+        // D13 addendum: Skype for Business Online was retired on 31 July
+        // 2021; a redirect there means the user is homed online, where only
+        // Teams serves them. The row answered correctly and stays found.
+        Status::Found => match online_host(row) {
+            Some(host) => fail(
+                Cause::HomedOnline,
+                Sentence::new("Sign-in fails: the user is homed online, where only Teams serves them")
+                    .dash(format!(
+                        "the client uses {what}, which redirects to the online service ({host})"
+                    ))
+                    .aside(skipped)
+                    .semicolon("Skype for Business Online was retired on 31 July 2021, so this client cannot sign in (D13)")
+                    .stop("Sign in with Teams, or move the user back to an on-premises pool"),
+            ),
+            None => Verdict {
+                signin: Signin::Ok,
+                cause: Cause::Works,
+                summary: uses("Sign-in can proceed", what, skipped)
+                    .semicolon(detail)
+                    .render(),
             },
         },
         Status::CertMismatch => fail(
             Cause::CertMismatch,
-            format!(
-                "Sign-in fails: the client uses {what} and stops there — {detail} (\"There was a problem verifying the certificate from the server\"); {no_fallback}. Put {} on the certificate (one SAN per SIP domain), or publish autodiscover over HTTP.",
-                cert_host(row)
-            ),
+            uses("Sign-in fails", what, skipped)
+                .word("and stops there")
+                .dash(detail)
+                .word("(\"There was a problem verifying the certificate from the server\")")
+                .semicolon(no_fallback)
+                .stop(format!(
+                    "Put {} on the certificate (one SAN per SIP domain), or publish autodiscover over HTTP",
+                    cert_host(row)
+                )),
         ),
         Status::Untrusted => fail(
             Cause::Untrusted,
-            format!(
-                "Sign-in fails: the client uses {what} and stops there — {detail}; {no_fallback}. Install a certificate from a CA the clients trust on {}.",
-                cert_host(row)
-            ),
+            uses("Sign-in fails", what, skipped)
+                .word("and stops there")
+                .dash(detail)
+                .semicolon(no_fallback)
+                .stop(format!(
+                    "Install a certificate from a CA the clients trust on {}",
+                    cert_host(row)
+                )),
         ),
         Status::ServiceError => fail(
             Cause::ServiceError,
-            format!(
-                "Sign-in fails: the client uses {what} and stops there — {detail}; {no_fallback}. Publish the Lync/Skype for Business autodiscover service at {} (check the reverse proxy rule), or remove the {} record so clients fall back.",
-                row.name, row.name
-            ),
+            uses("Sign-in fails", what, skipped)
+                .word("and stops there")
+                .dash(detail)
+                .semicolon(no_fallback)
+                .stop(service_fix(row)),
         ),
         st @ (Status::Unreachable | Status::Missing | Status::DnsError | Status::Rejected) => {
             let cause = match st {
@@ -79,9 +102,10 @@ pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
             };
             fail(
                 cause,
-                format!(
-                    "Sign-in fails: the client uses {what}, but {detail}; {no_fallback}. Fix that host or the link that names it."
-                ),
+                uses("Sign-in fails", what, skipped)
+                    .comma(format!("but {detail}"))
+                    .semicolon(no_fallback)
+                    .stop("Fix that host or the link that names it"),
             )
         }
         other => Verdict::in_progress(format!(
@@ -89,6 +113,32 @@ pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
             row.index
         )),
     }
+}
+
+/// What to fix when the autodiscover row is a service error: the web
+/// services host the root document's `user` link names (D13 addendum), or
+/// the autodiscover publication itself.
+fn service_fix(row: &RecordResult) -> String {
+    match row.reason {
+        Some(ReasonCode::UserLinkFailed) => format!(
+            "Fix the web services host the root document's user link names ({}): its DNS record, its TLS listener or its certificate",
+            link_host(row)
+        ),
+        _ => format!(
+            "Publish the Lync/Skype for Business autodiscover service at {} (check the reverse proxy rule), or remove the {} record so clients fall back",
+            row.name, row.name
+        ),
+    }
+}
+
+/// The host the root document's `user` link names (D13), or the row's name.
+fn link_host(row: &RecordResult) -> String {
+    row.http
+        .as_ref()
+        .and_then(|h| h.links.get("user"))
+        .and_then(|href| WebUrl::parse(href))
+        .map(|u| u.host)
+        .unwrap_or_else(|| row.name.clone())
 }
 
 /// The host whose certificate is wrong: the one the failing step reached.
@@ -131,9 +181,15 @@ pub fn nothing_usable(records: &[RecordResult], ranking: &[RowClass]) -> Option<
     Some(Verdict {
         signin: Signin::Fail,
         cause: Cause::NothingPublished,
-        summary: format!(
-            "Sign-in fails: this client asks autodiscover only and none of {} {why}; it never falls back to SRV or A records (D13). Publish {first} (internal) and the external autodiscover name, pointing at the web services of your pool or reverse proxy.",
-            names.join(" and ")
-        ),
+        summary: Sentence::new("Sign-in fails")
+            .colon(format!(
+                "this client asks autodiscover only and none of {} {why}",
+                names.join(" and ")
+            ))
+            .semicolon("it never falls back to SRV or A records (D13)")
+            .stop(format!(
+                "Publish {first} (internal) and the external autodiscover name, pointing at the web services of your pool or reverse proxy"
+            ))
+            .render(),
     })
 }

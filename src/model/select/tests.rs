@@ -242,3 +242,46 @@ fn d7_verdict_causes_and_undecided() {
         assert_eq!((v.signin, v.cause), (signin, cause), "{}", v.summary);
     }
 }
+
+// Issue 20: the passed-over clause and the failure clause meet with one
+// comma ("…, after skipping record 1 (…), but cannot connect"), never ",,".
+#[test]
+fn d7_passed_over_clause_then_failure_has_one_comma() {
+    use Status::*;
+    let m = Missing;
+    let records = rows(&[DnsError, m, Unreachable, m, m, m, m, m, m, m]);
+    let v = verdict(&records, Some(3), "contoso.com", &CLASSIC_RANKING);
+    assert!(
+        v.summary
+            .contains("dns-error), but cannot connect (connection refused);"),
+        "{}",
+        v.summary
+    );
+    assert_eq!(crate::model::sentence::punctuation_fault(&v.summary), None);
+    let records = rows(&[Rejected, m, Found, m, m, m, m, m, m, m]);
+    let v = verdict(&records, Some(3), "contoso.com", &CLASSIC_RANKING);
+    assert!(
+        v.summary.contains("rejected), and the certificate names"),
+        "{}",
+        v.summary
+    );
+}
+
+// D8 (issue 20): a skipped row is never named, not even as passed over,
+// and is not counted among the queries when nothing is published.
+#[test]
+fn d8_skipped_rows_are_never_named() {
+    use Status::*;
+    let m = Missing;
+    let records = rows(&[
+        m, Skipped, Found, Skipped, m, Skipped, m, Skipped, m, Skipped,
+    ]);
+    assert_eq!(select(&records, &CLASSIC_RANKING), Some(3));
+    let v = verdict(&records, Some(3), "contoso.com", &CLASSIC_RANKING);
+    assert!(!v.summary.contains("skip"), "{}", v.summary);
+    assert!(!v.summary.contains("record 2"), "{}", v.summary);
+    let records = rows(&[m, Skipped, m, Skipped, m, Skipped, m, Skipped, m, Skipped]);
+    let v = verdict(&records, None, "contoso.com", &CLASSIC_RANKING);
+    assert_eq!(v.cause, Cause::NothingPublished);
+    assert!(v.summary.contains("none of the 5 records"), "{}", v.summary);
+}

@@ -103,6 +103,8 @@ fn help_explains_every_status() {
         ("untrusted", "chain not trusted"),
         ("unreachable", "no connection"),
         ("dns-error", "never missing"),
+        // D8 (issue 20): the row this client does not ask.
+        ("skipped", "not asked by this client"),
     ] {
         let line = text
             .lines()
@@ -233,4 +235,38 @@ fn the_table_never_hides_a_port_and_marks_every_cut() {
             "{width}"
         );
     }
+}
+
+/// D8 (issue 20): a row the client does not ask (`skipped`) is dimmed in
+/// colour; the other rows are not.
+#[test]
+fn skipped_rows_are_dimmed() {
+    use ratatui::style::Modifier;
+    let (mut app, id, s) = sweeping();
+    let mut rows = all_found(&s);
+    rows[1].status = Status::Skipped;
+    rows[1].targets.clear();
+    finish(&mut app, id, &s, rows);
+    app.theme = Theme::colored();
+    let buf = buffer(&app, 120, 40);
+    let width = usize::from(buf.area.width);
+    let line_of = |needle: &str| {
+        buf.content()
+            .chunks(width)
+            .find(|l| {
+                l.iter()
+                    .map(|c| c.symbol())
+                    .collect::<String>()
+                    .contains(needle)
+            })
+            .expect(needle)
+            .to_vec()
+    };
+    let dim = |line: &[ratatui::buffer::Cell]| {
+        line.iter()
+            .filter(|c| c.modifier.contains(Modifier::DIM))
+            .count()
+    };
+    assert!(dim(&line_of("○ skipped")) > 10);
+    assert_eq!(dim(&line_of("_sip._tls")), 0);
 }

@@ -183,7 +183,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
                 _ => Cell::from(Line::raw(text)),
             }
         }));
-        if chosen { row.style(t.chosen()) } else { row }
+        if chosen {
+            row.style(t.chosen())
+        } else if r.status == Status::Skipped {
+            // D8: a row the client does not ask is shown dimmed.
+            row.style(t.skipped())
+        } else {
+            row
+        }
     });
     let mut table = Table::new(body, widths)
         .header(header)
