@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueHint};
 use clap::builder::{BoolishValueParser, PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, ValueHint};
 
 use crate::config::{GlobalOverrides, LogLevel, SweepOverrides};
 

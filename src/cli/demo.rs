@@ -51,14 +51,9 @@ pub fn run(args: &DemoArgs, sweep: &SweepOverrides, config: &Resolved) -> Result
         profile: sweep.profile.clone(),
         ..SweepOverrides::default()
     };
-    crate::tui::run_dashboard_with(
-        &profile_only,
-        address.as_deref(),
-        config,
-        |rt| {
-            let lab = rt.block_on(Lab::start(scenarios, LabOptions::default()))?;
-            let demo = DemoExtension::new(Arc::new(lab), &first).map_err(Failure::runtime)?;
-            Ok(Some(Box::new(demo)))
-        },
-    )
+    crate::tui::run_dashboard_with(&profile_only, address.as_deref(), config, |rt| {
+        let lab = rt.block_on(Lab::start(scenarios, LabOptions::default()))?;
+        let demo = DemoExtension::new(Arc::new(lab), &first).map_err(Failure::runtime)?;
+        Ok(Some(Box::new(demo)))
+    })
 }

@@ -19,7 +19,10 @@ pub fn render(cmd: clap::Command) -> std::io::Result<Vec<u8>> {
         let mut one = Vec::new();
         f(&mut one)?;
         let text = String::from_utf8_lossy(&one).into_owned();
-        for line in text.lines().filter(|l| !l.starts_with(".ie \\n(.g") && !l.starts_with(".el .ds Aq")) {
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with(".ie \\n(.g") && !l.starts_with(".el .ds Aq"))
+        {
             writeln!(w, "{line}")?;
         }
         Ok::<(), std::io::Error>(())

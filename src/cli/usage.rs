@@ -68,17 +68,48 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> 
     }
 }
 
-/// `sipscope help --help` (or `help check -h`): clap's `help` takes no
-/// options; it is `sipscope help` (`help check`), which is what was meant.
+/// `sipscope help --help` (or `help check -h`, `help --no-colour`): clap's
+/// `help` takes no options. `--help` after it is dropped (`help` is what was
+/// meant) and the global options move before it, where clap takes them.
 fn help_without_help_flag(args: &[OsString]) -> Vec<OsString> {
-    if args.get(1).and_then(|a| a.to_str()) != Some("help") {
+    // The global options that take a value after a space.
+    const VALUED: [&str; 6] = [
+        "--config",
+        "--snapshot-dir",
+        "--dir",
+        "--log-level",
+        "--color",
+        "--colour",
+    ];
+    let word = |i: usize| args.get(i).and_then(|a| a.to_str()).unwrap_or_default();
+    let mut at = 1;
+    while word(at).starts_with('-') {
+        at += if VALUED.contains(&word(at)) { 2 } else { 1 };
+    }
+    if word(at) != "help" {
         return args.to_vec();
     }
-    args.iter()
-        .enumerate()
-        .filter(|(i, a)| *i < 2 || !matches!(a.to_str(), Some("--help" | "-h")))
-        .map(|(_, a)| a.clone())
-        .collect()
+    let (mut options, mut words) = (Vec::new(), Vec::new());
+    let mut i = at + 1;
+    while i < args.len() {
+        match word(i) {
+            "--help" | "-h" => {}
+            w if w.starts_with('-') => {
+                options.push(args[i].clone());
+                if VALUED.contains(&w) && i + 1 < args.len() {
+                    i += 1;
+                    options.push(args[i].clone());
+                }
+            }
+            _ => words.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    let mut out = args[..at].to_vec();
+    out.extend(options);
+    out.push(args[at].clone());
+    out.extend(words);
+    out
 }
 
 fn stop(e: clap::Error, args: &[OsString], cmd: &clap::Command) -> Stop {
