@@ -91,12 +91,18 @@ fn commands(cmd: &clap::Command) -> String {
             } else {
                 format!("{} {}", sub.get_name(), leaf.get_name())
             };
-            out.push_str(if i == 0 { ".TP\n" } else { ".br\n" });
+            // The first usage is the tag; the others open the body, a line each.
+            if i == 0 {
+                out.push_str(".TP\n");
+            }
             out.push_str(&format!(
                 "\\fBsipscope {}\\fR [\\fIOPTIONS\\fR]{}\n",
                 text(&words),
                 positionals(leaf)
             ));
+            if i > 0 {
+                out.push_str(".br\n");
+            }
         }
         if let Some(about) = sub.get_about() {
             out.push_str(&format!("{}\n", text(&about.to_string())));
