@@ -179,6 +179,12 @@ fn snapshots_lists_newest_first_skips_bad_files_and_shows_one() {
     let text = out(&show);
     assert!(text.contains("sipscope check  contoso.com"), "{text}");
     assert!(text.contains("_sipinternaltls._tcp.contoso.com"), "{text}");
+    // Issue 20: the header names the client generation whose row is marked.
+    assert!(
+        text.lines().any(|l| l.starts_with("sipscope check")
+            && l.contains("(Office Communicator 2007: its row is marked ▶)")),
+        "{text}"
+    );
 
     let missing = env.run(&["snapshots", "show", "7", "--dir", dir_s], &[]);
     assert_eq!(code(&missing), 2);

@@ -189,26 +189,52 @@ fn help_shows_examples_keys_and_only_the_options_that_apply() {
     ] {
         let help = text(&run(&[cmd, "--help"], &[]).stdout);
         assert!(help.contains("Example"), "{cmd} --help has no examples");
-        let applies = |opt: &str| help.contains(opt);
+        // Issue 20: the global options are every command's, under their own
+        // heading; the command's own options come before it.
+        let (own, global) = help
+            .split_once("Global options:")
+            .unwrap_or_else(|| panic!("{cmd} --help has no global options: {help}"));
+        for opt in [
+            "--config",
+            "--snapshot-dir",
+            "--log-level",
+            "--color",
+            "--no-colour",
+        ] {
+            assert!(global.contains(opt), "{cmd}: {opt} not global");
+            assert!(!own.contains(opt), "{cmd}: {opt} listed as its own");
+        }
+        let applies = |opt: &str| own.contains(opt) || global.contains(opt);
         match cmd {
-            "profiles" | "lab" => assert!(!applies("--config") && !applies("--color"), "{cmd}"),
-            "paths" | "snapshots" => {
-                assert!(applies("--config"), "{cmd}");
-                assert!(!applies("--watch-interval") && !applies("--color"), "{cmd}");
-                assert!(!applies("--resolver"), "{cmd}");
+            "profiles" | "lab" | "paths" | "snapshots" => {
+                assert!(
+                    !applies("--watch-interval") && !applies("--resolver"),
+                    "{cmd}"
+                );
             }
             "check" => {
-                assert!(applies("[ADDRESS]") && applies("--resolver") && applies("--color"));
-                assert!(!applies("--watch-interval") && !applies("--log-level"));
+                assert!(applies("[ADDRESS]") && applies("--resolver"));
+                assert!(!applies("--watch-interval"));
             }
-            _ => assert!(applies("--watch-interval") && applies("--color"), "{cmd}"),
+            _ => assert!(applies("--watch-interval"), "{cmd}"),
         }
     }
-    // The older spellings still work.
-    for flag in ["--no-colour", "--colour=false", "--color=never", "--color"] {
-        let o = run(&["demo", flag, "--list"], &[]);
-        assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o.stderr));
+    // The older spellings still work; `--color` needs its value (issue 20).
+    for flag in [
+        &["--no-colour"][..],
+        &["--colour=false"],
+        &["--color=never"],
+        &["--color", "always"],
+        &["--colour", "never"],
+    ] {
+        let mut args = vec!["demo"];
+        args.extend_from_slice(flag);
+        args.push("--list");
+        let o = run(&args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{flag:?}: {}", text(&o.stderr));
     }
+    let err = usage_line(&run(&["profiles", "--color"], &[]), "bare --color");
+    assert!(err.contains("--color"), "{err}");
 }
 
 // Issue #13 item 5: with logging off, `paths` lists no log file.
@@ -250,6 +276,20 @@ fn completions_and_man_page_come_from_the_definitions() {
         "{page}"
     );
     assert!(page.contains("check") && page.contains("completions"));
+    // Issue 20: no phantom argument, no page that is not shipped; every
+    // command on this page with its usage.
+    assert!(!page.contains("EXTRA"), "phantom [EXTRA]");
+    assert!(
+        !page.contains("sipscope\\-check("),
+        "cites an unshipped page"
+    );
+    for usage in [
+        "sipscope check\\fR",
+        "sipscope snapshots diff\\fR",
+        "sipscope demo\\fR",
+    ] {
+        assert!(page.contains(usage), "{usage}");
+    }
 }
 
 // Issue #13 item 5: `config init` writes the documented example where the
@@ -266,7 +306,9 @@ fn config_init_writes_the_example_once() {
     let o = init();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let written = std::fs::read_to_string(&path).unwrap();
-    assert!(written.contains("# profile = "), "{written}");
+    // Issue 20: a commented line shows how to make `sfb` the default.
+    assert!(written.contains("\n# profile = \"sfb\"\n"), "{written}");
+    assert!(written.contains("Skype for Business estate"), "{written}");
     // The written file is read as the configuration, and gives the defaults.
     let mut c = sipscope(home.path());
     let o = c.args(["paths", "--config"]).arg(&path).output().unwrap();

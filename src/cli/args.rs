@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
 use clap::builder::{BoolishValueParser, PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, ValueHint};
 
 use crate::config::{GlobalOverrides, LogLevel, SweepOverrides};
 
@@ -21,7 +21,12 @@ pub struct SweepArgs {
     )]
     pub resolvers: Vec<String>,
     /// Client generation whose query order to follow (see `sipscope profiles`)
-    #[arg(long, value_name = "NAME", env = "SIPSCOPE_PROFILE")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "SIPSCOPE_PROFILE",
+        value_parser = super::values::profiles()
+    )]
     pub profile: Option<String>,
     /// Extra trusted CA certificates, PEM (repeatable); added to the system roots
     #[arg(
@@ -163,34 +168,52 @@ impl SweepArgs {
     }
 }
 
-/// The configuration file and snapshot folder: every command that reads the
-/// configuration understands these.
+/// The global options: flattened into [`super::Cli`] only, and `global = true`,
+/// so every command (today's and any added later, e.g. `audit`, `serve`)
+/// accepts them before or after its name, as cargo, git and ripgrep do,
+/// whether or not it uses them — a new subcommand gets them for free; it
+/// must not declare `--config`, `--snapshot-dir`/`--dir`, `--log-level`,
+/// `--color`/`--colour` or `--no-colour` itself. Clap hands the value to the
+/// top level wherever it was typed; read it from `Cli::global()`.
+pub const GLOBAL_HEADING: &str = "Global options";
+
+/// The configuration file and snapshot folder (global, see [`GLOBAL_HEADING`]).
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Configuration and files")]
+#[command(next_help_heading = GLOBAL_HEADING)]
 pub struct FileArgs {
     /// Configuration file [default: see `sipscope paths`]
-    #[arg(long, value_name = "PATH", env = "SIPSCOPE_CONFIG")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "SIPSCOPE_CONFIG",
+        global = true,
+        value_hint = ValueHint::FilePath
+    )]
     pub config: Option<PathBuf>,
     /// Snapshot folder [default: config `snapshot_dir`, else see `sipscope paths`]
     #[arg(
         long = "snapshot-dir",
         visible_alias = "dir",
         value_name = "DIR",
-        env = "SIPSCOPE_SNAPSHOT_DIR"
+        env = "SIPSCOPE_SNAPSHOT_DIR",
+        global = true,
+        value_hint = ValueHint::DirPath
     )]
     pub snapshot_dir: Option<PathBuf>,
 }
 
-/// The log file's level: the commands that write the log (the dashboard) or show it (`paths`).
+/// The log file's level (global, see [`GLOBAL_HEADING`]): the dashboard writes
+/// the log, `paths` shows it.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Configuration and files")]
+#[command(next_help_heading = GLOBAL_HEADING)]
 pub struct LogArgs {
     /// How much the log file records (RUST_LOG, when set, wins) [default: info]
     #[arg(
         long,
         value_name = "LEVEL",
         value_parser = log_level_parser(),
-        env = "SIPSCOPE_LOG_LEVEL"
+        env = "SIPSCOPE_LOG_LEVEL",
+        global = true
     )]
     pub log_level: Option<LogLevel>,
 }
@@ -224,24 +247,23 @@ fn color_parser() -> impl TypedValueParser<Value = ColorWhen> {
     })
 }
 
-/// Colours: the dashboard and `check`.
+/// Colours (global, see [`GLOBAL_HEADING`]): the dashboard and `check` use them.
 #[derive(Debug, Args, Default, Clone)]
-#[command(next_help_heading = "Display")]
+#[command(next_help_heading = GLOBAL_HEADING)]
 pub struct ColorArgs {
-    /// Use colours: auto (on a terminal, unless NO_COLOR is set), always or never
+    /// Use colours: auto (on a terminal, unless NO_COLOR is set), always or never;
+    /// the value is required (`--color always` or `--color=always`), as in ripgrep
     #[arg(
         long,
         visible_alias = "colour",
         value_name = "WHEN",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "always",
         value_parser = color_parser(),
-        env = "SIPSCOPE_COLOURS"
+        env = "SIPSCOPE_COLOURS",
+        global = true
     )]
     pub color: Option<ColorWhen>,
     /// No colours (same as --color=never)
-    #[arg(long, visible_alias = "no-color")]
+    #[arg(long, visible_alias = "no-color", global = true)]
     pub no_colour: bool,
 }
 

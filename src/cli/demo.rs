@@ -9,7 +9,17 @@ use crate::tui::demo::DemoExtension;
 
 use super::DemoArgs;
 
-pub fn run(args: &DemoArgs, config: &Resolved) -> Result<u8, Failure> {
+/// What `demo --vantage` (or `--vantage` before `demo`) is told.
+pub const NO_VANTAGES: &str = "the demo takes no --vantage: its vantages come from the scenario \
+(`sipscope demo split-view` sweeps its inside and outside views); --vantage is for real resolvers, \
+e.g. `sipscope --vantage inside=10.0.0.53 contoso.com`";
+
+/// `sweep` holds the profile (`--profile` before or after `demo`, or
+/// `SIPSCOPE_PROFILE`); the lab supplies resolvers, CA and vantages.
+pub fn run(args: &DemoArgs, sweep: &SweepOverrides, config: &Resolved) -> Result<u8, Failure> {
+    if !args.vantage.is_empty() {
+        return Err(Failure::usage(NO_VANTAGES));
+    }
     let scenarios = crate::lab::demo_scenarios()?;
     if let Some(name) = &args.scenario
         && !scenarios.iter().any(|s| s.name() == name)
@@ -37,14 +47,13 @@ pub fn run(args: &DemoArgs, config: &Resolved) -> Result<u8, Failure> {
         .map(|s| s.sip_address().to_string());
     // The lab runs on the dashboard's runtime; every sweep is pointed at it
     // (its DNS, its CA only, its listeners) by the demo extension.
-    crate::tui::run_dashboard_with(
-        &SweepOverrides::default(),
-        address.as_deref(),
-        config,
-        |rt| {
-            let lab = rt.block_on(Lab::start(scenarios, LabOptions::default()))?;
-            let demo = DemoExtension::new(Arc::new(lab), &first).map_err(Failure::runtime)?;
-            Ok(Some(Box::new(demo)))
-        },
-    )
+    let profile_only = SweepOverrides {
+        profile: sweep.profile.clone(),
+        ..SweepOverrides::default()
+    };
+    crate::tui::run_dashboard_with(&profile_only, address.as_deref(), config, |rt| {
+        let lab = rt.block_on(Lab::start(scenarios, LabOptions::default()))?;
+        let demo = DemoExtension::new(Arc::new(lab), &first).map_err(Failure::runtime)?;
+        Ok(Some(Box::new(demo)))
+    })
 }

@@ -5,10 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::Cli;
 use crate::config::EXAMPLE;
 use crate::error::{Failure, exit};
 use crate::out;
@@ -16,16 +14,16 @@ use crate::out;
 /// Shell completions for `shell`, generated from the same definitions as `--help`.
 pub fn completions(shell: Shell) -> Result<u8, Failure> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "sipscope", &mut buf);
+    // Values come from the parsers: profile names after --profile, scenario
+    // names after `demo`, colour choices, shells (see `values`).
+    clap_complete::generate(shell, &mut super::usage::command(), "sipscope", &mut buf);
     out::print(&String::from_utf8_lossy(&buf))?;
     Ok(exit::OK)
 }
 
 /// The man page (roff), generated from the same definitions as `--help`.
 pub fn man() -> Result<u8, Failure> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
+    let buf = super::man::render(super::usage::command())
         .map_err(|e| Failure::runtime(format!("cannot render the man page: {e}")))?;
     out::print(&String::from_utf8_lossy(&buf))?;
     Ok(exit::OK)

@@ -3,6 +3,34 @@
 
 use crate::tui::keys::{EDIT_KEYS, KEYS};
 
+/// `sipscope --help` and the man page's description: what sipscope asks
+/// (autodiscover, SRV, A, in the client's order) and what each profile asks.
+pub fn long_about() -> String {
+    let mut s = String::from(
+        "sipscope asks the DNS queries an Office Communicator, Lync or Skype for Business \
+client makes to find its sign-in server, in that client's order: the autodiscover web service \
+(lyncdiscoverinternal.DOMAIN, lyncdiscover.DOMAIN) for Lync 2013, Skype for Business and mobile \
+clients, the SRV records (_sipinternaltls._tcp, _sipinternal._tcp, _sip._tls, _sip._tcp) and the \
+A records (sipinternal, sip, sipexternal). It probes each answer (every address, TCP connect, TLS \
+handshake, certificate names and trust, the autodiscover answer), shows which record each client \
+generation would use and says whether sign-in works and what to fix.\n\n\
+What each client generation (--profile NAME) asks:\n",
+    );
+    for p in crate::plan::profiles() {
+        let default = if p.name == crate::plan::DEFAULT_PROFILE {
+            " (default)"
+        } else {
+            ""
+        };
+        s.push_str(&format!("  {}{default}: {}\n", p.name, p.description));
+    }
+    s.push_str(
+        "Whatever the profile, every sweep also says which record each other generation would use.\n\n\
+With no command, sipscope opens the live dashboard on ADDRESS.",
+    );
+    s
+}
+
 pub const DASHBOARD_SHORT: &str = "\
 Examples:
   sipscope contoso.com                          the dashboard on contoso.com's records
@@ -70,7 +98,9 @@ Examples:
   sipscope demo                                 the `healthy` scenario first
   sipscope demo --list                          every scenario and its lesson
   sipscope demo cname-cert
+  sipscope demo --profile sfb autodiscover      as a Skype for Business client sees it
 
+The demo's resolvers and vantages come from the scenario (`split-view` has two).
 Keys: n/b next/previous scenario · f apply the fix · r re-run · ? help · q quit";
 
 pub const LAB: &str = "\
@@ -83,3 +113,12 @@ Examples:
   sipscope completions bash > /etc/bash_completion.d/sipscope
   sipscope completions zsh > \"${fpath[1]}/_sipscope\"
   sipscope completions powershell >> $PROFILE";
+
+pub const MAN: &str = "\
+Example:
+  sipscope man > sipscope.1 && man ./sipscope.1";
+
+pub const CONFIG: &str = "\
+Example:
+  sipscope config init                          writes config.toml where sipscope reads it
+  sipscope config init --config ./test.toml";

@@ -7,10 +7,12 @@ mod check;
 mod demo;
 mod generate;
 mod help;
+mod man;
 mod snapshots;
 #[cfg(test)]
 mod tests;
 mod usage;
+mod values;
 mod vantages;
 
 use std::path::PathBuf;
@@ -24,18 +26,18 @@ use crate::{out, plan};
 pub use args::{ColorArgs, ColorWhen, FileArgs, GlobalParts, LogArgs, SweepArgs, WatchArgs};
 
 /// The command line. With no command it is the dashboard, so the
-/// dashboard's options sit here; options given before a command's name are
-/// folded into that command's own (after its name wins), and an option the
-/// command does not take is an error rather than silently ignored.
+/// dashboard's options sit here. The global options (`files`, `log`,
+/// `color`: `global = true`, see [`args::GLOBAL_HEADING`]) are accepted by
+/// every command before or after its name; a new command needs nothing to
+/// get them. The dashboard's other options given before a command's name are
+/// folded into that command's own (after its name wins), and one the command
+/// does not take is an error rather than silently ignored.
 #[derive(Debug, Parser)]
 #[command(
     name = "sipscope",
     version,
-    about = "See which DNS record an Office Communicator / Lync client signs in with, and why it fails",
-    long_about = "sipscope asks every DNS query a Communicator / Lync client makes to find its \
-sign-in server (four SRV names, then A names), probes each answer (TCP connect, TLS handshake, \
-certificate names and trust), shows which record the client would use and says whether sign-in works.\n\n\
-With no command, sipscope opens the live dashboard on ADDRESS.",
+    about = "See which record an Office Communicator, Lync or Skype for Business client signs in with, and why it fails",
+    // The long description lists the profiles: `help::long_about`, set in `usage::command`.
     after_help = help::DASHBOARD_SHORT,
     after_long_help = help::dashboard_long(),
     override_usage = "sipscope [OPTIONS] [ADDRESS]\n       sipscope <COMMAND> [OPTIONS] [ARGS]",
@@ -73,7 +75,7 @@ pub enum Command {
     Profiles,
     /// Show the config file, snapshot folder and log file in use
     #[command(after_help = help::PATHS)]
-    Paths(PathsArgs),
+    Paths,
     /// List saved snapshots, show one, or compare two
     #[command(after_help = help::SNAPSHOTS)]
     Snapshots(snapshots::SnapshotsArgs),
@@ -94,27 +96,17 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff), e.g. `sipscope man > sipscope.1`
+    #[command(after_help = help::MAN)]
     Man,
     /// Manage the configuration file (`config init` writes the documented example)
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::CONFIG)]
     Config(ConfigCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Write the documented example configuration where sipscope reads it (never over a file)
-    Init {
-        #[command(flatten)]
-        files: FileArgs,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct PathsArgs {
-    #[command(flatten)]
-    pub files: FileArgs,
-    #[command(flatten)]
-    pub log: LogArgs,
+    Init,
 }
 
 #[derive(Debug, Args)]
@@ -123,15 +115,21 @@ pub struct DemoArgs {
     #[arg(long)]
     pub list: bool,
     /// Scenario to open first (see --list)
+    #[arg(value_name = "SCENARIO", value_parser = values::scenarios(), hide_possible_values = true)]
     pub scenario: Option<String>,
-    #[command(flatten)]
-    pub files: FileArgs,
-    #[command(flatten)]
-    pub log: LogArgs,
+    /// Client generation whose row the dashboard highlights (see `sipscope profiles`)
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "SIPSCOPE_PROFILE",
+        value_parser = values::profiles()
+    )]
+    pub profile: Option<String>,
+    /// Not taken: the demo's vantages come from its scenario (`split-view`)
+    #[arg(long = "vantage", value_name = "LABEL=IP", hide = true)]
+    pub vantage: Vec<String>,
     #[command(flatten)]
     pub watch: WatchArgs,
-    #[command(flatten)]
-    pub color: ColorArgs,
 }
 
 #[derive(Debug, Args)]
@@ -143,13 +141,7 @@ pub struct OpenArgs {
     #[command(flatten)]
     pub sweep: SweepArgs,
     #[command(flatten)]
-    pub files: FileArgs,
-    #[command(flatten)]
-    pub log: LogArgs,
-    #[command(flatten)]
     pub watch: WatchArgs,
-    #[command(flatten)]
-    pub color: ColorArgs,
 }
 
 #[derive(Debug, Args)]
@@ -159,7 +151,7 @@ pub struct LabArgs {
     pub ca_out: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct CheckArgs {
     /// SIP address: sip:user@domain, user@domain or domain [default: config `address`]
     #[arg(value_name = "ADDRESS")]
@@ -172,76 +164,46 @@ pub struct CheckArgs {
     pub save: bool,
     #[command(flatten)]
     pub sweep: SweepArgs,
-    #[command(flatten)]
-    pub files: FileArgs,
-    #[command(flatten)]
+    /// The global colour options wherever they were typed (filled by `run`).
+    #[arg(skip)]
     pub color: ColorArgs,
 }
 
 impl Cli {
-    /// What was given before the command's name (all of it for the dashboard).
-    fn before(&self) -> (SweepOverrides, GlobalOverrides) {
-        let parts = GlobalParts {
+    /// The global options (wherever they were typed) and the dashboard's
+    /// watch interval, the command's own over one given before its name.
+    pub fn global(&self) -> GlobalOverrides {
+        let before = GlobalParts {
             files: Some(&self.files),
             log: Some(&self.log),
             color: Some(&self.color),
             watch: Some(&self.watch),
+        }
+        .overrides(&GlobalOverrides::default());
+        let watch = match &self.command {
+            Some(Command::Open(a)) => Some(&a.watch),
+            Some(Command::Demo(a)) => Some(&a.watch),
+            _ => None,
         };
-        (
-            self.sweep.overrides(),
-            parts.overrides(&GlobalOverrides::default()),
-        )
-    }
-
-    /// The command's file and display options over those given before its name.
-    pub fn global(&self) -> GlobalOverrides {
-        let (_, before) = self.before();
-        let parts = match &self.command {
-            None => return before,
-            Some(Command::Check(a)) => GlobalParts {
-                files: Some(&a.files),
-                color: Some(&a.color),
-                ..GlobalParts::default()
-            },
-            Some(Command::Paths(a)) => GlobalParts {
-                files: Some(&a.files),
-                log: Some(&a.log),
-                ..GlobalParts::default()
-            },
-            Some(Command::Snapshots(a)) => GlobalParts {
-                files: Some(&a.files),
-                ..GlobalParts::default()
-            },
-            Some(Command::Open(a)) => GlobalParts {
-                files: Some(&a.files),
-                log: Some(&a.log),
-                watch: Some(&a.watch),
-                color: Some(&a.color),
-            },
-            Some(Command::Demo(a)) => GlobalParts {
-                files: Some(&a.files),
-                log: Some(&a.log),
-                watch: Some(&a.watch),
-                color: Some(&a.color),
-            },
-            Some(Command::Config(ConfigCommand::Init { files })) => GlobalParts {
-                files: Some(files),
-                ..GlobalParts::default()
-            },
-            Some(
-                Command::Profiles | Command::Lab(_) | Command::Completions { .. } | Command::Man,
-            ) => GlobalParts::default(),
-        };
-        parts.overrides(&before)
+        GlobalParts {
+            watch,
+            ..GlobalParts::default()
+        }
+        .overrides(&before)
     }
 
     /// The command's sweep options over those given before its name.
     pub fn sweep(&self) -> SweepOverrides {
-        let (before, _) = self.before();
+        let before = self.sweep.overrides();
         match &self.command {
             None => before,
             Some(Command::Check(a)) => a.sweep.overrides_over(&before),
             Some(Command::Open(a)) => a.sweep.overrides_over(&before),
+            // The demo follows a profile; its resolvers and vantages are the lab's.
+            Some(Command::Demo(a)) => SweepOverrides {
+                profile: a.profile.clone().or(before.profile),
+                ..SweepOverrides::default()
+            },
             Some(_) => SweepOverrides::default(),
         }
     }
@@ -279,7 +241,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Some(Command::Completions { shell }) => return generate::completions(*shell),
         Some(Command::Man) => return generate::man(),
         // Before the configuration is read: the file need not exist yet.
-        Some(Command::Config(ConfigCommand::Init { .. })) => {
+        Some(Command::Config(ConfigCommand::Init)) => {
             return generate::config_init(cli.global().config);
         }
         _ => {}
@@ -304,9 +266,15 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     let config = Resolved::load(&cli.global())?;
     let sweep = cli.sweep();
     match &cli.command {
-        Some(Command::Check(args)) => check::run(args, &sweep, &config),
-        Some(Command::Demo(args)) => demo::run(args, &config),
-        Some(Command::Paths(_)) => {
+        Some(Command::Check(args)) => {
+            let args = CheckArgs {
+                color: cli.color.clone(),
+                ..args.clone()
+            };
+            check::run(&args, &sweep, &config)
+        }
+        Some(Command::Demo(args)) => demo::run(args, &sweep, &config),
+        Some(Command::Paths) => {
             out::print(&crate::config::paths_report(&config))?;
             Ok(exit::OK)
         }

@@ -11,9 +11,6 @@ use crate::snapshot::{self, SnapshotError, commands};
 pub struct SnapshotsArgs {
     #[command(subcommand)]
     pub action: Option<SnapshotsAction>,
-    /// Global within `snapshots` (see `super::command`): `show 2 --dir X` works.
-    #[command(flatten)]
-    pub files: super::FileArgs,
 }
 
 #[derive(Debug, Subcommand, Clone)]

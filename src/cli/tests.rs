@@ -170,6 +170,7 @@ fn dashboard_settings_layer_the_same_way() {
         "--watch-interval",
         "5",
         "--colour",
+        "always",
         "--log-level",
         "trace",
         "--dir",

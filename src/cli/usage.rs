@@ -15,14 +15,12 @@ use super::Cli;
 use crate::error::{Failure, exit};
 use crate::out;
 
-/// The command definition: the derive output with the file options global
-/// inside `snapshots`, so `snapshots show 2 --dir X` works like
-/// `snapshots --dir X show 2`.
+/// The command definition: the derive output with the texts built from the
+/// profiles (`--help` and the man page describe what each one asks).
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommand("snapshots", |c| {
-        c.mut_arg("config", |a| a.global(true))
-            .mut_arg("snapshot_dir", |a| a.global(true))
-    })
+    Cli::command()
+        .long_about(super::help::long_about())
+        .mut_subcommand("config", |c| c.arg_required_else_help(true))
 }
 
 /// What parsing ended in when it did not give a command line to run.
@@ -32,11 +30,15 @@ pub enum Stop {
     Show(clap::Error),
     /// A usage error: this one line, exit 2.
     Usage(String),
+    /// A command of commands named without one (`sipscope config`): its
+    /// help, listing them, on standard output, exit 0.
+    Commands(clap::Error),
 }
 
 /// Parses `args` (the program name first) into a [`Cli`], or stops.
 pub fn try_parse(args: &[OsString]) -> Result<Cli, Stop> {
     let cmd = command();
+    let args = &help_without_help_flag(args);
     let matches = match cmd.clone().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(stop(e, args, &cmd)),
@@ -55,6 +57,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> 
             let _ = e.print();
             Err(ExitCode::SUCCESS)
         }
+        Err(Stop::Commands(e)) => {
+            let _ = out::print(&e.render().to_string());
+            Err(ExitCode::SUCCESS)
+        }
         Err(Stop::Usage(line)) => {
             out::error(&line);
             Err(ExitCode::from(exit::USAGE))
@@ -62,9 +68,57 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> 
     }
 }
 
+/// `sipscope help --help` (or `help check -h`, `help --no-colour`): clap's
+/// `help` takes no options. `--help` after it is dropped (`help` is what was
+/// meant) and the global options move before it, where clap takes them.
+fn help_without_help_flag(args: &[OsString]) -> Vec<OsString> {
+    // The global options that take a value after a space.
+    const VALUED: [&str; 6] = [
+        "--config",
+        "--snapshot-dir",
+        "--dir",
+        "--log-level",
+        "--color",
+        "--colour",
+    ];
+    let word = |i: usize| args.get(i).and_then(|a| a.to_str()).unwrap_or_default();
+    let mut at = 1;
+    while word(at).starts_with('-') {
+        at += if VALUED.contains(&word(at)) { 2 } else { 1 };
+    }
+    if word(at) != "help" {
+        return args.to_vec();
+    }
+    let (mut options, mut words) = (Vec::new(), Vec::new());
+    let mut i = at + 1;
+    while i < args.len() {
+        match word(i) {
+            "--help" | "-h" => {}
+            w if w.starts_with('-') => {
+                options.push(args[i].clone());
+                if VALUED.contains(&w) && i + 1 < args.len() {
+                    i += 1;
+                    options.push(args[i].clone());
+                }
+            }
+            _ => words.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    let mut out = args[..at].to_vec();
+    out.extend(options);
+    out.push(args[at].clone());
+    out.extend(words);
+    out
+}
+
 fn stop(e: clap::Error, args: &[OsString], cmd: &clap::Command) -> Stop {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Stop::Show(e),
+        // `sipscope config` alone: its help, which lists its commands.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            Stop::Commands(e)
+        }
         ErrorKind::InvalidUtf8 => Stop::Usage(invalid_utf8(args, cmd)),
         ErrorKind::UnknownArgument => Stop::Usage(
             value_like_an_option(&e, args, cmd)
@@ -195,7 +249,8 @@ fn not_for_this_command(m: &clap::ArgMatches, cmd: &clap::Command) -> Result<(),
     let Some(sub) = cmd.find_subcommand(name) else {
         return Ok(());
     };
-    for arg in cmd.get_arguments() {
+    // Global options belong to every command (see `args::GLOBAL_HEADING`).
+    for arg in cmd.get_arguments().filter(|a| !a.is_global_set()) {
         let id = arg.get_id();
         if m.value_source(id.as_str()) != Some(ValueSource::CommandLine) {
             continue;
@@ -204,6 +259,9 @@ fn not_for_this_command(m: &clap::ArgMatches, cmd: &clap::Command) -> Result<(),
             let shown = arg
                 .get_long()
                 .map_or_else(|| id.to_string(), |l| format!("--{l}"));
+            if name == "demo" && id == "vantages" {
+                return Err(super::demo::NO_VANTAGES.to_string());
+            }
             return Err(format!("{shown} does not apply to `sipscope {name}`"));
         }
     }

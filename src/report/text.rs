@@ -64,10 +64,14 @@ pub fn render_styled(report: &SweepReport, colour: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "sipscope check  {}  domain {}  profile {}  resolver {}  ({} ms)",
+        "sipscope check  {}  domain {}  profile {}{}  resolver {}  ({} ms)",
         clean(&report.input),
         clean(&report.domain),
         clean(&report.profile),
+        // Issue 20: the client generation whose row is marked, by name.
+        crate::plan::profile(&report.profile)
+            .map(|p| format!(" ({}: its row is marked ▶)", p.title))
+            .unwrap_or_default(),
         clean(&report.resolvers.join(", ")),
         report.elapsed_ms
     );

@@ -27,28 +27,44 @@ pub fn render(frame: &mut Frame, app: &App) {
         22.. => 5,
         _ => 2,
     };
+    let whole = banner.clone();
     let banner = fit_banner(banner, area.width, max_banner);
+    // A verdict cut in the banner is read in full at the top of the details
+    // pane (issue 20: the fix is at the end of the sentence).
+    let whole = if banner == whole { Vec::new() } else { whole };
     let banner_h = banner
         .iter()
         .map(|l| wrapped_height(l, area.width))
         .sum::<u16>()
         .clamp(1, max_banner);
     let header = crate::text::clean_lines(header_lines(app));
+    // Wrapped, never cut: it names the client generation (issue 20); on a
+    // very small screen the verdict keeps the lines instead.
+    let header_h: u16 = if area.height >= 20 {
+        header.iter().map(|l| wrapped_height(l, area.width)).sum()
+    } else {
+        header.len() as u16
+    };
     let [header_area, banner_area, body_area, keys_area] = Layout::vertical([
-        Constraint::Length(header.len() as u16),
+        Constraint::Length(header_h),
         Constraint::Length(banner_h),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(header), header_area);
+    frame.render_widget(
+        Paragraph::new(header).wrap(Wrap { trim: false }),
+        header_area,
+    );
     frame.render_widget(
         Paragraph::new(banner).wrap(Wrap { trim: false }),
         banner_area,
     );
-    render_body(frame, body_area, app);
+    let legend = render_body(frame, body_area, app, &whole);
     frame.render_widget(
-        Paragraph::new(crate::text::clean_line(keybar::line(app, area.width))),
+        Paragraph::new(crate::text::clean_line(keybar::line_with_legend(
+            app, area.width, &legend,
+        ))),
         keys_area,
     );
     if app.mode == Mode::Help {
@@ -56,7 +72,8 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
-fn render_body(frame: &mut Frame, area: Rect, app: &App) {
+/// Draws the body; returns the legend of the table's short marks.
+fn render_body(frame: &mut Frame, area: Rect, app: &App, verdict: &[Line<'static>]) -> String {
     let side = app.extension.as_ref().and_then(|e| e.panel());
     let main = match &side {
         Some(p) if area.width >= 100 => {
@@ -76,8 +93,14 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
     };
     let compact = main.height < 30 || main.width < 100;
     match app.zoom {
-        Zoom::Details => details::render(frame, main, app, compact),
-        Zoom::Log => log::render(frame, main, app, compact),
+        Zoom::Details => {
+            details::render(frame, main, app, compact, verdict);
+            String::new()
+        }
+        Zoom::Log => {
+            log::render(frame, main, app, compact);
+            String::new()
+        }
         Zoom::None => {
             let rows = app.report().map_or(0, |r| r.records.len()) as u16;
             let table_compact = main.height < rows + 3 + 10;
@@ -97,27 +120,28 @@ fn render_body(frame: &mut Frame, area: Rect, app: &App) {
                 Constraint::Min(0),
             ])
             .areas(main);
-            records::render(frame, table, app, table_compact);
+            let legend = records::render(frame, table, app, table_compact);
             if clients_h > 0 {
                 clients::render(frame, clients_area, app, compact);
             }
             if bottom.height < 2 {
-                return;
+                return legend;
             }
             if bottom.width >= 110 {
                 let [d, l] =
                     Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                         .areas(bottom);
-                details::render(frame, d, app, compact);
+                details::render(frame, d, app, compact, verdict);
                 log::render(frame, l, app, compact);
             } else if bottom.height >= 14 {
                 let [d, l] =
                     Layout::vertical([Constraint::Min(6), Constraint::Length(6)]).areas(bottom);
-                details::render(frame, d, app, true);
+                details::render(frame, d, app, true, verdict);
                 log::render(frame, l, app, true);
             } else {
-                details::render(frame, bottom, app, true);
+                details::render(frame, bottom, app, true, verdict);
             }
+            legend
         }
     }
 }
@@ -130,13 +154,20 @@ fn header_lines(app: &App) -> Vec<Line<'static>> {
     match &app.target {
         Some(target) => {
             first.push(value(target.input.clone()));
-            first.push(label("  domain "));
-            first.push(value(target.domain.clone()));
+            // The domain only when the address does not end with it (IDN).
+            if !target.input.to_ascii_lowercase().ends_with(&target.domain) {
+                first.push(label("  domain "));
+                first.push(value(target.domain.clone()));
+            }
         }
         None => first.push(label("no address yet (e to enter one)")),
     }
+    // Issue 20: the client generation whose row is highlighted, by name.
     first.push(label("  profile "));
     first.push(value(app.profile.clone()));
+    if let Ok(p) = crate::plan::profile(&app.profile) {
+        first.push(label(&format!(" ({})", p.title)));
+    }
 
     let resolvers = match app.report() {
         Some(r) => r.resolvers.join(", "),

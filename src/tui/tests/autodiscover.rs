@@ -65,6 +65,26 @@ async fn d13_autodiscover_hops_and_clients_screens() {
     // Zoomed details: every hop and the links of the root document.
     app.update(key('d'));
     let zoomed = mask(screen(&app, 120, 40));
-    assert!(zoomed.contains("Requests (2, in order)"), "{zoomed}");
+    // Issue 20: the banner's cut verdict leads the pane in full, so the
+    // requests come further down.
+    assert!(zoomed.contains("Verdict in full"), "{zoomed}");
+    let tall = mask(screen(&app, 120, 50));
+    assert!(tall.contains("Requests (2, in order)"), "{tall}");
+    // Issue 20: a space between a long link name and its address.
+    let report = app.report().expect("a report");
+    let details = crate::tui::widgets::details::lines(
+        &report.records[1],
+        true,
+        None,
+        crate::tui::theme::Theme::plain(),
+        app.clock.now(),
+    );
+    let details: Vec<String> = details.iter().map(|l| l.to_string()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|l| l.starts_with("link xframe https://")),
+        "{details:#?}"
+    );
     insta::assert_snapshot!("autodiscover_details_120x40", zoomed);
 }

@@ -46,7 +46,7 @@ fn finish_lane(app: &mut App, id: u32, lane: usize, s: &SweepSettings, rows: Vec
 
 /// Two vantages: inside sees the CNAME whose certificate does not match,
 /// outside sees a healthy SRV.
-fn split_brain() -> (App, u32, Vec<SweepSettings>) {
+pub(super) fn split_brain() -> (App, u32, Vec<SweepSettings>) {
     let mut app = app_with(vantage_args(), Default::default());
     let (id, lanes) = lanes_started(&app.start(Some(ADDRESS)));
     finish_lane(&mut app, id, 0, &lanes[0], cert_mismatch(&lanes[0]));

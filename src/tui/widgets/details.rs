@@ -16,9 +16,11 @@ use crate::tui::theme::Theme;
 
 use super::records::CLIENT_USES;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
+/// `verdict`: the banner's verdict when the banner had to cut it; it leads
+/// the pane, whole (issue 20).
+pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, verdict: &[Line<'static>]) {
     let t = app.theme;
-    let (title, lines) = match app.current_row() {
+    let (title, mut lines) = match app.current_row() {
         Some(r) => {
             let chosen = app.report().and_then(|rep| rep.selected) == Some(r.index);
             (
@@ -44,6 +46,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         }
         None => ("Details".to_string(), Vec::new()),
     };
+    if !verdict.is_empty() {
+        let mut lead = vec![Line::styled("Verdict in full", t.title())];
+        lead.extend(verdict.iter().cloned());
+        lead.push(Line::styled("Record", t.title()));
+        lines.splice(0..0, lead);
+    }
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((app.details_scroll, 0))
@@ -51,9 +59,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     frame.render_widget(p, area);
 }
 
+/// `key` in a column of 10, and always a space before the value (`link xframe`).
 fn kv(key: &str, value: String, t: Theme) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{key:<10}"), t.label()),
+        Span::styled(format!("{key:<9} "), t.label()),
         Span::raw(value),
     ])
 }

@@ -10,6 +10,12 @@ use crate::tui::toast::ToastKind;
 
 /// The key bar, or the toast over it while one is visible.
 pub fn line(app: &App, width: u16) -> Line<'static> {
+    line_with_legend(app, width, "")
+}
+
+/// [`line`] led by `legend`, what the short marks in the table mean
+/// (`◀ client's row`, issue 20); the key hints give way to it.
+pub fn line_with_legend(app: &App, width: u16, legend: &str) -> Line<'static> {
     let t = app.theme;
     if let Some(toast) = &app.toast {
         let style = match toast.kind {
@@ -81,8 +87,23 @@ pub fn line(app: &App, width: u16) -> Line<'static> {
     {
         r.short = "sweep live";
     }
-    let hints = fit_hints(hints, width);
+    let mut lead = if legend.is_empty() || app.mode != Mode::Normal {
+        0
+    } else {
+        Span::raw(legend).width() + 3
+    };
+    let mut fitted = fit_hints(hints.clone(), width.saturating_sub(lead as u16));
+    if lead > 0 && lead + hints_width(&fitted) > usize::from(width) {
+        // No room for the legend beside the essential keys: the keys win.
+        lead = 0;
+        fitted = fit_hints(hints, width);
+    }
+    let hints = fitted;
     let mut spans = Vec::new();
+    if lead > 0 {
+        spans.push(Span::styled(legend.to_string(), t.chosen()));
+        spans.push(Span::raw(" · "));
+    }
     for (i, k) in hints.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw("  "));
@@ -97,13 +118,16 @@ pub fn line(app: &App, width: u16) -> Line<'static> {
 /// The hints that fit in `width` columns: the dashboard's own keys go from
 /// the least important (latest in [`KEYS`]); an extension's keys and the
 /// mode's own keys go next; re-run, help and quit stay.
+/// Columns the hints take, two spaces between them.
+fn hints_width(h: &[KeyHint]) -> usize {
+    h.iter()
+        .map(|k| Span::raw(k.keys).width() + 1 + Span::raw(k.short).width())
+        .sum::<usize>()
+        + 2 * h.len().saturating_sub(1)
+}
+
 fn fit_hints(mut hints: Vec<KeyHint>, width: u16) -> Vec<KeyHint> {
-    let len = |h: &[KeyHint]| {
-        h.iter()
-            .map(|k| Span::raw(k.keys).width() + 1 + Span::raw(k.short).width())
-            .sum::<usize>()
-            + 2 * h.len().saturating_sub(1)
-    };
+    let len = hints_width;
     // r (re-run), ? and q always stay; the dashboard's other keys go first,
     // then an extension's and the mode's own (issue #13 item 14).
     let essential = |k: &KeyHint| matches!(k.keys, "r" | "?" | "q" | "Esc");

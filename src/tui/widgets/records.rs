@@ -18,6 +18,9 @@ use crate::tui::app::lanes::lane_disagreements;
 
 /// The client's row (D7).
 pub const CLIENT_USES: &str = "◀ client uses this";
+/// Its short form, when the long one would be cut: it comes first in the
+/// note and is never cut; the key bar explains it ([`legend`]).
+pub const CLIENT_USES_SHORT: &str = "◀";
 
 /// Why a rejected row was rejected, in a word or two (D4, D8).
 pub fn rejected_reason(r: &RecordResult) -> &'static str {
@@ -32,6 +35,40 @@ pub fn rejected_reason(r: &RecordResult) -> &'static str {
 pub const VANTAGES_DIFFER: &str = "≠ vantages";
 /// A row where the resolver differs from the zone's servers (D11).
 pub const ZONE_DIFFERS: &str = "≠ zone";
+
+/// The short form of a [`disputed`] mark (explained by [`legend`]).
+fn short_mark(long: &str) -> &'static str {
+    match long {
+        VANTAGES_DIFFER => "≠v",
+        ZONE_DIFFERS => "≠z",
+        _ => "≠vz",
+    }
+}
+
+/// Width of the short marks that lead `note` (`◀ · ≠v`).
+fn marks_width(note: &str) -> usize {
+    let marks: Vec<&str> = note
+        .split(" · ")
+        .take_while(|p| matches!(*p, CLIENT_USES_SHORT | "≠v" | "≠z" | "≠vz"))
+        .collect();
+    marks.join(" · ").chars().count()
+}
+
+/// What the short marks on screen mean, for the key bar (issue 20).
+pub fn legend(notes: &[String]) -> String {
+    let has = |m: &str| notes.iter().any(|n| n.split(" · ").any(|p| p == m));
+    let mut parts = Vec::new();
+    if has(CLIENT_USES_SHORT) {
+        parts.push(format!("{CLIENT_USES_SHORT} client's row"));
+    }
+    if has("≠v") || has("≠vz") {
+        parts.push("≠v vantages differ".to_string());
+    }
+    if has("≠z") || has("≠vz") {
+        parts.push("≠z zone differs".to_string());
+    }
+    parts.join("  ")
+}
 
 /// Rows that must stand out: the vantages disagree on them (D12), or the
 /// shown vantage's resolver differs from what the zone publishes (D11).
@@ -50,15 +87,28 @@ pub fn disputed(app: &App) -> BTreeMap<usize, &'static str> {
     out
 }
 
-/// The note column: client's row, rejection reason, disagreement, change
-/// since last sweep.
-pub fn note(app: &App, r: &RecordResult, disputed: &BTreeMap<usize, &'static str>) -> String {
+/// The note column: client's row (first, so that it is never cut),
+/// disagreement, rejection reason, change since last sweep; `short`: the
+/// marks in their short forms.
+pub fn note(
+    app: &App,
+    r: &RecordResult,
+    disputed: &BTreeMap<usize, &'static str>,
+    short: bool,
+) -> String {
     let mut parts = Vec::new();
-    if let Some(d) = disputed.get(&r.index) {
-        parts.push(d.to_string());
-    }
     if app.report().and_then(|rep| rep.selected) == Some(r.index) {
-        parts.push(CLIENT_USES.to_string());
+        parts.push(
+            if short {
+                CLIENT_USES_SHORT
+            } else {
+                CLIENT_USES
+            }
+            .to_string(),
+        );
+    }
+    if let Some(d) = disputed.get(&r.index) {
+        parts.push(if short { short_mark(d) } else { d }.to_string());
     }
     if r.status == Status::Rejected {
         parts.push(rejected_reason(r).to_string());
@@ -71,7 +121,9 @@ pub fn note(app: &App, r: &RecordResult, disputed: &BTreeMap<usize, &'static str
     parts.join(" · ")
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
+/// Draws the table; returns the legend of the short marks it used (empty
+/// when it used none) for the key bar.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) -> String {
     let t = app.theme;
     let Some(report) = app.report() else {
         let block = pane("Records".into(), compact, t);
@@ -80,39 +132,41 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
             .wrap(Wrap { trim: true })
             .block(block);
         frame.render_widget(hint, area);
-        return;
+        return String::new();
     };
     // Query names relative to the domain (shown in the header): the common
     // suffix would take a third of the table.
     let suffix = format!(".{}", report.domain);
     let disputed = disputed(app);
-    let rows: Vec<[String; 10]> = report
-        .records
-        .iter()
-        .map(|r| {
-            // The `check` columns, with the dashboard's own touches: names
-            // relative to the domain, no time while in flight, and a note.
-            let [index, name, kind, via, status, target, address, ttl, time] = columns(r);
-            let name = name.strip_suffix(&suffix).unwrap_or(&name).to_string();
-            let time = if r.status.in_flight() {
-                "-".into()
-            } else {
-                time
-            };
-            [
-                index,
-                name,
-                kind,
-                via,
-                status,
-                target,
-                address,
-                ttl,
-                time,
-                note(app, r, &disputed),
-            ]
-        })
-        .collect();
+    let rows_with = |short: bool| -> Vec<[String; 10]> {
+        report
+            .records
+            .iter()
+            .map(|r| {
+                // The `check` columns, with the dashboard's own touches: names
+                // relative to the domain, no time while in flight, and a note.
+                let [index, name, kind, via, status, target, address, ttl, time] = columns(r);
+                let name = name.strip_suffix(&suffix).unwrap_or(&name).to_string();
+                let time = if r.status.in_flight() {
+                    "-".into()
+                } else {
+                    time
+                };
+                [
+                    index,
+                    name,
+                    kind,
+                    via,
+                    status,
+                    target,
+                    address,
+                    ttl,
+                    time,
+                    note(app, r, &disputed, short),
+                ]
+            })
+            .collect()
+    };
     // (title, drop order: lowest dropped first, 0 never; how it gives way,
     // shrink order, narrowest). Time and address are in the details pane;
     // the type is plain from the name (SRV names start with `_`).
@@ -128,32 +182,39 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         ("time", 1, Give::Fixed, 0, 0),
         ("", 0, Give::End, 1, 2),
     ];
-    let cols: Vec<Col> = spec
-        .iter()
-        .enumerate()
-        .map(|(i, &(title, drop_order, give, shrink_order, min))| {
-            let width = rows
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([title.chars().count()])
-                .max()
-                .unwrap_or(0);
-            let min = if give == Give::Fixed {
-                width
-            } else {
-                width.min(min)
-            };
-            Col {
-                cell: i,
-                title,
-                width,
-                min,
-                drop_order,
-                shrink_order,
-                give,
-            }
-        })
-        .collect();
+    let cols_of = |rows: &[[String; 10]], short: bool| -> Vec<Col> {
+        spec.iter()
+            .enumerate()
+            .map(|(i, &(title, drop_order, give, shrink_order, min))| {
+                let width = rows
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([title.chars().count()])
+                    .max()
+                    .unwrap_or(0);
+                let min = match (give, i) {
+                    (Give::Fixed, _) => width,
+                    // In short forms the note keeps its marks whole (the client's row).
+                    (_, 9) if short => rows
+                        .iter()
+                        .map(|r| marks_width(&r[9]))
+                        .max()
+                        .unwrap_or(0)
+                        .max(width.min(min)),
+                    _ => width.min(min),
+                };
+                Col {
+                    cell: i,
+                    title,
+                    width,
+                    min,
+                    drop_order,
+                    shrink_order,
+                    give,
+                }
+            })
+            .collect()
+    };
     // The cursor symbol takes 2 columns, the block's borders 2.
     let avail = usize::from(area.width).saturating_sub(if compact { 2 } else { 4 });
     let block = pane(
@@ -161,7 +222,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
         compact,
         t,
     );
-    let cols = columns::fit(cols, avail);
+    // The long marks when they fit whole; else the short ones (the key bar
+    // explains them), so the other columns need not give way for them.
+    let mut rows = rows_with(false);
+    let mut cols = columns::fit(cols_of(&rows, false), avail);
+    let mut legend_text = String::new();
+    let natural = rows.iter().map(|r| r[9].chars().count()).max().unwrap_or(0);
+    if cols.iter().any(|c| c.cell == 9 && c.width < natural) {
+        rows = rows_with(true);
+        cols = columns::fit(cols_of(&rows, true), avail);
+        let notes: Vec<String> = rows.iter().map(|r| r[9].clone()).collect();
+        legend_text = legend(&notes);
+    }
     let widths = columns::constraints(&cols);
     let header = Row::new(
         cols.iter()
@@ -222,4 +294,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     }
     let mut state = TableState::new().with_selected(Some(app.cursor));
     frame.render_stateful_widget(table, area, &mut state);
+    legend_text
 }
