@@ -46,9 +46,15 @@ pub struct ProbeContext {
     pub dial: DialOverrides,
 }
 
+/// The standard per-address pipeline ([`stage`]): TCP connect, then TLS for
+/// TLS transports. A new stage (D17's SIP REGISTER) is appended here.
+pub fn pipeline() -> &'static [&'static dyn stage::Stage] {
+    &[&connect::ConnectStage, &handshake::TlsStage]
+}
+
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,
 /// handshakes with SNI `expected` and reads the certificate and its trust:
-/// the standard [`stage::pipeline`]. Returns what it saw;
+/// the standard [`pipeline`]. Returns what it saw;
 /// `model::judge::probe` says what it means.
 pub async fn probe(
     ctx: &ProbeContext,
@@ -80,7 +86,7 @@ pub async fn connect(
         transport,
         expected,
     };
-    let mut probing = stage::run(ctx, &address, stage::pipeline()).await;
+    let mut probing = stage::run(ctx, &address, pipeline()).await;
     let stream = probing.stream();
     (probing.evidence, stream)
 }
