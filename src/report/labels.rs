@@ -44,7 +44,7 @@ mirror! {
     /// `probing` only while a sweep runs.
     Status from model::Status, "kebab-case" {
         Pending, Querying, Probing, Found, Missing, Rejected, CertMismatch,
-        Untrusted, Unreachable, DnsError, ServiceError,
+        Untrusted, Unreachable, DnsError, ServiceError, Skipped,
     }
 }
 
@@ -59,7 +59,7 @@ mirror! {
         BadSignature, Revoked, NoTrustedRoots, UntrustedChain, MissingIntermediate,
         WrongPurpose, TcpAccepted, TlsTrusted, LegacyTlsTrusted, HttpErrorStatus,
         NotAutodiscover, BadLink, NoUserLink, RedirectLoop, TooManyRedirects,
-        HttpFailed, AutodiscoverOk, AutodiscoverRedirect,
+        HttpFailed, AutodiscoverOk, AutodiscoverRedirect, TcpNotAllowed, UserLinkFailed,
     }
 }
 
@@ -72,7 +72,7 @@ mirror! {
     /// Why the verdict is what it is (D7).
     Cause from model::Cause, "kebab-case" {
         Works, CertMismatch, Untrusted, Unreachable, DnsErrors, Rejected,
-        Dangling, NothingPublished, ServiceError, InProgress,
+        Dangling, NothingPublished, ServiceError, HomedOnline, InProgress,
     }
 }
 
