@@ -5,6 +5,7 @@ pub mod authority;
 pub mod autodiscover;
 pub mod certname;
 pub mod clients;
+pub mod dial_policy;
 pub mod diff;
 pub mod domain;
 pub mod eventlog;
