@@ -10,7 +10,6 @@
 //! gave), after resolution, so a name cannot smuggle a loopback address past
 //! it. The lab's dial overrides are a transport detail applied afterwards.
 
-use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 /// The ports a redirect or link may use unless the user allows more.
@@ -142,56 +141,6 @@ impl DialPolicy {
             return Err(Refusal::Address { class, origin });
         }
         Ok(())
-    }
-}
-
-/// Which link of the autodiscover answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Link {
-    Redirect,
-    User,
-}
-
-/// A refused hop, with what its sentence needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefusedDial {
-    pub link: Link,
-    /// The URL refused.
-    pub to: String,
-    /// The nominal address it leads to.
-    pub addr: SocketAddr,
-    /// The row's queried name and the address it resolved to.
-    pub origin_host: String,
-    pub origin_ip: IpAddr,
-    pub refusal: Refusal,
-}
-
-impl fmt::Display for RefusedDial {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (what, not) = match self.link {
-            Link::Redirect => ("the redirect to", "not followed"),
-            Link::User => ("the user link", "not contacted"),
-        };
-        let to = &self.to;
-        match self.refusal {
-            Refusal::Downgrade => write!(
-                f,
-                "{what} {to} goes from HTTPS down to plain HTTP: {not} (a client refuses it too)"
-            ),
-            Refusal::Port(port) => write!(
-                f,
-                "{what} {to} uses port {port}: {not} (only ports 80 and 443 unless allowed with --allow-port {port})"
-            ),
-            Refusal::Address { class, origin } => write!(
-                f,
-                "{what} {to} leads to {} ({}) though {} resolved to {} ({}): {not}",
-                class.words(),
-                self.addr.ip(),
-                self.origin_host,
-                origin.words(),
-                self.origin_ip
-            ),
-        }
     }
 }
 
