@@ -77,7 +77,10 @@ fn builtin_scenarios_parse_and_are_consistent() {
     let demo = demo_scenarios().unwrap();
     assert_eq!(demo.len(), all.len() - 4, "all but the four hostile ones");
     assert!(demo.iter().all(|s| s.name() != "hostile"));
-    assert!(demo.iter().all(|s| !s.name().starts_with("autodiscover-hostile")));
+    assert!(
+        demo.iter()
+            .all(|s| !s.name().starts_with("autodiscover-hostile"))
+    );
     assert!(scenario("expired").is_some());
     assert!(scenario("nope").is_none());
 }
