@@ -101,25 +101,51 @@ fn kind_of(ft: &fs::FileType) -> &'static str {
     }
 }
 
+/// Opens `path` for reading without blocking: on Unix with `O_NONBLOCK`, so
+/// a FIFO (which blocks an ordinary open until a writer comes) opens at once
+/// and is then refused by its handle's type. Nothing is checked by name
+/// before the open, so nothing can be swapped in between (issue 21.3).
+fn open(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// The bytes of `path` (`what` names it in errors: "snapshot", "CA file"):
 /// refused unless it is a regular file (symbolic links followed) of at most
-/// `max_bytes`. The type is checked before opening, so a FIFO is never
-/// opened (opening one blocks until a writer comes); the read is bounded
-/// even if the file grows meanwhile.
+/// `max_bytes`. The file is opened first (without blocking, see [`open`])
+/// and the open handle's type and size are checked, never the name's; the
+/// read is bounded even if the file grows meanwhile.
 pub fn read_limited(path: &Path, max_bytes: u64, what: &'static str) -> Result<Vec<u8>, ReadError> {
     let io = |source| ReadError::Io {
         what,
         path: path.to_path_buf(),
         source,
     };
-    let meta = fs::metadata(path).map_err(io)?;
+    let not_a_file = |ft: &fs::FileType| ReadError::NotAFile {
+        what,
+        path: path.to_path_buf(),
+        kind: kind_of(ft),
+    };
+    let file = match open(path) {
+        Ok(f) => f,
+        // Some systems cannot open a folder at all: still say what it is.
+        Err(e) => {
+            return Err(match fs::metadata(path) {
+                Ok(m) if !m.is_file() => not_a_file(&m.file_type()),
+                _ => io(e),
+            });
+        }
+    };
+    let meta = file.metadata().map_err(io)?;
     let ft = meta.file_type();
     if !ft.is_file() {
-        return Err(ReadError::NotAFile {
-            what,
-            path: path.to_path_buf(),
-            kind: kind_of(&ft),
-        });
+        return Err(not_a_file(&ft));
     }
     let too_large = || ReadError::TooLarge {
         what,
@@ -129,7 +155,6 @@ pub fn read_limited(path: &Path, max_bytes: u64, what: &'static str) -> Result<V
     if meta.len() > max_bytes {
         return Err(too_large());
     }
-    let file = fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -157,6 +157,8 @@ scenario_tests! {
     d13_hybrid_redirect_online => "autodiscover-hybrid",
     d13_d8_redirect_loop_is_service_error => "autodiscover-loop",
     d13_unpublished_sfb_falls_back_mobile_fails => "autodiscover-unpublished",
+    d13_hostile_redirects_are_not_followed => "autodiscover-hostile-redirect",
+    d13_hostile_user_link_is_not_contacted => "autodiscover-hostile-link",
     d7_d13_mixed_estate => "mixed-estate",
     d14_pool_member_down => "pool-member-down",
     d15_tls10_server => "tls10-server",

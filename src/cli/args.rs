@@ -94,6 +94,14 @@ pub struct SweepArgs {
         value_delimiter = ';'
     )]
     pub vantages: Vec<String>,
+    /// Let autodiscover redirects and links use this port besides 80 and 443 (D13; repeatable)
+    #[arg(
+        long = "allow-port",
+        value_name = "PORT",
+        env = "SIPSCOPE_ALLOW_PORT",
+        value_delimiter = ','
+    )]
+    pub allow_ports: Vec<u16>,
     /// Dial overrides written by `sipscope lab`: probes go to the lab's listeners
     #[arg(long, value_name = "FILE", env = "SIPSCOPE_LAB_DIAL")]
     pub lab_dial: Option<PathBuf>,
@@ -142,6 +150,11 @@ impl SweepArgs {
             lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
             vantages: list(own.vantages, &before.vantages),
             authoritative: own.authoritative || before.authoritative,
+            allow_ports: if own.allow_ports.is_empty() {
+                before.allow_ports.clone()
+            } else {
+                own.allow_ports
+            },
         }
     }
 
@@ -164,6 +177,7 @@ impl SweepArgs {
             lab_dial: self.lab_dial.clone(),
             vantages: self.vantages.clone(),
             authoritative: self.authoritative,
+            allow_ports: self.allow_ports.clone(),
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct Config {
     pub colours: bool,
     /// D11: also ask the zone's own servers on every sweep.
     pub authoritative: bool,
+    /// D13: ports besides 80 and 443 that an autodiscover redirect or link may use.
+    #[serde(deserialize_with = "de_ports")]
+    pub allow_ports: Vec<u16>,
     /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
     #[serde(deserialize_with = "de_vantages")]
     pub vantage: Vec<VantageConfig>,
@@ -81,6 +84,7 @@ impl Default for Config {
             log_level: LogLevel::default(),
             colours: true,
             authoritative: false,
+            allow_ports: Vec::new(),
             vantage: Vec::new(),
         }
     }
@@ -96,6 +100,15 @@ where
     let value = T::deserialize(d)?;
     check(&value).map_err(serde::de::Error::custom)?;
     Ok(value)
+}
+
+fn de_ports<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u16>, D::Error> {
+    checked(d, |ports: &Vec<u16>| {
+        match ports.iter().find(|p| **p == 0) {
+            Some(_) => Err("port 0 cannot be dialled; give ports from 1 to 65535".into()),
+            None => Ok(()),
+        }
+    })
 }
 
 fn de_address<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

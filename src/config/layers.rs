@@ -36,6 +36,8 @@ pub struct SweepOverrides {
     pub vantages: Vec<String>,
     /// D11: also ask the zone's own servers (`--authoritative`).
     pub authoritative: bool,
+    /// D13: ports besides 80/443 for autodiscover redirects and links.
+    pub allow_ports: Vec<u16>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -63,6 +65,16 @@ fn lab_dial(path: &Path) -> Result<DialOverrides, String> {
         .map(parse_dial_override)
         .collect::<Result<DialOverrides, _>>()
         .map_err(|e| format!("{}: {e}", crate::text::echo(&path.display().to_string())))
+}
+
+/// D13: the command line's (or environment's) ports, else the file's; a
+/// snapshot does not carry them. Port 0 cannot be dialled.
+fn allow_ports(given: &[u16], file: &[u16]) -> Result<Vec<u16>, String> {
+    let ports = if given.is_empty() { file } else { given };
+    if ports.contains(&0) {
+        return Err("port 0 cannot be dialled; give a port from 1 to 65535".into());
+    }
+    Ok(ports.to_vec())
 }
 
 /// The value of the highest layer that has one.
@@ -140,6 +152,8 @@ pub fn sweep_options(
         },
         allow_tcp,
         dial,
+        allow_ports: allow_ports(&over.allow_ports, &file.allow_ports)
+            .map_err(|e| bad("--allow-port", e))?,
     })
 }
 

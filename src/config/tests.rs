@@ -34,6 +34,7 @@ fn every_example_value_is_valid_when_uncommented() {
     assert_eq!(c.resolvers.len(), 2);
     assert_eq!(c.trusted_domains, ["contoso-hosting.net"]);
     assert!(c.snapshot_dir.is_some());
+    assert_eq!(c.allow_ports, [8443]);
     // …and every key of Config is documented.
     for key in [
         "address",
@@ -49,6 +50,7 @@ fn every_example_value_is_valid_when_uncommented() {
         "log_level",
         "colours",
         "authoritative",
+        "allow_ports",
     ] {
         assert!(
             uncommented
@@ -235,4 +237,36 @@ mod properties {
             }
         }
     }
+}
+
+// D13 (issue 21.1): the ports an autodiscover redirect may use besides 80 and
+// 443: the command line (or environment) replaces the file's list; port 0 is
+// refused in either, naming the key or option.
+#[test]
+fn d13_allow_ports_layer_and_refuse_port_zero() {
+    let file = parse("allow_ports = [8443, 4443]\n", &origin()).unwrap();
+    let none = SweepOverrides::default();
+    let from_file = sweep_options(&none, None, &file).unwrap();
+    assert_eq!(from_file.allow_ports, [8443, 4443]);
+    let given = SweepOverrides {
+        allow_ports: vec![9],
+        ..SweepOverrides::default()
+    };
+    assert_eq!(sweep_options(&given, None, &file).unwrap().allow_ports, [9]);
+    assert!(
+        sweep_options(&none, None, &Config::default())
+            .unwrap()
+            .allow_ports
+            .is_empty()
+    );
+    let zero = SweepOverrides {
+        allow_ports: vec![0],
+        ..SweepOverrides::default()
+    };
+    let e = sweep_options(&zero, None, &file).unwrap_err().to_string();
+    assert!(e.contains("--allow-port") && e.contains("port 0"), "{e}");
+    let e = err("allow_ports = [0]\n");
+    assert!(e.contains("allow_ports") && e.contains("port 0"), "{e}");
+    let e = err("allow_ports = [70000]\n");
+    assert!(e.contains("allow_ports"), "{e}");
 }

@@ -106,6 +106,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/scenarios/25-mixed-estate.toml"),
     ),
     (
+        "26-autodiscover-hostile-redirect.toml",
+        include_str!("../../assets/scenarios/26-autodiscover-hostile-redirect.toml"),
+    ),
+    (
+        "27-autodiscover-hostile-link.toml",
+        include_str!("../../assets/scenarios/27-autodiscover-hostile-link.toml"),
+    ),
+    (
         "30-pool-member-down.toml",
         include_str!("../../assets/scenarios/30-pool-member-down.toml"),
     ),

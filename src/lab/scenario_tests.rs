@@ -51,7 +51,7 @@ fn minimal_scenario_parses_with_defaults() {
 #[test]
 fn builtin_scenarios_parse_and_are_consistent() {
     let all = builtin_scenarios().unwrap();
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 35);
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
@@ -75,8 +75,12 @@ fn builtin_scenarios_parse_and_are_consistent() {
         }
     }
     let demo = demo_scenarios().unwrap();
-    assert_eq!(demo.len(), all.len() - 2, "all but the two hostile ones");
+    assert_eq!(demo.len(), all.len() - 4, "all but the four hostile ones");
     assert!(demo.iter().all(|s| s.name() != "hostile"));
+    assert!(
+        demo.iter()
+            .all(|s| !s.name().starts_with("autodiscover-hostile"))
+    );
     assert!(scenario("expired").is_some());
     assert!(scenario("nope").is_none());
 }

@@ -16,7 +16,8 @@ pub(super) struct RawWeb {
     #[serde(default)]
     pub(super) host: Option<String>,
     answer: AnswerKind,
-    /// `root`/`xml`: the host of the `user` link (relative to the SIP domain).
+    /// `root`/`xml`: the host of the `user` link (relative to the SIP domain),
+    /// optionally with a port (`loop:9`, a hostile link, D13).
     user: Option<String>,
     /// `redirect`: the absolute URL the redirect link names.
     to: Option<String>,
@@ -41,8 +42,17 @@ impl RawWeb {
                 .user
                 .as_deref()
                 .ok_or_else(|| format!("{at}: answer \"root\"/\"xml\" needs `user`"))?;
-            let name = parse_name(raw, domain).map_err(|e| format!("{at}: user: {e}"))?;
-            Ok(name.to_ascii().trim_end_matches('.').to_string())
+            let (host, port) = match raw.rsplit_once(':') {
+                Some((h, p)) => {
+                    let p: u16 = p
+                        .parse()
+                        .map_err(|_| format!("{at}: user: '{p}' is not a port"))?;
+                    (h, format!(":{p}"))
+                }
+                None => (raw, String::new()),
+            };
+            let name = parse_name(host, domain).map_err(|e| format!("{at}: user: {e}"))?;
+            Ok(format!("{}{port}", name.to_ascii().trim_end_matches('.')))
         };
         Ok(match self.answer {
             AnswerKind::Root => WebAnswer::Root {

@@ -6,6 +6,7 @@ pub mod autodiscover;
 pub mod certname;
 pub mod clients;
 pub mod decision;
+pub mod dial_policy;
 pub mod diff;
 pub mod domain;
 pub mod eventlog;

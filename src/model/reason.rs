@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod dial;
 pub mod web;
 
 use super::evidence::{DnsFailure, TrustProblem};
@@ -78,6 +79,12 @@ pub enum ReasonCode {
     AutodiscoverOk,
     /// D13: one request's answer was a redirect (a hop, not a row).
     AutodiscoverRedirect,
+    /// D13 (issue 21.1): a redirect or link from HTTPS down to plain HTTP, not followed.
+    HttpsDowngrade,
+    /// D13 (issue 21.1): a redirect or link to a port other than 80/443 not allowed.
+    PortNotAllowed,
+    /// D13 (issue 21.1): a redirect or link to an address class the queried name did not resolve into.
+    AddressNotAllowed,
 }
 
 impl ReasonCode {
@@ -189,6 +196,8 @@ pub enum Reason {
     },
     /// D13: what an autodiscover exchange came to.
     Web(web::WebProblem),
+    /// D13 (issue 21.1): a redirect or link that sipscope does not dial.
+    DialRefused(Box<dial::RefusedDial>),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {
@@ -241,6 +250,7 @@ impl Reason {
             Reason::TlsTrusted { .. } => C::TlsTrusted,
             Reason::LegacyTlsTrusted { .. } => C::LegacyTlsTrusted,
             Reason::Web(w) => w.code(),
+            Reason::DialRefused(r) => r.code(),
         }
     }
 }
@@ -353,6 +363,7 @@ impl fmt::Display for Reason {
                 "{addr} refused a modern TLS handshake but speaks {version}; its certificate names {expected} and is trusted"
             ),
             Reason::Web(w) => w.fmt(f),
+            Reason::DialRefused(r) => r.fmt(f),
         }
     }
 }

@@ -60,6 +60,7 @@ mirror! {
         WrongPurpose, TcpAccepted, TlsTrusted, LegacyTlsTrusted, HttpErrorStatus,
         NotAutodiscover, BadLink, NoUserLink, RedirectLoop, TooManyRedirects,
         HttpFailed, AutodiscoverOk, AutodiscoverRedirect, TcpNotAllowed, UserLinkFailed,
+        HttpsDowngrade, PortNotAllowed, AddressNotAllowed,
     }
 }
 

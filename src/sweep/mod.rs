@@ -3,6 +3,7 @@
 //! The sweep gathers evidence; `model::judge` decides what it means.
 
 pub mod authority;
+mod dial_guard;
 mod run;
 mod source;
 mod srv;
@@ -56,6 +57,8 @@ pub struct SweepOptions {
     /// When false, TCP rows are rejected (a profile or policy that forbids TCP, D8).
     pub allow_tcp: bool,
     pub dial: DialOverrides,
+    /// D13: ports besides 80 and 443 an autodiscover redirect or link may use.
+    pub allow_ports: Vec<u16>,
 }
 
 impl SweepOptions {
@@ -71,6 +74,7 @@ impl SweepOptions {
             trust: TrustSettings::default(),
             allow_tcp: true,
             dial: DialOverrides::new(),
+            allow_ports: Vec::new(),
         }
     }
 }

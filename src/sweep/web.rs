@@ -7,12 +7,14 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
+use super::dial_guard::Origin;
 use super::ms;
 use super::run::{Run, fill_addresses};
 use crate::model::autodiscover::{
     self as ad, ACCEPT_JSON, BODY_CAP, HopResult, HttpAnswer, HttpResult, Next, Step, WebUrl,
 };
 use crate::model::judge::{self, Judged};
+use crate::model::reason::dial::Link;
 use crate::model::{self, RecordResult, Status, TargetResult};
 use crate::plan::{Query, Transport};
 use crate::probe;
@@ -24,6 +26,8 @@ enum Exchange {
     /// Connected, but the HTTP exchange failed.
     Failed(String),
     Answered(HttpAnswer),
+    /// D13: the redirect may not be dialled (issue 21.1); the row's judgement.
+    Refused(Judged),
 }
 
 impl Run<'_> {
@@ -45,6 +49,9 @@ impl Run<'_> {
         let mut url = WebUrl::first(https, &query.name, port, &sipuri);
         let mut http = HttpResult::default();
         let mut seen: Vec<WebUrl> = Vec::new();
+        // D13: later hops are judged against where the queried name led.
+        let origin = Origin::of(row);
+        let mut from: Option<WebUrl> = None;
         let judged = loop {
             seen.push(url.clone());
             let first = seen.len() == 1;
@@ -52,10 +59,14 @@ impl Run<'_> {
             let exchange = match dns {
                 Some(j) => Exchange::Stopped(j),
                 None => {
-                    self.request(&mut row.targets[slot], &url, &mut row.warnings)
+                    let guard = origin.as_ref().zip(from.as_ref());
+                    self.request(&mut row.targets[slot], &url, &mut row.warnings, guard)
                         .await
                 }
             };
+            if let Exchange::Refused(j) = &exchange {
+                break j.clone();
+            }
             http.url = url.to_string();
             let answer = match exchange {
                 Exchange::Stopped(j) if first => break j,
@@ -66,6 +77,7 @@ impl Run<'_> {
                     break j;
                 }
                 Exchange::Answered(a) => a,
+                Exchange::Refused(j) => break j,
             };
             http.status_code = Some(answer.status_code);
             http.content_type = answer.content_type.clone();
@@ -96,7 +108,7 @@ impl Run<'_> {
                     if let Some(j) = ad::check_redirect(&seen, &next) {
                         break j;
                     }
-                    url = next;
+                    from = Some(std::mem::replace(&mut url, next));
                 }
                 Next::Document(doc) => {
                     http.links = doc.links.iter().cloned().collect();
@@ -107,7 +119,9 @@ impl Run<'_> {
                     let Some(user) = user else {
                         break ad::request_failed(&url, "the user link vanished");
                     };
-                    break self.check_web_services(row, &url, &user, seen.len()).await;
+                    break self
+                        .check_web_services(row, &url, &user, seen.len(), origin.as_ref())
+                        .await;
                 }
             }
         };
@@ -151,11 +165,18 @@ impl Run<'_> {
         t: &mut TargetResult,
         url: &WebUrl,
         warnings: &mut Vec<model::Warning>,
+        guard: Option<(&Origin, &WebUrl)>,
     ) -> Exchange {
         let ip = match first_address(t) {
             Ok(ip) => ip,
             Err(j) => return Exchange::Stopped(j),
         };
+        let allow = &self.options().allow_ports;
+        if let Some(j) =
+            guard.and_then(|(o, from)| o.refuse(allow, t, ip, from, url, Link::Redirect))
+        {
+            return Exchange::Refused(j);
+        }
         let transport = if url.https {
             Transport::Https
         } else {
@@ -191,6 +212,7 @@ impl Run<'_> {
         url: &WebUrl,
         user: &WebUrl,
         requests: usize,
+        origin: Option<&Origin>,
     ) -> Judged {
         let (slot, dns) = self.target_for(row, user).await;
         let t = &mut row.targets[slot];
@@ -202,6 +224,11 @@ impl Run<'_> {
         let judged = match dns.map(Err).unwrap_or_else(|| first_address(t)) {
             Err(j) => j,
             Ok(ip) => {
+                let allow = &self.options().allow_ports;
+                if let Some(j) = origin.and_then(|o| o.refuse(allow, t, ip, url, user, Link::User))
+                {
+                    return j;
+                }
                 let (e, out, _) = self
                     .probe_address(ip, user.port, transport, &user.host)
                     .await;
