@@ -54,6 +54,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }
+    if app.theme.is_ascii() {
+        super::ascii::fold(frame.buffer_mut());
+    }
 }
 
 fn render_body(frame: &mut Frame, area: Rect, app: &App) {
