@@ -3,7 +3,9 @@
 //! standard output ends quietly instead of panicking; `check --save` killed
 //! at any instant never leaves a listed half snapshot.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
