@@ -4,6 +4,7 @@
 //! App does. Nothing redraws unless a message arrived.
 
 pub mod app;
+pub mod ascii;
 pub mod clock;
 pub mod demo;
 pub mod edit;
@@ -140,6 +141,8 @@ fn dashboard(
     } else {
         Theme::plain()
     };
+    // ASCII symbols where the console font lacks ours (SIPSCOPE_ASCII).
+    let theme = theme.with_ascii(ascii::wanted());
     install_panic_hook(theme);
 
     let mut app = App::new(
@@ -347,7 +350,6 @@ async fn event_loop(
                 Some(Msg::Tick(elapsed))
             }
             Some(msg) = task_rx.recv() => Some(msg),
-            _ = tokio::signal::ctrl_c() => Some(Msg::Quit),
         };
         let Some(msg) = msg else { continue };
         effects = app.update(msg);

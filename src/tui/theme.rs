@@ -11,16 +11,33 @@ use crate::model::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     color: bool,
+    /// ASCII symbols only (see `tui::ascii`).
+    ascii: bool,
 }
 
 impl Theme {
     pub fn colored() -> Theme {
-        Theme { color: true }
+        Theme {
+            color: true,
+            ascii: false,
+        }
     }
 
     /// No colours at all; only bold/reversed remain.
     pub fn plain() -> Theme {
-        Theme { color: false }
+        Theme {
+            color: false,
+            ascii: false,
+        }
+    }
+
+    /// The same theme drawing ASCII symbols only (`on`) or not.
+    pub fn with_ascii(self, on: bool) -> Theme {
+        Theme { ascii: on, ..self }
+    }
+
+    pub fn is_ascii(self) -> bool {
+        self.ascii
     }
 
     pub fn has_color(self) -> bool {

@@ -70,6 +70,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.mode == Mode::Help {
         help::render(frame, area, app);
     }
+    if app.theme.is_ascii() {
+        super::ascii::fold(frame.buffer_mut());
+    }
 }
 
 /// Draws the body; returns the legend of the table's short marks.

@@ -270,3 +270,31 @@ fn skipped_rows_are_dimmed() {
     assert!(dim(&line_of("○ skipped")) > 10);
     assert_eq!(dim(&line_of("_sip._tls")), 0);
 }
+
+/// The ASCII screen (classic Windows console, `SIPSCOPE_ASCII=1`): every
+/// screen, the spinner and the help included, is pure ASCII, and still says
+/// which row the client uses.
+#[test]
+fn ascii_screens_have_only_ascii() {
+    let (mut app, id, s) = sweeping();
+    app.theme = app.theme.with_ascii(true);
+    let mut probing = srv(&s, 1, "pool.contoso.com", 5061, Status::Probing);
+    probing.targets[0].certificate = None;
+    app.update(Msg::Sweep {
+        lane: 0,
+        id,
+        event: SweepEvent::Row(probing),
+    });
+    app.update(Msg::Tick(crate::tui::app::SPINNER_RATE));
+    let mut screens = vec![screen(&app, 120, 40)];
+    finish(&mut app, id, &s, cert_mismatch(&s));
+    screens.push(screen(&app, 120, 40));
+    screens.push(screen(&app, 80, 24));
+    app.update(key('?'));
+    screens.push(screen(&app, 120, 40));
+    for text in &screens {
+        let odd: String = text.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(odd.is_empty(), "not ASCII: {odd:?}\n{text}");
+    }
+    assert!(screens[1].contains("< client uses this"), "{}", screens[1]);
+}
