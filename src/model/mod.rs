@@ -13,6 +13,7 @@ pub mod judge;
 pub mod reason;
 pub mod record;
 pub mod select;
+pub mod sip;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;

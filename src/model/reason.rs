@@ -73,6 +73,16 @@ pub enum ReasonCode {
     AutodiscoverOk,
     /// D13: one request's answer was a redirect (a hop, not a row).
     AutodiscoverRedirect,
+    /// D17: a Microsoft registrar answered the REGISTER (found).
+    SipRegistrar,
+    /// D17: a SIP server that is not a Microsoft registrar answered (found, warned).
+    SipAnswered,
+    /// D17: no answer to the REGISTER in time (not-sip).
+    SipSilent,
+    /// D17: closed without answering (not-sip).
+    SipClosed,
+    /// D17: bytes that are not SIP, e.g. an HTTP status line (not-sip).
+    SipNotSip,
 }
 
 impl ReasonCode {
@@ -182,6 +192,8 @@ pub enum Reason {
     },
     /// D13: what an autodiscover exchange came to.
     Web(web::WebProblem),
+    /// D17: what answered the REGISTER.
+    Sip(super::sip::SipProblem),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {
@@ -233,6 +245,16 @@ impl Reason {
             Reason::TlsTrusted { .. } => C::TlsTrusted,
             Reason::LegacyTlsTrusted { .. } => C::LegacyTlsTrusted,
             Reason::Web(w) => w.code(),
+            Reason::Sip(p) => {
+                use super::sip::SipProblem as P;
+                match p {
+                    P::Registrar { .. } => C::SipRegistrar,
+                    P::Answered { .. } => C::SipAnswered,
+                    P::Silent { .. } => C::SipSilent,
+                    P::Closed { .. } => C::SipClosed,
+                    P::NotSip { .. } => C::SipNotSip,
+                }
+            }
         }
     }
 }
@@ -342,6 +364,7 @@ impl fmt::Display for Reason {
                 "{addr} refused a modern TLS handshake but speaks {version}; its certificate names {expected} and is trusted"
             ),
             Reason::Web(w) => w.fmt(f),
+            Reason::Sip(p) => p.fmt(f),
         }
     }
 }

@@ -21,11 +21,14 @@ pub enum Status {
     /// Autodiscover only (D13): the endpoint answered, but not with a usable
     /// autodiscover document.
     ServiceError,
+    /// D17: connected (for TLS, certificate fine), but no SIP answer to a
+    /// REGISTER: silence, a closed connection, or something not SIP.
+    NotSip,
 }
 
 impl Status {
     /// Every status a finished sweep can show, in the order of D8.
-    pub const FINAL: [Status; 8] = [
+    pub const FINAL: [Status; 9] = [
         Status::Found,
         Status::Missing,
         Status::Rejected,
@@ -34,6 +37,7 @@ impl Status {
         Status::Unreachable,
         Status::DnsError,
         Status::ServiceError,
+        Status::NotSip,
     ];
 
     /// What the status means, in one line, with the rule it comes from
@@ -51,6 +55,7 @@ impl Status {
             Status::Unreachable => "resolved, but no connection or handshake in time (D8)",
             Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
             Status::ServiceError => "autodiscover answered, but not with a usable document (D13)",
+            Status::NotSip => "connected, but no SIP answer to a REGISTER: silence, closed, HTTP (D17)",
         }
     }
 
@@ -67,6 +72,7 @@ impl Status {
             Status::Unreachable => "unreachable",
             Status::DnsError => "dns-error",
             Status::ServiceError => "service-error",
+            Status::NotSip => "not-sip",
         }
     }
 
@@ -83,6 +89,7 @@ impl Status {
             Status::Unreachable => "✗",
             Status::DnsError => "!",
             Status::ServiceError => "⚑",
+            Status::NotSip => "≈",
         }
     }
 
@@ -108,6 +115,7 @@ impl Status {
                 | Status::Untrusted
                 | Status::Unreachable
                 | Status::ServiceError
+                | Status::NotSip
         )
     }
 
@@ -154,6 +162,7 @@ mod tests {
             (Rejected, false),
             (DnsError, false),
             (ServiceError, true),
+            (NotSip, true),
             (Pending, false),
         ] {
             assert_eq!(st.resolved(), resolved, "{st}");

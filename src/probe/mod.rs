@@ -6,6 +6,7 @@ pub mod cert;
 pub mod dns;
 pub mod http;
 pub mod legacy;
+pub mod sip;
 pub mod tls;
 
 use std::collections::HashMap;
@@ -86,6 +87,7 @@ pub async fn connect(
         tls_ms: None,
         tls: None,
         limit_ms: ms(ctx.timeout),
+        sip: Default::default(),
     };
     let started = Instant::now();
     let stream = match tokio::time::timeout(ctx.timeout, TcpStream::connect(actual)).await {
