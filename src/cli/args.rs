@@ -80,6 +80,10 @@ pub struct SweepArgs {
     /// the resolver still holds an old answer, and which server lags (D11)
     #[arg(long, env = "SIPSCOPE_AUTHORITATIVE")]
     pub authoritative: bool,
+    /// Do not send the unauthenticated SIP REGISTER after a passing
+    /// connection (D17); rows stop at TLS (config: sip = false)
+    #[arg(long, env = "SIPSCOPE_NO_SIP")]
+    pub no_sip: bool,
     /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
     /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
     #[arg(
@@ -137,6 +141,7 @@ impl SweepArgs {
             lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
             vantages: list(own.vantages, &before.vantages),
             authoritative: own.authoritative || before.authoritative,
+            sip: own.sip.or(before.sip),
         }
     }
 
@@ -159,6 +164,7 @@ impl SweepArgs {
             lab_dial: self.lab_dial.clone(),
             vantages: self.vantages.clone(),
             authoritative: self.authoritative,
+            sip: self.no_sip.then_some(false),
         }
     }
 }

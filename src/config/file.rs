@@ -52,6 +52,8 @@ pub struct Config {
     pub colours: bool,
     /// D11: also ask the zone's own servers on every sweep.
     pub authoritative: bool,
+    /// D17: send one unauthenticated REGISTER after a passing connection.
+    pub sip: bool,
     /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
     #[serde(deserialize_with = "de_vantages")]
     pub vantage: Vec<VantageConfig>,
@@ -81,6 +83,7 @@ impl Default for Config {
             log_level: LogLevel::default(),
             colours: true,
             authoritative: false,
+            sip: true,
             vantage: Vec::new(),
         }
     }

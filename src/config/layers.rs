@@ -36,6 +36,8 @@ pub struct SweepOverrides {
     pub vantages: Vec<String>,
     /// D11: also ask the zone's own servers (`--authoritative`).
     pub authoritative: bool,
+    /// D17: `Some(false)` turns the REGISTER stage off (`--no-sip`).
+    pub sip: Option<bool>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -144,6 +146,7 @@ pub fn sweep_options(
         },
         allow_tcp,
         dial,
+        sip: over.sip.unwrap_or(file.sip),
     })
 }
 

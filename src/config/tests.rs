@@ -49,6 +49,7 @@ fn every_example_value_is_valid_when_uncommented() {
         "log_level",
         "colours",
         "authoritative",
+        "sip",
     ] {
         assert!(
             uncommented

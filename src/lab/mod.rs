@@ -41,6 +41,7 @@ pub(crate) mod legacy_server;
 mod listeners;
 mod records;
 mod scenario;
+pub mod sip_server;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
@@ -378,6 +379,7 @@ async fn start_host(
         acceptor: TlsAcceptor::from(cert.server_config()?),
         cert: cert.clone(),
         web: (web.clone(), host_name),
+        registrar: h.registrar,
     };
     for port in ports {
         listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), serving.clone())?;

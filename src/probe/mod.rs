@@ -19,6 +19,7 @@ use tokio::net::TcpStream;
 use crate::model::TlsInfo;
 use crate::model::evidence::{Connect, Handshake, ProbeEvidence};
 use crate::model::ms;
+use crate::model::sip::SipStage;
 use crate::plan::Transport;
 
 pub use dns::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer, SrvRecord};
@@ -47,6 +48,8 @@ pub struct ProbeContext {
     pub trust: Trust,
     pub timeout: Duration,
     pub dial: DialOverrides,
+    /// D17: who registers, when the REGISTER stage is on (`--no-sip` off).
+    pub sip: Option<sip::Register>,
 }
 
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,
@@ -60,6 +63,38 @@ pub async fn probe(
     expected: &str,
 ) -> ProbeEvidence {
     connect(ctx, ip, port, transport, expected).await.0
+}
+
+/// [`connect`], then — on a SIP row (TLS or TCP) whose connection `passed`
+/// (the model's judgement: connected, certificate fine) — the REGISTER
+/// stage over the same connection (D17).
+pub async fn probe_sip(
+    ctx: &ProbeContext,
+    ip: IpAddr,
+    port: u16,
+    transport: Transport,
+    expected: &str,
+    passed: impl Fn(&ProbeEvidence) -> bool,
+) -> ProbeEvidence {
+    let (mut e, stream) = connect(ctx, ip, port, transport, expected).await;
+    let sip_row = matches!(transport, Transport::Tls | Transport::Tcp);
+    let Some(register) = ctx.sip.as_ref().filter(|_| sip_row) else {
+        return e;
+    };
+    if !passed(&e) {
+        return e;
+    }
+    match stream {
+        Some(mut s) => {
+            let request = register.request(transport.is_tls());
+            let seen = sip::exchange(&mut s, &request, ctx.timeout).await;
+            e.sip = SipStage::Sent(seen);
+        }
+        // D15: a certificate read from the legacy look; nothing to send over.
+        None if e.tls.as_ref().is_some_and(|t| t.legacy) => e.sip = SipStage::LegacyNoRequest,
+        None => {}
+    }
+    e
 }
 
 /// A connected stream, plain or TLS, kept for a request after the probe.

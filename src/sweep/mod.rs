@@ -58,6 +58,9 @@ pub struct SweepOptions {
     /// When false, TCP rows are rejected (a profile or policy that forbids TCP, D8).
     pub allow_tcp: bool,
     pub dial: DialOverrides,
+    /// D17: send one unauthenticated REGISTER after a passing connection
+    /// (`--no-sip` turns it off).
+    pub sip: bool,
 }
 
 impl SweepOptions {
@@ -73,6 +76,7 @@ impl SweepOptions {
             trust: TrustSettings::default(),
             allow_tcp: true,
             dial: DialOverrides::new(),
+            sip: true,
         }
     }
 }
@@ -165,6 +169,10 @@ impl Sweep {
             trust,
             timeout: o.timeout,
             dial: o.dial.clone(),
+            sip: o.sip.then(|| {
+                let t = &settings.target;
+                probe::sip::Register::new(t.user.as_deref(), &t.domain)
+            }),
         };
         Ok(Sweep {
             settings,

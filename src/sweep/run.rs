@@ -179,7 +179,12 @@ impl Run<'_> {
     ) -> (Vec<model::AddressProbe>, Vec<String>) {
         let wildcards = self.options().profile.wildcards;
         let results = join_all(members.iter().take(MAX_MEMBERS).map(|ip| async move {
-            let e = probe::probe(&self.sweep.probe, *ip, port, transport, expected).await;
+            // D17: the REGISTER stage runs only after a connection that passed.
+            let passed = |e: &model::evidence::ProbeEvidence| {
+                judge::probe(e, expected, wildcards).judged.status == Status::Found
+            };
+            let ctx = &self.sweep.probe;
+            let e = probe::probe_sip(ctx, *ip, port, transport, expected, passed).await;
             let j = judge::probe(&e, expected, wildcards);
             judge::address_probe(&e, j)
         }))
