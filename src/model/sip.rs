@@ -230,10 +230,7 @@ impl SipAnswer {
             SipOutcome::Silent => "nothing (silence)".into(),
             SipOutcome::Closed => "by closing the connection".into(),
             SipOutcome::NotSip => {
-                let http = self
-                    .start_line
-                    .as_deref()
-                    .is_some_and(|l| l.len() >= 5 && l[..5].eq_ignore_ascii_case("HTTP/"));
+                let http = self.start_line.as_deref().is_some_and(parse::is_http);
                 match (http, &self.server) {
                     (true, Some(s)) => format!("HTTP ({s})"),
                     (true, None) => "HTTP".into(),

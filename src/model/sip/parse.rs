@@ -156,6 +156,13 @@ pub fn parse(buf: &[u8], ended: bool) -> Option<Head> {
     Some(out)
 }
 
+/// Starts with `HTTP/` (any case); byte-wise, so any text is safe.
+pub fn is_http(s: &str) -> bool {
+    s.as_bytes()
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"HTTP/"))
+}
+
 fn start_line(first: &str) -> StartLine {
     let cut: String = first.chars().take(200).collect();
     let mut parts = first.splitn(3, ' ');
@@ -171,7 +178,7 @@ fn start_line(first: &str) -> StartLine {
         }
         return StartLine::Other { line: cut };
     }
-    if proto.len() >= 5 && proto[..5].eq_ignore_ascii_case("HTTP/") {
+    if is_http(proto) {
         return StartLine::Http { line: cut };
     }
     StartLine::Other { line: cut }
