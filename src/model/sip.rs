@@ -243,12 +243,11 @@ impl SipAnswer {
 
 fn outcome(e: &SipEvidence) -> SipOutcome {
     match (&e.head, &e.end) {
-        (Some(h), end) => match &h.start {
+        // A first line cut by the deadline (one byte every 300 ms) is
+        // silence: no answer came in time.
+        (Some(h), SipEnd::TimedOut) if !h.complete_line => SipOutcome::Silent,
+        (Some(h), _) => match &h.start {
             StartLine::Sip { .. } => SipOutcome::Answered,
-            // A line cut by the deadline (one byte every 300 ms) is silence, not garbage.
-            StartLine::Other { .. } if *end == SipEnd::TimedOut && !h.complete_line => {
-                SipOutcome::Silent
-            }
             _ => SipOutcome::NotSip,
         },
         (None, SipEnd::TimedOut) => SipOutcome::Silent,

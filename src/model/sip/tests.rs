@@ -65,7 +65,7 @@ fn d17_front_end_challenge_is_read() {
 fn d17_judgement_table() {
     let digest = "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"asterisk\", nonce=\"1\"\r\nServer: Asterisk PBX 18\r\n\r\n";
     let http = "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n\r\n<html>";
-    let cases: [(&str, SipEnd, bool, &str); 7] = [
+    let cases: [(&str, SipEnd, bool, &str); 8] = [
         (FRONT_END, SipEnd::Read, true, "Microsoft registrar"),
         (digest, SipEnd::Read, true, "not a Microsoft registrar"),
         (http, SipEnd::Read, false, "answers HTTP (nginx)"),
@@ -73,6 +73,7 @@ fn d17_judgement_table() {
         ("", SipEnd::TimedOut, false, "did not answer"),
         ("", SipEnd::Closed, false, "closed the connection"),
         ("SIP/2.0 40", SipEnd::TimedOut, false, "only 10 bytes"),
+        ("SIP/2.0 401 Unauth", SipEnd::TimedOut, false, "only 18 bytes"),
     ];
     for (bytes, end, found, words) in cases {
         let e = evidence(bytes.as_bytes(), end);
