@@ -2,6 +2,7 @@
 
 use super::parse::{self, MAX_HEADERS};
 use super::*;
+use std::net::SocketAddr;
 
 /// [MS-SIPAE] §4.1, the server's challenge in the NTLM example (plus a
 /// TLS-DSK challenge as Lync 2010 and later add it, §3.3.5.1).
