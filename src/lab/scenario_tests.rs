@@ -51,7 +51,7 @@ fn minimal_scenario_parses_with_defaults() {
 #[test]
 fn builtin_scenarios_parse_and_are_consistent() {
     let all = builtin_scenarios().unwrap();
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 36);
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
