@@ -166,3 +166,23 @@ async fn d17_hostile_registrars_are_bounded_and_escaped() {
     assert!(text.contains("\\u{1b}"), "{text}");
     lab.shutdown().await;
 }
+
+// D15/D17: a legacy look finishes no handshake, so no REGISTER can be sent:
+// the row says so and stays as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d15_legacy_rows_say_no_request_could_be_sent() {
+    let lab = lab_of("tls10-server").await;
+    let r = sweep(&lab, "alice@tls10.test").await;
+    let row = &r.records[0];
+    assert_eq!(row.status, Status::Found);
+    assert_eq!(row.reason, Some(ReasonCode::LegacyTlsTrusted));
+    assert!(row.used().unwrap().sip.is_none());
+    assert!(
+        row.warnings
+            .iter()
+            .any(|w| w.contains("no SIP REGISTER could be sent")),
+        "{:?}",
+        row.warnings
+    );
+    lab.shutdown().await;
+}
