@@ -56,18 +56,42 @@ async fn d17_front_end_is_a_microsoft_registrar() {
     let row = &r.records[0];
     assert_eq!(row.status, Status::Found);
     assert_eq!(row.reason, Some(ReasonCode::SipRegistrar));
-    let sip = row.used().unwrap().sip.as_ref().expect("a REGISTER was sent");
+    let sip = row
+        .used()
+        .unwrap()
+        .sip
+        .as_ref()
+        .expect("a REGISTER was sent");
     assert_eq!(sip.status_code, Some(401));
     assert_eq!(sip.server.as_deref(), Some("RTC/6.0"));
     assert!(sip.microsoft);
     assert_eq!(sip.schemes(), "NTLM, Kerberos, TLS-DSK");
-    assert_eq!(sip.auth[1].targetname.as_deref(), Some("sip/pool.healthy.test"));
-    assert!(sip.auth[2].sts_uri.as_deref().unwrap().starts_with("https://pool.healthy.test"));
-    assert!(row.detail.contains("targetname pool.healthy.test"), "{}", row.detail);
+    assert_eq!(
+        sip.auth[1].targetname.as_deref(),
+        Some("sip/pool.healthy.test")
+    );
+    assert!(
+        sip.auth[2]
+            .sts_uri
+            .as_deref()
+            .unwrap()
+            .starts_with("https://pool.healthy.test")
+    );
+    assert!(
+        row.detail.contains("targetname pool.healthy.test"),
+        "{}",
+        row.detail
+    );
     // Rows that did not connect made no request: `sip` is null there.
     let json: serde_json::Value = serde_json::from_str(&sipscope::to_json(&r)).unwrap();
-    assert_eq!(json["records"][0]["targets"][0]["sip"]["auth"][0]["scheme"], "NTLM");
-    assert_eq!(json["records"][0]["targets"][0]["sip"]["request"], "REGISTER");
+    assert_eq!(
+        json["records"][0]["targets"][0]["sip"]["auth"][0]["scheme"],
+        "NTLM"
+    );
+    assert_eq!(
+        json["records"][0]["targets"][0]["sip"]["request"],
+        "REGISTER"
+    );
     let text = check_text(&lab, "alice@healthy.test");
     assert!(
         text.contains("#1 sip: 401 Unauthorized · RTC/6.0 · NTLM, Kerberos, TLS-DSK · targetname pool.healthy.test"),
@@ -86,7 +110,11 @@ async fn d17_web_server_on_sip_fails_and_the_edge_fixes_it() {
     let row = r.record(7).unwrap();
     assert_eq!(row.status, Status::NotSip);
     assert_eq!(row.reason, Some(ReasonCode::SipNotSip));
-    assert!(row.detail.contains("answers HTTP (nginx)"), "{}", row.detail);
+    assert!(
+        row.detail.contains("answers HTTP (nginx)"),
+        "{}",
+        row.detail
+    );
     let sip = row.used().unwrap().sip.as_ref().unwrap();
     assert_eq!(sip.outcome, SipOutcome::NotSip);
     assert_eq!(sip.start_line.as_deref(), Some("HTTP/1.1 400 Bad Request"));

@@ -41,10 +41,10 @@ pub(crate) mod legacy_server;
 mod listeners;
 mod records;
 mod scenario;
-pub mod sip_server;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+pub mod sip_server;
 mod views;
 mod web;
 mod web_file;

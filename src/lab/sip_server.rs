@@ -97,7 +97,9 @@ fn answer(r: Registrar, host: &str, echo: &str) -> String {
         Registrar::Edge => challenge(echo, &ms_headers(host, false), "RTC/6.0"),
         Registrar::Digest => challenge(
             echo,
-            &[format!("Digest realm=\"{host}\", nonce=\"5f1a2b3c\", algorithm=MD5, qop=\"auth\"")],
+            &[format!(
+                "Digest realm=\"{host}\", nonce=\"5f1a2b3c\", algorithm=MD5, qop=\"auth\""
+            )],
             "Asterisk PBX 20.5 (lab)",
         ),
         Registrar::Website => {

@@ -245,7 +245,9 @@ fn not_sip(row: &RecordResult, what: &str) -> String {
     } else {
         "point it at the Access Edge"
     };
-    format!("Sign-in fails: the client uses {what}, but {at} answers {instead}, not SIP: {fix}, or remove it.")
+    format!(
+        "Sign-in fails: the client uses {what}, but {at} answers {instead}, not SIP: {fix}, or remove it."
+    )
 }
 
 /// The verdict when no row resolved.

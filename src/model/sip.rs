@@ -101,7 +101,9 @@ impl From<Challenge> for SipAuth {
 impl SipAuth {
     /// [MS-SIPAE]: NTLM, Kerberos or TLS-DSK in realm "SIP Communications Service".
     pub fn is_microsoft(&self) -> bool {
-        MS_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(&self.scheme))
+        MS_SCHEMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&self.scheme))
             && self.realm.as_deref() == Some(MS_REALM)
     }
 }
@@ -176,11 +178,12 @@ impl SipAnswer {
     /// `401 Unauthorized`, or the outcome's label.
     pub fn status_label(&self) -> String {
         match (self.outcome, self.status_code) {
-            (SipOutcome::Answered, Some(code)) => {
-                format!("{code} {}", self.reason_phrase.as_deref().unwrap_or_default())
-                    .trim_end()
-                    .to_string()
-            }
+            (SipOutcome::Answered, Some(code)) => format!(
+                "{code} {}",
+                self.reason_phrase.as_deref().unwrap_or_default()
+            )
+            .trim_end()
+            .to_string(),
             (SipOutcome::Silent, _) => "silent".into(),
             (SipOutcome::Closed, _) => "closed".into(),
             _ => "not-sip".into(),
@@ -247,7 +250,11 @@ impl SipAnswer {
     pub fn lines(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![(
             "SIP",
-            format!("REGISTER → {} · {} ms", self.status_label(), self.elapsed_ms),
+            format!(
+                "REGISTER → {} · {} ms",
+                self.status_label(),
+                self.elapsed_ms
+            ),
         )];
         if let Some(l) = &self.start_line {
             out.push(("answer", l.clone()));

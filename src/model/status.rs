@@ -55,7 +55,9 @@ impl Status {
             Status::Unreachable => "resolved, but no connection or handshake in time (D8)",
             Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
             Status::ServiceError => "autodiscover answered, but not with a usable document (D13)",
-            Status::NotSip => "connected, but no SIP answer to a REGISTER: silence, closed, HTTP (D17)",
+            Status::NotSip => {
+                "connected, but no SIP answer to a REGISTER: silence, closed, HTTP (D17)"
+            }
         }
     }
 

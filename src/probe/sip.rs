@@ -175,6 +175,9 @@ mod tests {
         assert_eq!(r.matches("\r\n\r\n").count(), 1);
         assert!(!r.contains("Authorization: x"));
         let branch = |s: &str| s.split("branch=").nth(1).unwrap()[..23].to_string();
-        assert_ne!(branch(&r), branch(&Register::new(None, "c.com").request(true)));
+        assert_ne!(
+            branch(&r),
+            branch(&Register::new(None, "c.com").request(true))
+        );
     }
 }

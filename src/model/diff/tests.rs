@@ -196,7 +196,10 @@ fn d17_documents_without_sip_still_read() {
     found(&mut a, 1, "pool.contoso.com", "192.0.2.10");
     let mut json: serde_json::Value = serde_json::to_value(&a).unwrap();
     let t = json["records"][0]["targets"][0].as_object_mut().unwrap();
-    assert!(t.remove("sip").is_some(), "sip is written, null when no request");
+    assert!(
+        t.remove("sip").is_some(),
+        "sip is written, null when no request"
+    );
     let back: SweepReport = serde_json::from_value(json).unwrap();
     assert_eq!(back.records[0].targets[0].sip, None);
     assert_eq!(back, a);

@@ -232,9 +232,7 @@ pub struct Challenge {
 /// Parameter names compare case-insensitively; quoted values may hold commas.
 pub fn challenge(value: &str) -> Challenge {
     let value = value.trim();
-    let (scheme, rest) = value
-        .split_once([' ', '\t'])
-        .unwrap_or((value, ""));
+    let (scheme, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
     let mut c = Challenge {
         scheme: scheme.chars().take(64).collect(),
         ..Challenge::default()

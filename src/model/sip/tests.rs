@@ -40,13 +40,19 @@ fn d17_front_end_challenge_is_read() {
             reason: "Unauthorized".into()
         }
     );
-    assert_eq!(head.first("call-id"), Some("d5f2b95d5be64c2cbfb38aa5d3a87ae7"));
+    assert_eq!(
+        head.first("call-id"),
+        Some("d5f2b95d5be64c2cbfb38aa5d3a87ae7")
+    );
     assert_eq!(head.first("CONTENT-LENGTH"), Some("0"));
     let a = SipAnswer::from_evidence(&evidence(FRONT_END.as_bytes(), SipEnd::Read));
     assert!(a.microsoft);
     assert_eq!(a.server.as_deref(), Some("RTC/6.0"));
     assert_eq!(a.schemes(), "NTLM, Kerberos, TLS-DSK");
-    assert_eq!(a.auth[1].targetname.as_deref(), Some("sip/server.contoso.com"));
+    assert_eq!(
+        a.auth[1].targetname.as_deref(),
+        Some("sip/server.contoso.com")
+    );
     assert_eq!(a.auth[0].version, Some(3));
     assert_eq!(
         a.auth[2].sts_uri.as_deref(),
@@ -70,11 +76,21 @@ fn d17_judgement_table() {
         (FRONT_END, SipEnd::Read, true, "Microsoft registrar"),
         (digest, SipEnd::Read, true, "not a Microsoft registrar"),
         (http, SipEnd::Read, false, "answers HTTP (nginx)"),
-        ("SSH-2.0-OpenSSH_9.6\r\n", SipEnd::Read, false, "not SIP: \"SSH-2.0"),
+        (
+            "SSH-2.0-OpenSSH_9.6\r\n",
+            SipEnd::Read,
+            false,
+            "not SIP: \"SSH-2.0",
+        ),
         ("", SipEnd::TimedOut, false, "did not answer"),
         ("", SipEnd::Closed, false, "closed the connection"),
         ("SIP/2.0 40", SipEnd::TimedOut, false, "only 10 bytes"),
-        ("SIP/2.0 401 Unauth", SipEnd::TimedOut, false, "only 18 bytes"),
+        (
+            "SIP/2.0 401 Unauth",
+            SipEnd::TimedOut,
+            false,
+            "only 18 bytes",
+        ),
     ];
     for (bytes, end, found, words) in cases {
         let e = evidence(bytes.as_bytes(), end);
@@ -115,7 +131,10 @@ fn d17_microsoft_needs_the_realm() {
 #[test]
 fn incomplete_heads_wait_and_garbage_does_not() {
     assert_eq!(parse::parse(b"SIP/2.0 401 Unauth", false), None);
-    assert_eq!(parse::parse(b"HTTP/1.1 200 OK\r\nServer: x\r\n", false), None);
+    assert_eq!(
+        parse::parse(b"HTTP/1.1 200 OK\r\nServer: x\r\n", false),
+        None
+    );
     assert_eq!(parse::parse(b"", true), None);
     let garbage = parse::parse(b"\x16\x03\x01", false).expect("not SIP at once");
     assert!(matches!(garbage.start, StartLine::Other { .. }));
@@ -140,7 +159,9 @@ fn header_count_is_bounded() {
 
 #[test]
 fn challenge_params_with_commas_and_case() {
-    let c = parse::challenge("TLS-DSK Realm=\"a, b\", TARGETNAME=x.y ,version=4,sts-uri=\"https://h/p\"");
+    let c = parse::challenge(
+        "TLS-DSK Realm=\"a, b\", TARGETNAME=x.y ,version=4,sts-uri=\"https://h/p\"",
+    );
     assert_eq!(c.scheme, "TLS-DSK");
     assert_eq!(c.realm.as_deref(), Some("a, b"));
     assert_eq!(c.targetname.as_deref(), Some("x.y"));
