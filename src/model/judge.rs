@@ -350,12 +350,30 @@ pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec
             connect_ms: e.connect_ms,
             tls_ms: e.tls_ms,
         },
-        sip: match &e.sip {
-            SipStage::Sent(s) => Some(SipAnswer::from_evidence(s)),
-            _ => None,
-        },
+        sip: sip_answer(e),
     };
     (probe, j.warnings)
+}
+
+/// The judged probe of a target's one address (autodiscover hosts, D13)
+/// onto the target: status and reason, certificate, dialled address and
+/// timings, in one place. Returns the probe's warnings.
+pub fn onto_target(t: &mut TargetResult, e: &ProbeEvidence, j: ProbeJudgement) -> Vec<String> {
+    t.judged(&j.judged);
+    t.certificate = j.certificate;
+    t.dialed = e.dialed.clone();
+    t.timings.connect_ms = e.connect_ms;
+    t.timings.tls_ms = e.tls_ms;
+    t.sip = sip_answer(e);
+    j.warnings
+}
+
+/// D17: what answered the REGISTER, when one was sent.
+fn sip_answer(e: &ProbeEvidence) -> Option<SipAnswer> {
+    match &e.sip {
+        SipStage::Sent(s) => Some(SipAnswer::from_evidence(s)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -8,13 +8,68 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use crate::model::ms;
+use async_trait::async_trait;
+
+use super::ProbeContext;
+use super::stage::{Address, Connection, Next, Probing, Stage};
+use crate::model::judge;
 use crate::model::sip::parse::parse;
-use crate::model::sip::{MAX_ANSWER, SipEnd, SipEvidence};
+use crate::model::sip::{MAX_ANSWER, SipEnd, SipEvidence, SipStage};
+use crate::model::{Status, ms};
+use crate::plan::{Transport, WildcardPolicy};
 
 /// The user part sipscope registers when only a domain was given (harmless:
 /// no password is ever sent).
 pub const DEFAULT_USER: &str = "sipscope-probe";
+
+/// What the REGISTER stage needs: who registers, and the profile's wildcard
+/// policy (the certificate must pass as the client judges it, D9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SipSettings {
+    pub register: Register,
+    pub wildcards: WildcardPolicy,
+}
+
+/// Stage three of the per-address probe (D17): on a SIP row (TLS or TCP)
+/// whose connection passed — connected, and for TLS a certificate the
+/// client accepts (the model's own judgement) — one REGISTER over the
+/// same connection. A certificate from the legacy look (D15) leaves no
+/// connection: that is recorded, nothing is sent.
+pub struct RegisterStage;
+
+#[async_trait]
+impl Stage for RegisterStage {
+    fn name(&self) -> &'static str {
+        "sip"
+    }
+
+    async fn run(&self, ctx: &ProbeContext, address: &Address<'_>, probing: &mut Probing) -> Next {
+        let sip_row = matches!(address.transport, Transport::Tls | Transport::Tcp);
+        let Some(settings) = ctx.sip.as_ref().filter(|_| sip_row) else {
+            return Next::Continue;
+        };
+        let e = &probing.evidence;
+        if judge::probe(e, address.expected, settings.wildcards)
+            .judged
+            .status
+            != Status::Found
+        {
+            return Next::Continue;
+        }
+        let legacy = e.tls.as_ref().is_some_and(|t| t.legacy);
+        let Some(mut stream) = probing.stream() else {
+            if legacy {
+                probing.evidence.sip = SipStage::LegacyNoRequest;
+            }
+            return Next::Continue;
+        };
+        let request = settings.register.request(address.transport.is_tls());
+        let seen = exchange(&mut stream, &request, ctx.timeout).await;
+        probing.evidence.sip = SipStage::Sent(seen);
+        probing.connection = Connection::Wrapped(stream);
+        Next::Continue
+    }
+}
 
 /// Who registers: the SIP address the client signs in with.
 #[derive(Debug, Clone, PartialEq, Eq)]
