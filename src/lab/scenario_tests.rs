@@ -75,7 +75,7 @@ fn builtin_scenarios_parse_and_are_consistent() {
         }
     }
     let demo = demo_scenarios().unwrap();
-    assert_eq!(demo.len(), all.len() - 2, "all but the two hostile ones");
+    assert_eq!(demo.len(), all.len() - 3, "all but the three hostile ones");
     assert!(demo.iter().all(|s| s.name() != "hostile"));
     assert!(scenario("expired").is_some());
     assert!(scenario("nope").is_none());

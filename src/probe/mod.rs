@@ -49,9 +49,20 @@ pub struct ProbeContext {
     pub sip: Option<sip::SipSettings>,
 }
 
+/// The standard per-address pipeline ([`stage`]): TCP connect, then TLS for
+/// TLS transports, then the SIP REGISTER on SIP rows whose connection
+/// passed (D17).
+pub fn pipeline() -> &'static [&'static dyn stage::Stage] {
+    &[
+        &connect::ConnectStage,
+        &handshake::TlsStage,
+        &sip::RegisterStage,
+    ]
+}
+
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,
 /// handshakes with SNI `expected` and reads the certificate and its trust:
-/// the standard [`stage::pipeline`]. Returns what it saw;
+/// the standard [`pipeline`]. Returns what it saw;
 /// `model::judge::probe` says what it means.
 pub async fn probe(
     ctx: &ProbeContext,
@@ -83,7 +94,7 @@ pub async fn connect(
         transport,
         expected,
     };
-    let mut probing = stage::run(ctx, &address, stage::pipeline()).await;
+    let mut probing = stage::run(ctx, &address, pipeline()).await;
     let stream = probing.stream();
     (probing.evidence, stream)
 }

@@ -12,8 +12,11 @@
 //!    (`judge::onto_target` / `judge::address_probe`).
 //! 3. The stage: one new file in `src/probe/` with a type implementing
 //!    [`Stage`]; it reads the connection with [`Probing::stream`] (plain
-//!    or TLS, whatever the earlier stages left) and appends to the list in
-//!    [`pipeline`] (or a caller passes its own list to [`run`]).
+//!    or TLS, whatever the earlier stages left), and is appended to the
+//!    list in [`super::pipeline`] (or a caller passes its own list to
+//!    [`run`]). The same pipeline probes SIP rows (`Transport::Tls`/`Tcp`)
+//!    and the autodiscover hosts (`Https`/`Http`): a stage reads
+//!    [`Address::transport`] to decide whether it applies, as TLS does.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -82,16 +85,6 @@ pub trait Stage: Send + Sync {
     /// A short name for logs ("connect", "tls", "sip").
     fn name(&self) -> &'static str;
     async fn run(&self, ctx: &ProbeContext, address: &Address<'_>, probing: &mut Probing) -> Next;
-}
-
-/// The standard pipeline: TCP connect, then TLS for TLS transports, then
-/// the SIP REGISTER on SIP rows whose connection passed (D17).
-pub fn pipeline() -> &'static [&'static dyn Stage] {
-    &[
-        &super::connect::ConnectStage,
-        &super::handshake::TlsStage,
-        &super::sip::RegisterStage,
-    ]
 }
 
 /// Runs `stages` in order on `address` until one says stop.
@@ -166,7 +159,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let open = listener.local_addr().unwrap();
         let recorder = Recorder(AtomicUsize::new(0));
-        let mut stages: Vec<&dyn Stage> = pipeline().to_vec();
+        let mut stages: Vec<&dyn Stage> = crate::probe::pipeline().to_vec();
         stages.push(&recorder);
         let address = Address {
             ip: open.ip(),
