@@ -30,6 +30,11 @@ async fn sweep_with(lab: &Lab, address: &str, sip: bool) -> SweepReport {
 
 /// The `check` text of the built binary, as a user sees it.
 fn check_text(lab: &Lab, address: &str) -> String {
+    check_with(lab, &[address], &[])
+}
+
+/// `sipscope check ARGS` against the lab, with extra environment variables.
+fn check_with(lab: &Lab, args: &[&str], env: &[(&str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();
@@ -37,7 +42,8 @@ fn check_text(lab: &Lab, address: &str) -> String {
         std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
             .arg("check")
             .args(lab.check_flags(&ca))
-            .arg(address)
+            .args(args)
+            .envs(env.iter().copied())
             .output()
             .expect("run sipscope")
     });
@@ -132,6 +138,24 @@ async fn d17_web_server_on_sip_fails_and_the_edge_fixes_it() {
     assert_eq!(row.status, Status::Found);
     assert_eq!(row.reason, Some(ReasonCode::TlsTrusted));
     assert!(row.used().unwrap().sip.is_none());
+
+    // The same through the binary: SIPSCOPE_NO_SIP=1, and `sip` is null in the JSON.
+    let json = check_with(
+        &lab,
+        &["--json", "alice@websip.test"],
+        &[("SIPSCOPE_NO_SIP", "1")],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["records"][6]["reason"], "tls-trusted");
+    assert!(json["records"][6]["targets"][0]["sip"].is_null());
+    let json = check_with(&lab, &["--json", "alice@websip.test"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["records"][6]["status"], "not-sip");
+    assert_eq!(json["verdict"]["cause"], "not-sip");
+    assert_eq!(
+        json["records"][6]["targets"][0]["sip"]["outcome"],
+        "not-sip"
+    );
 
     lab.apply_fix("web-server-on-sip").await.unwrap();
     let r = sweep(&lab, "alice@websip.test").await;

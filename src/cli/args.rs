@@ -81,8 +81,8 @@ pub struct SweepArgs {
     #[arg(long, env = "SIPSCOPE_AUTHORITATIVE")]
     pub authoritative: bool,
     /// Do not send the unauthenticated SIP REGISTER after a passing
-    /// connection (D17); rows stop at TLS (config: sip = false)
-    #[arg(long, env = "SIPSCOPE_NO_SIP")]
+    /// connection (D17): rows stop at TLS; env 1/true turns it off too, config sip = false
+    #[arg(long, env = "SIPSCOPE_NO_SIP", value_parser = BoolishValueParser::new())]
     pub no_sip: bool,
     /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
     /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
