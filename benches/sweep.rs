@@ -20,6 +20,12 @@
 //! final, the verdict decided, as the dashboard sees the Row events) and the
 //! Finished time, each against one measured DNS round trip + connect + TLS.
 //!
+//! The fifth figure (issue 19, D17) sweeps the healthy scenario with the
+//! REGISTER stage on and off, alternately: the stage adds one request and
+//! answer on a connection already open, so the difference should be one
+//! loopback round trip (the REGISTER's own `elapsed_ms`), not more.
+//! `cargo bench --bench sweep --profile dev -- sip` runs only this figure.
+//!
 //! Run: `cargo bench --bench sweep` (prints the figures recorded in BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
@@ -59,6 +65,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    if std::env::args().any(|a| a == "sip") {
+        return sip_stage().await;
+    }
     let (lab, address) = delayed_lab("healthy").await;
 
     let mut walls = Vec::new();
@@ -99,6 +108,42 @@ async fn main() {
     sfb_autodiscover().await;
     two_vantages().await;
     fast_path().await;
+    sip_stage().await;
+}
+
+/// Issue 19: the healthy sweep with the REGISTER stage on and off.
+async fn sip_stage() {
+    let (lab, address) = delayed_lab("healthy").await;
+    let (mut on, mut off, mut register) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..(2 * RUNS) {
+        let sip = i % 2 == 0;
+        let mut settings = lab.sweep_settings(&address).expect("settings");
+        settings.options.sip = sip;
+        let sweep = Sweep::prepare(settings).expect("prepare");
+        let started = Instant::now();
+        let report = sweep.run(None).await;
+        let wall = started.elapsed().as_secs_f64() * 1000.0;
+        assert!(report.signin_ok(), "{}", report.verdict.summary);
+        let t = report.record(1).and_then(|r| r.used()).expect("target");
+        match &t.sip {
+            Some(s) if sip => {
+                register.push(s.elapsed_ms as f64);
+                on.push(wall);
+            }
+            None if !sip => off.push(wall),
+            _ => panic!("the stage ran when it should not have, or not when it should"),
+        }
+    }
+    lab.shutdown().await;
+    let (a, b) = (median(on), median(off));
+    println!("D17 REGISTER stage (issue 19), healthy scenario, {RUNS} sweeps each, alternating:");
+    println!("  stage on:  median {a:.1} ms");
+    println!("  stage off: median {b:.1} ms");
+    println!(
+        "  difference {:.1} ms; the REGISTER round trip itself: median {:.1} ms",
+        a - b,
+        median(register)
+    );
 }
 
 /// Issue 12 item 7: time to verdict and Finished time of the healthy sweep,

@@ -262,6 +262,8 @@ async fn check_binary_json_and_exit_codes() {
         "untrusted-ca",
         "pool-down",
         "dns-failures",
+        // D17: the status not-sip.
+        "web-server-on-sip",
     ];
     let lab = lab_of(&names).await;
     let dir = tempfile::tempdir().unwrap();

@@ -205,6 +205,11 @@ async fn json_carries_per_address_probes() {
             .iter()
             .all(|a| a.is_string())
     );
-    assert_eq!(json["records"][0]["reason"], "tls-trusted");
+    // D17: the lab's pool answers REGISTER as a Microsoft front end.
+    assert_eq!(json["records"][0]["reason"], "sip-registrar");
+    assert_eq!(good["sip"]["status_code"], 401);
+    assert_eq!(good["sip"]["microsoft"], true);
+    let down = probes.iter().find(|p| p["status"] != "found").unwrap();
+    assert!(down["sip"].is_null(), "{down}");
     lab.shutdown().await;
 }

@@ -168,4 +168,7 @@ scenario_tests! {
     d12_split_view_inside_view_on_the_primary => "split-view",
     d11_stale_resolver_primary_has_the_edit => "stale-resolver",
     d11_lagging_secondary_primary_has_the_edit => "lagging-secondary",
+    d17_web_server_on_sip_is_not_sip => "web-server-on-sip",
+    d17_third_party_registrar_found_with_warning => "third-party-registrar",
+    d17_hostile_registrars_end_within_timeout => "hostile-registrars",
 }

@@ -85,6 +85,10 @@ pub struct SweepArgs {
     /// the resolver still holds an old answer, and which server lags (D11)
     #[arg(long, env = "SIPSCOPE_AUTHORITATIVE")]
     pub authoritative: bool,
+    /// Do not send the unauthenticated SIP REGISTER after a passing
+    /// connection (D17): rows stop at TLS; env 1/true turns it off too, config sip = false
+    #[arg(long, env = "SIPSCOPE_NO_SIP", value_parser = BoolishValueParser::new())]
+    pub no_sip: bool,
     /// Sweep through this group of resolvers as a named vantage (D12; repeatable),
     /// e.g. --vantage inside=10.0.0.53 --vantage outside=1.1.1.1,8.8.8.8
     #[arg(
@@ -155,6 +159,7 @@ impl SweepArgs {
             } else {
                 own.allow_ports
             },
+            sip: own.sip.or(before.sip),
         }
     }
 
@@ -178,6 +183,7 @@ impl SweepArgs {
             vantages: self.vantages.clone(),
             authoritative: self.authoritative,
             allow_ports: self.allow_ports.clone(),
+            sip: self.no_sip.then_some(false),
         }
     }
 }

@@ -212,3 +212,16 @@ fn d3_tcp_policy_follows_the_profile_unless_told() {
     assert!(settings(&file, &["d.com"]).options.allow_tcp);
     assert!(!settings(&file, &["--no-tcp", "d.com"]).options.allow_tcp);
 }
+
+// D17: the REGISTER stage is on by default; `--no-sip` or the file's
+// `sip = false` turn it off, the command line over the file.
+#[test]
+fn d17_no_sip_flag_and_file_key() {
+    let on = Config::default();
+    assert!(settings(&on, &["d.com"]).options.sip);
+    assert!(!settings(&on, &["--no-sip", "d.com"]).options.sip);
+    let off: Config = toml::from_str("sip = false\n").unwrap();
+    assert!(!settings(&off, &["d.com"]).options.sip);
+    let (_, input) = check_args(&["--no-sip", "d.com"]);
+    assert_eq!(input, "d.com");
+}

@@ -55,6 +55,8 @@ pub struct Config {
     /// D13: ports besides 80 and 443 that an autodiscover redirect or link may use.
     #[serde(deserialize_with = "de_ports")]
     pub allow_ports: Vec<u16>,
+    /// D17: send one unauthenticated REGISTER after a passing connection.
+    pub sip: bool,
     /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
     #[serde(deserialize_with = "de_vantages")]
     pub vantage: Vec<VantageConfig>,
@@ -85,6 +87,7 @@ impl Default for Config {
             colours: true,
             authoritative: false,
             allow_ports: Vec::new(),
+            sip: true,
             vantage: Vec::new(),
         }
     }

@@ -38,6 +38,8 @@ pub struct SweepOverrides {
     pub authoritative: bool,
     /// D13: ports besides 80/443 for autodiscover redirects and links.
     pub allow_ports: Vec<u16>,
+    /// D17: `Some(false)` turns the REGISTER stage off (`--no-sip`).
+    pub sip: Option<bool>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -154,6 +156,7 @@ pub fn sweep_options(
         dial,
         allow_ports: allow_ports(&over.allow_ports, &file.allow_ports)
             .map_err(|e| bad("--allow-port", e))?,
+        sip: over.sip.unwrap_or(file.sip),
     })
 }
 

@@ -51,6 +51,7 @@ fn every_example_value_is_valid_when_uncommented() {
         "colours",
         "authoritative",
         "allow_ports",
+        "sip",
     ] {
         assert!(
             uncommented

@@ -142,12 +142,13 @@ impl Engine {
             Some(cap) => Arc::new(lane.dns.with_step_limit(cap)),
             None => lane.dns.clone(),
         };
+        let settings = SweepSettings::new(request.target.clone(), options.clone());
         let probe = ProbeContext {
             trust: self.trust.clone(),
             timeout: options.timeout,
             dial: options.dial.clone(),
+            sip: crate::sweep::sip_settings(&settings),
         };
-        let settings = SweepSettings::new(request.target.clone(), options.clone());
         let source: SharedSource = dns.clone();
         let sweep = Sweep::from_parts(settings, source, probe, self.profiles.clone());
         let asked = sweep.initial_report();

@@ -114,6 +114,14 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/scenarios/27-autodiscover-hostile-link.toml"),
     ),
     (
+        "26-web-server-on-sip.toml",
+        include_str!("../../assets/scenarios/26-web-server-on-sip.toml"),
+    ),
+    (
+        "27-third-party-registrar.toml",
+        include_str!("../../assets/scenarios/27-third-party-registrar.toml"),
+    ),
+    (
         "30-pool-member-down.toml",
         include_str!("../../assets/scenarios/30-pool-member-down.toml"),
     ),
@@ -144,6 +152,10 @@ const FILES: &[(&str, &str)] = &[
     (
         "37-lagging-secondary.toml",
         include_str!("../../assets/scenarios/37-lagging-secondary.toml"),
+    ),
+    (
+        "38-hostile-registrars.toml",
+        include_str!("../../assets/scenarios/38-hostile-registrars.toml"),
     ),
 ];
 

@@ -40,6 +40,9 @@ pub(super) struct Host {
     also: Vec<String>,
     web: Option<RawWeb>,
     cert: Option<Cert>,
+    /// D17: what answers a REGISTER on its `tls` and `tcp` ports.
+    #[serde(default)]
+    registrar: super::sip_server::Registrar,
 }
 
 fn default_ttl() -> u32 {
@@ -90,6 +93,7 @@ impl Host {
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(HostSpec {
+            registrar: self.registrar,
             name,
             ttl: self.ttl,
             published: self.published,

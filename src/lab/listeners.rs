@@ -12,7 +12,6 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
@@ -20,12 +19,11 @@ use tokio_rustls::TlsAcceptor;
 use super::LabError;
 use super::certs::HostCert;
 use super::scenario::ListenerKind;
+use super::sip_server::{Registrar, serve as sip_serve};
 use super::web::{SharedAnswer, serve as web_serve};
 
 /// How long a handshake may take before the lab gives up on a client.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
-/// How long an idle, connected client is kept (the lab never closes first sooner).
-const IDLE_LIMIT: Duration = Duration::from_secs(60);
 /// How long a silent listener holds a connection without a word.
 const SILENT_HOLD: Duration = Duration::from_secs(600);
 
@@ -46,6 +44,8 @@ pub struct Serving {
     pub acceptor: TlsAcceptor,
     pub cert: Arc<HostCert>,
     pub web: (SharedAnswer, String),
+    /// D17: what answers a REGISTER on the `tls` and `tcp` ports.
+    pub registrar: Registrar,
 }
 
 struct Slot {
@@ -153,6 +153,7 @@ async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
         acceptor,
         cert,
         web: (answer, host),
+        registrar,
     } = serving;
     match kind {
         ListenerKind::Silent => {
@@ -160,12 +161,12 @@ async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
             let _held = stream;
             tokio::time::sleep(SILENT_HOLD).await;
         }
-        ListenerKind::Tcp => drain(stream).await,
+        ListenerKind::Tcp => sip_serve(stream, registrar, &host).await,
         ListenerKind::Tls => {
             if let Ok(Ok(tls)) =
                 tokio::time::timeout(HANDSHAKE_LIMIT, acceptor.accept(stream)).await
             {
-                drain(tls).await;
+                sip_serve(tls, registrar, &host).await;
             }
         }
         ListenerKind::Tls10Only | ListenerKind::Tls12CbcOnly => {
@@ -190,17 +191,4 @@ async fn serve(stream: TcpStream, kind: ListenerKind, serving: Serving) {
             }
         }
     }
-}
-
-/// Keep a connection open, discarding what the client sends, until it closes or idles out.
-async fn drain<S: AsyncRead + Unpin>(mut stream: S) {
-    let mut buf = [0u8; 4096];
-    let _ = tokio::time::timeout(IDLE_LIMIT, async {
-        while let Ok(n) = stream.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-        }
-    })
-    .await;
 }

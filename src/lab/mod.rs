@@ -46,6 +46,7 @@ mod scenario;
 mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
+pub mod sip_server;
 mod views;
 mod web;
 mod web_file;
@@ -383,6 +384,7 @@ async fn start_host(
         acceptor: TlsAcceptor::from(cert.server_config()?),
         cert: cert.clone(),
         web: (web.clone(), host_name),
+        registrar: h.registrar,
     };
     for port in ports {
         listeners.reserve(SocketAddr::new(IpAddr::V4(ip), port), serving.clone())?;

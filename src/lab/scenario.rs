@@ -127,6 +127,8 @@ pub struct HostSpec {
     /// Further names whose A record holds this host's address too (a pool
     /// name behind several front ends, D14).
     pub also: Vec<Name>,
+    /// D17: what answers a REGISTER on its `tls` and `tcp` ports.
+    pub registrar: super::sip_server::Registrar,
 }
 
 /// A forced DNS answer for every query of one name.

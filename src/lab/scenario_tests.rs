@@ -51,7 +51,7 @@ fn minimal_scenario_parses_with_defaults() {
 #[test]
 fn builtin_scenarios_parse_and_are_consistent() {
     let all = builtin_scenarios().unwrap();
-    assert_eq!(all.len(), 35);
+    assert_eq!(all.len(), 38);
     let names: HashSet<_> = all.iter().map(|s| s.name().to_string()).collect();
     let domains: HashSet<_> = all.iter().map(|s| s.domain()).collect();
     assert_eq!(names.len(), all.len(), "names are unique");
@@ -75,7 +75,7 @@ fn builtin_scenarios_parse_and_are_consistent() {
         }
     }
     let demo = demo_scenarios().unwrap();
-    assert_eq!(demo.len(), all.len() - 4, "all but the four hostile ones");
+    assert_eq!(demo.len(), all.len() - 5, "all but the five hostile ones");
     assert!(demo.iter().all(|s| s.name() != "hostile"));
     assert!(
         demo.iter()

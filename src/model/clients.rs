@@ -99,8 +99,14 @@ pub fn short_line(c: &ClientVerdict, domain: &str) -> String {
                 .map(|n| n.trim_end_matches('.'))
                 .filter(|n| !n.is_empty())
                 .unwrap_or(&s.name);
+            // D17: connected, yet no registrar answered: say so.
+            let why = if s.status == Status::NotSip {
+                " (not-sip)"
+            } else {
+                ""
+            };
             format!(
-                "{}: row {} {label} {} {mark}",
+                "{}: row {} {label} {} {mark}{why}",
                 c.title,
                 s.index,
                 s.transport.label()

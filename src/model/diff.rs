@@ -146,6 +146,8 @@ pub enum Aspect {
     Vantage,
     /// The zone's own servers: a serial, or a record's agreement (D11).
     Zone,
+    /// D17: what answered the REGISTER.
+    Sip,
 }
 
 impl Aspect {
@@ -165,6 +167,7 @@ impl Aspect {
             Aspect::Setting => "setting",
             Aspect::Vantage => "vantage",
             Aspect::Zone => "zone",
+            Aspect::Sip => "sip",
         }
     }
 }
@@ -271,6 +274,21 @@ fn certificates(r: &RecordResult) -> String {
     or_dash(r.targets.iter().filter_map(one).collect())
 }
 
+/// D17: `401 RTC/6.0` or `not-sip` per target that was asked (the host
+/// named when the row has several).
+fn sip(r: &RecordResult) -> String {
+    let several = r.targets.len() > 1;
+    let one = |t: &TargetResult| {
+        let brief = t.sip.as_ref()?.brief();
+        Some(if several {
+            format!("{} {brief}", t.host)
+        } else {
+            brief
+        })
+    };
+    or_dash(r.targets.iter().filter_map(one).collect())
+}
+
 fn ttl(r: &RecordResult) -> String {
     r.ttl.map_or_else(|| "-".into(), |t| t.to_string())
 }
@@ -308,11 +326,12 @@ pub fn changes(before: &SweepReport, after: &SweepReport) -> Vec<Change> {
         match (a, b) {
             (Some(a), Some(b)) => {
                 let row = label(b);
-                let aspects: [(Aspect, Show); 5] = [
+                let aspects: [(Aspect, Show); 6] = [
                     (Aspect::Status, |r| r.status.to_string()),
                     (Aspect::Targets, targets),
                     (Aspect::Addresses, addresses),
                     (Aspect::Certificate, certificates),
+                    (Aspect::Sip, sip),
                     (Aspect::Ttl, ttl),
                 ];
                 for (aspect, show) in aspects {

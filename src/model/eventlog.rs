@@ -75,6 +75,17 @@ pub fn client_events(report: &SweepReport) -> Vec<String> {
                 "There was a problem verifying the certificate from the server {host}: the issuing CA is not trusted or the certificate is not in date"
             ));
         }
+        // D17: the REGISTER got no SIP answer.
+        Some(r) if r.status == Status::NotSip => {
+            let used = r.used();
+            let at = used.map_or_else(|| r.name.clone(), |t| format!("{}:{}", t.host, t.port));
+            let instead = used
+                .and_then(|t| t.sip.as_ref())
+                .map_or_else(|| "no SIP answer".to_string(), |s| s.instead());
+            out.push(format!(
+                "The REGISTER sent to {at} got {instead}, not a SIP answer: the client cannot sign in there"
+            ));
+        }
         Some(_) => {}
     }
     out.push(format!("Verdict: {}", report.verdict.summary));
@@ -128,5 +139,13 @@ mod tests {
 
         let ok = client_events(&report(&[Found, m, m, m, m, m, m, m, m, m]));
         assert!(!ok.iter().any(|l| l.starts_with("Event ID")), "{ok:?}");
+
+        // D17: a selected not-sip row says the REGISTER got no SIP answer.
+        let web = client_events(&report(&[NotSip, m, m, m, m, m, m, m, m, m]));
+        assert!(
+            web.iter()
+                .any(|l| l.starts_with("The REGISTER sent to") && l.contains("not a SIP answer")),
+            "{web:?}"
+        );
     }
 }

@@ -177,4 +177,6 @@ pub struct ProbeEvidence {
     pub tls: Option<super::TlsInfo>,
     /// The per-step limit the probe ran with, in ms.
     pub limit_ms: u64,
+    /// D17: the REGISTER stage, when it ran.
+    pub sip: super::sip::SipStage,
 }

@@ -4,6 +4,7 @@
 
 use super::evidence::{Connect, DnsFailure, Handshake, ProbeEvidence, SrvRecord, TrustProblem};
 use super::reason::{Query, Reason};
+use super::sip::{self, SipAnswer, SipStage};
 use super::{
     AddressProbe, CertInfo, NameMatch, Status, TargetResult, Timings, TrustSettings, check_target,
     match_name, select::order_srv_targets,
@@ -194,9 +195,39 @@ fn names_of(sans: &[String], cn: Option<&str>) -> String {
     }
 }
 
-/// D8/D9: what a connection attempt means for the client. `expected` is the
-/// name the client wants on the certificate (SRV target or queried name).
+/// D8/D9/D17: what a connection attempt means for the client. `expected` is
+/// the name the client wants on the certificate (SRV target or queried name).
 pub fn probe(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> ProbeJudgement {
+    let mut j = connection(e, expected, wildcards);
+    sip_stage(e, &mut j);
+    j
+}
+
+/// D17: a connection that passed is a registrar only if SIP answered.
+fn sip_stage(e: &ProbeEvidence, j: &mut ProbeJudgement) {
+    if j.judged.status != Status::Found {
+        return;
+    }
+    match &e.sip {
+        SipStage::Off => {}
+        SipStage::LegacyNoRequest => j.warnings.push(sip::legacy_warning(e.nominal)),
+        SipStage::Sent(s) => {
+            let before = j.judged.reason.to_string();
+            j.judged = match sip::judge(s, e.nominal, e.limit_ms, before) {
+                Ok(p) => {
+                    if let sip::SipProblem::Answered { server, .. } = &p {
+                        let w = sip::non_microsoft_warning(e.nominal, server.as_deref());
+                        j.warnings.push(w);
+                    }
+                    Judged::new(Status::Found, Reason::Sip(p))
+                }
+                Err(p) => Judged::new(Status::NotSip, Reason::Sip(p)),
+            };
+        }
+    }
+}
+
+fn connection(e: &ProbeEvidence, expected: &str, wildcards: WildcardPolicy) -> ProbeJudgement {
     let addr = e.nominal;
     let plain = |status, reason| ProbeJudgement {
         judged: Judged::new(status, reason),
@@ -354,6 +385,7 @@ pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec
             connect_ms: e.connect_ms,
             tls_ms: e.tls_ms,
         },
+        sip: sip_answer(e),
     };
     (probe, j.warnings)
 }
@@ -371,7 +403,16 @@ pub fn onto_target(
     t.dialed = e.dialed.clone();
     t.timings.connect_ms = e.connect_ms;
     t.timings.tls_ms = e.tls_ms;
+    t.sip = sip_answer(e);
     j.warnings
+}
+
+/// D17: what answered the REGISTER, when one was sent.
+fn sip_answer(e: &ProbeEvidence) -> Option<SipAnswer> {
+    match &e.sip {
+        SipStage::Sent(s) => Some(SipAnswer::from_evidence(s)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod reason;
 pub mod record;
 pub mod select;
 pub mod sentence;
+pub mod sip;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;

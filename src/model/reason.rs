@@ -85,6 +85,16 @@ pub enum ReasonCode {
     PortNotAllowed,
     /// D13 (issue 21.1): a redirect or link to an address class the queried name did not resolve into.
     AddressNotAllowed,
+    /// D17: a Microsoft registrar answered the REGISTER (found).
+    SipRegistrar,
+    /// D17: a SIP server that is not a Microsoft registrar answered (found, warned).
+    SipAnswered,
+    /// D17: no answer to the REGISTER in time (not-sip).
+    SipSilent,
+    /// D17: closed without answering (not-sip).
+    SipClosed,
+    /// D17: bytes that are not SIP, e.g. an HTTP status line (not-sip).
+    SipNotSip,
 }
 
 impl ReasonCode {
@@ -198,6 +208,8 @@ pub enum Reason {
     Web(web::WebProblem),
     /// D13 (issue 21.1): a redirect or link that sipscope does not dial.
     DialRefused(Box<dial::RefusedDial>),
+    /// D17: what answered the REGISTER.
+    Sip(super::sip::SipProblem),
 }
 
 fn dns_code(f: &DnsFailure) -> ReasonCode {
@@ -251,6 +263,16 @@ impl Reason {
             Reason::LegacyTlsTrusted { .. } => C::LegacyTlsTrusted,
             Reason::Web(w) => w.code(),
             Reason::DialRefused(r) => r.code(),
+            Reason::Sip(p) => {
+                use super::sip::SipProblem as P;
+                match p {
+                    P::Registrar { .. } => C::SipRegistrar,
+                    P::Answered { .. } => C::SipAnswered,
+                    P::Silent { .. } => C::SipSilent,
+                    P::Closed { .. } => C::SipClosed,
+                    P::NotSip { .. } => C::SipNotSip,
+                }
+            }
         }
     }
 }
@@ -364,6 +386,7 @@ impl fmt::Display for Reason {
             ),
             Reason::Web(w) => w.fmt(f),
             Reason::DialRefused(r) => r.fmt(f),
+            Reason::Sip(p) => p.fmt(f),
         }
     }
 }

@@ -138,6 +138,9 @@ pub struct AddressProbe {
     pub dialed: Option<String>,
     #[serde(default)]
     pub timings: Timings,
+    /// D17: what answered sipscope's REGISTER; `null` when none was sent.
+    #[serde(default)]
+    pub sip: Option<super::sip::SipAnswer>,
 }
 
 /// A host a row points to: the SRV target, or the queried name of an A row.
@@ -173,6 +176,10 @@ pub struct TargetResult {
     /// Every address probed, in address order (D14).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<AddressProbe>,
+    /// D17: what answered sipscope's REGISTER at the address the status
+    /// comes from; `null` when none was sent.
+    #[serde(default)]
+    pub sip: Option<super::sip::SipAnswer>,
 }
 
 impl TargetResult {
@@ -193,6 +200,7 @@ impl TargetResult {
             timings: Timings::default(),
             tls: None,
             probes: Vec::new(),
+            sip: None,
         }
     }
 
@@ -207,7 +215,9 @@ impl TargetResult {
             Status::Found => 0,
             Status::CertMismatch => 1,
             Status::Untrusted => 2,
-            _ => 3,
+            // D17: something answered on the port, just not a registrar.
+            Status::NotSip => 3,
+            _ => 4,
         };
         let best = probes
             .iter()
@@ -220,6 +230,7 @@ impl TargetResult {
         self.certificate = best.certificate.clone();
         self.dialed = best.dialed.clone();
         self.tls = best.tls.clone();
+        self.sip = best.sip.clone();
         self.timings.connect_ms = best.timings.connect_ms;
         self.timings.tls_ms = best.timings.tls_ms;
         let failed: Vec<String> = probes

@@ -107,6 +107,8 @@ pub enum Cause {
     /// Business Online (`*.online.lync.com`): the user is homed online,
     /// where only Teams serves them; this client cannot sign in.
     HomedOnline,
+    /// D17: the selected record connects, but no SIP registrar answers.
+    NotSip,
     /// A row that decides is still being asked.
     #[default]
     InProgress,
@@ -284,11 +286,33 @@ pub fn verdict(
                 .comma(format!("but cannot connect{}", paren(&reason)))
                 .semicolon(format!("start the server or correct record {}", row.name)),
         ),
+        Status::NotSip => fail(Cause::NotSip, not_sip(row, &what)),
         other => Verdict::in_progress(format!(
             "Sign-in is undecided: record {} is still {other}.",
             row.index
         )),
     }
+}
+
+/// D17: what answered instead of a registrar, and what to fix.
+fn not_sip(row: &RecordResult, what: &str) -> String {
+    let used = row.used();
+    let at = used
+        .map(|t| format!("{}:{}", t.host, t.port))
+        .unwrap_or_else(|| row.name.clone());
+    let instead = used
+        .and_then(|t| t.sip.as_ref())
+        .map(|s| s.instead())
+        .unwrap_or_else(|| "something that is not SIP".into());
+    // Inside names lead to the pool; the others to the Access Edge (D3).
+    let fix = if row.name.contains("internal") {
+        "point it at the pool (front end or Director)"
+    } else {
+        "point it at the Access Edge"
+    };
+    format!(
+        "Sign-in fails: the client uses {what}, but {at} answers {instead}, not SIP: {fix}, or remove it."
+    )
 }
 
 /// The verdict when no row resolved.

@@ -25,6 +25,9 @@ pub enum Status {
     /// current settings (`sfb`'s `_sipinternal._tcp` while TCP is not
     /// allowed): never selected, never named in a verdict, shown dimmed.
     Skipped,
+    /// D17: connected (for TLS, certificate fine), but no SIP answer to a
+    /// REGISTER: silence, a closed connection, or something not SIP.
+    NotSip,
 }
 
 impl Status {
@@ -39,6 +42,7 @@ impl Status {
         Status::DnsError,
         Status::ServiceError,
         Status::Skipped,
+        Status::NotSip,
     ];
 
     /// What the status means, in one line, with the rule it comes from
@@ -57,6 +61,9 @@ impl Status {
             Status::DnsError => "SERVFAIL, REFUSED or timeout: never missing (D8)",
             Status::ServiceError => "autodiscover answered, but not with a usable document (D13)",
             Status::Skipped => "not asked by this client under these settings, e.g. TCP (D3)",
+            Status::NotSip => {
+                "connected, but no SIP answer to a REGISTER: silence, closed, HTTP (D17)"
+            }
         }
     }
 
@@ -74,6 +81,7 @@ impl Status {
             Status::DnsError => "dns-error",
             Status::ServiceError => "service-error",
             Status::Skipped => "skipped",
+            Status::NotSip => "not-sip",
         }
     }
 
@@ -91,6 +99,7 @@ impl Status {
             Status::DnsError => "!",
             Status::ServiceError => "⚑",
             Status::Skipped => "○",
+            Status::NotSip => "≈",
         }
     }
 
@@ -116,6 +125,7 @@ impl Status {
                 | Status::Untrusted
                 | Status::Unreachable
                 | Status::ServiceError
+                | Status::NotSip
         )
     }
 
@@ -173,6 +183,7 @@ mod tests {
             (DnsError, false),
             (ServiceError, true),
             (Skipped, false),
+            (NotSip, true),
             (Pending, false),
         ] {
             assert_eq!(st.resolved(), resolved, "{st}");

@@ -45,6 +45,9 @@ impl Stage for TlsStage {
                 probing.connection = Connection::Wrapped(Box::new(s));
                 Next::Continue
             }
+            // D15: a certificate from the legacy look, no connection: later
+            // stages still see it (D17 records that nothing could be sent).
+            None if probing.evidence.tls.as_ref().is_some_and(|t| t.legacy) => Next::Continue,
             None => Next::Stop,
         }
     }

@@ -8,6 +8,7 @@ pub mod dns;
 pub mod handshake;
 pub mod http;
 pub mod legacy;
+pub mod sip;
 pub mod stage;
 pub mod tls;
 
@@ -44,12 +45,19 @@ pub struct ProbeContext {
     pub trust: Trust,
     pub timeout: Duration,
     pub dial: DialOverrides,
+    /// D17: the REGISTER stage's settings; `None` when it is off (`--no-sip`).
+    pub sip: Option<sip::SipSettings>,
 }
 
 /// The standard per-address pipeline ([`stage`]): TCP connect, then TLS for
-/// TLS transports. A new stage (D17's SIP REGISTER) is appended here.
+/// TLS transports, then the SIP REGISTER on SIP rows whose connection
+/// passed (D17).
 pub fn pipeline() -> &'static [&'static dyn stage::Stage] {
-    &[&connect::ConnectStage, &handshake::TlsStage]
+    &[
+        &connect::ConnectStage,
+        &handshake::TlsStage,
+        &sip::RegisterStage,
+    ]
 }
 
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,

@@ -101,6 +101,7 @@ pub async fn run(ctx: &ProbeContext, address: &Address<'_>, stages: &[&dyn Stage
             tls_ms: None,
             tls: None,
             limit_ms: ms(ctx.timeout),
+            sip: Default::default(),
         },
         connection: Connection::None,
     };
@@ -147,6 +148,7 @@ mod tests {
             trust: crate::probe::Trust::load(false, &[]).unwrap(),
             timeout: std::time::Duration::from_secs(2),
             dial: Default::default(),
+            sip: None,
         }
     }
 

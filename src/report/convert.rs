@@ -81,6 +81,7 @@ impl From<&AddressProbe> for Probe {
             certificate: p.certificate.as_ref().map(Into::into),
             dialed: p.dialed.clone(),
             timings: (&p.timings).into(),
+            sip: p.sip.as_ref().map(Into::into),
         }
     }
 }
@@ -103,6 +104,7 @@ impl From<&TargetResult> for Target {
             timings: (&t.timings).into(),
             tls: t.tls.as_ref().map(Into::into),
             probes: t.probes.iter().map(Into::into).collect(),
+            sip: t.sip.as_ref().map(Into::into),
         }
     }
 }

@@ -44,7 +44,7 @@ mirror! {
     /// `probing` only while a sweep runs.
     Status from model::Status, "kebab-case" {
         Pending, Querying, Probing, Found, Missing, Rejected, CertMismatch,
-        Untrusted, Unreachable, DnsError, ServiceError, Skipped,
+        Untrusted, Unreachable, DnsError, ServiceError, Skipped, NotSip,
     }
 }
 
@@ -60,7 +60,8 @@ mirror! {
         WrongPurpose, TcpAccepted, TlsTrusted, LegacyTlsTrusted, HttpErrorStatus,
         NotAutodiscover, BadLink, NoUserLink, RedirectLoop, TooManyRedirects,
         HttpFailed, AutodiscoverOk, AutodiscoverRedirect, TcpNotAllowed, UserLinkFailed,
-        HttpsDowngrade, PortNotAllowed, AddressNotAllowed,
+        HttpsDowngrade, PortNotAllowed, AddressNotAllowed, SipRegistrar, SipAnswered,
+        SipSilent, SipClosed, SipNotSip,
     }
 }
 
@@ -73,7 +74,7 @@ mirror! {
     /// Why the verdict is what it is (D7).
     Cause from model::Cause, "kebab-case" {
         Works, CertMismatch, Untrusted, Unreachable, DnsErrors, Rejected,
-        Dangling, NothingPublished, ServiceError, HomedOnline, InProgress,
+        Dangling, NothingPublished, ServiceError, HomedOnline, NotSip, InProgress,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod authority;
 mod convert;
 pub mod json;
 pub mod labels;
+pub mod sip;
 pub mod text;
 pub mod types;
 

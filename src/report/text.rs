@@ -106,7 +106,12 @@ pub fn render_styled(report: &SweepReport, colour: bool) -> String {
                 || report.selected == Some(r.index)
                 || !r.targets.is_empty())
             .then(|| format!("  #{} {}: {}", r.index, r.status, clean(&r.detail)));
-            detail.into_iter().chain(
+            // D17: what answered the REGISTER at the target in use.
+            let sip = r
+                .used()
+                .and_then(|t| t.sip.as_ref())
+                .map(|s| format!("  #{} sip: {}", r.index, clean(&s.summary())));
+            detail.into_iter().chain(sip).chain(
                 r.warnings
                     .iter()
                     .map(move |w| format!("  #{} warning: {}", r.index, clean(w))),

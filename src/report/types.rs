@@ -150,6 +150,9 @@ pub struct Target {
     pub tls: Option<Tls>,
     /// Every address probed (D14), in address order.
     pub probes: Vec<Probe>,
+    /// D17: what answered the REGISTER at the address the status comes
+    /// from; `null` when no request was made.
+    pub sip: Option<super::sip::Sip>,
 }
 }
 
@@ -164,6 +167,8 @@ pub struct Probe {
     pub certificate: Option<Certificate>,
     pub dialed: Option<String>,
     pub timings: Timings,
+    /// D17: what answered the REGISTER here; `null` when none was sent.
+    pub sip: Option<super::sip::Sip>,
 }
 }
 

@@ -38,6 +38,7 @@ pub fn render(s: &Snapshot) -> String {
     table(&mut out, r);
     details(&mut out, r);
     certificates(&mut out, r);
+    registrars(&mut out, r);
     views(&mut out, s);
     history(&mut out, s);
     out
@@ -139,6 +140,30 @@ fn details(out: &mut String, r: &SweepReport) {
         .collect();
     if !lines.is_empty() {
         let _ = writeln!(out, "## Details\n\n{}\n", lines.join("\n"));
+    }
+}
+
+/// D17: what answered the REGISTER, per target; the section is left out
+/// when no request was made (`--no-sip`, or a snapshot from before D17).
+fn registrars(out: &mut String, r: &SweepReport) {
+    let lines: Vec<String> = r
+        .records
+        .iter()
+        .flat_map(|rec| {
+            rec.targets.iter().filter_map(move |t| {
+                let sip = t.sip.as_ref()?;
+                Some(format!(
+                    "- #{} {}:{}: {}",
+                    rec.index,
+                    clean(&t.host),
+                    t.port,
+                    clean(&sip.summary())
+                ))
+            })
+        })
+        .collect();
+    if !lines.is_empty() {
+        let _ = writeln!(out, "## SIP REGISTER answers\n\n{}\n", lines.join("\n"));
     }
 }
 

@@ -59,6 +59,9 @@ pub struct SweepOptions {
     pub dial: DialOverrides,
     /// D13: ports besides 80 and 443 an autodiscover redirect or link may use.
     pub allow_ports: Vec<u16>,
+    /// D17: send one unauthenticated REGISTER after a passing connection
+    /// (`--no-sip` turns it off).
+    pub sip: bool,
 }
 
 impl SweepOptions {
@@ -75,6 +78,7 @@ impl SweepOptions {
             allow_tcp: true,
             dial: DialOverrides::new(),
             allow_ports: Vec::new(),
+            sip: true,
         }
     }
 }
@@ -177,6 +181,7 @@ impl Sweep {
             trust,
             timeout: o.timeout,
             dial: o.dial.clone(),
+            sip: sip_settings(&settings),
         };
         Ok(Sweep::from_parts(
             settings,
@@ -276,6 +281,16 @@ fn with_every_generation(
         }
     }
     all
+}
+
+/// D17: what the REGISTER stage sends for `settings`, or `None` when the
+/// stage is off (`--no-sip`).
+pub fn sip_settings(settings: &SweepSettings) -> Option<probe::sip::SipSettings> {
+    let (o, t) = (&settings.options, &settings.target);
+    o.sip.then(|| probe::sip::SipSettings {
+        register: probe::sip::Register::new(t.user.as_deref(), &t.domain),
+        wildcards: o.profile.wildcards,
+    })
 }
 
 /// The report for `settings` before anything is asked: every row pending.

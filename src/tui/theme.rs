@@ -64,7 +64,8 @@ impl Theme {
             | Status::Untrusted
             | Status::Unreachable
             | Status::DnsError
-            | Status::ServiceError => self.fg(Color::Red),
+            | Status::ServiceError
+            | Status::NotSip => self.fg(Color::Red),
         }
     }
 

@@ -147,3 +147,60 @@ fn profile_and_resolver_changes_are_sweep_wide() {
     assert!(d.iter().all(|c| c.row.is_none()));
     assert_eq!(d[1].to_string(), "resolvers: system → 10.0.0.53:53");
 }
+
+// D17: what answered the REGISTER is compared: "sip: 401 RTC/6.0 → not-sip".
+#[test]
+fn d17_sip_answer_changes_are_named() {
+    use crate::model::sip::{SipAnswer, SipOutcome};
+    let mut a = sweep();
+    found(&mut a, 1, "pool.contoso.com", "192.0.2.10");
+    let registrar = SipAnswer {
+        request: "REGISTER".into(),
+        outcome: SipOutcome::Answered,
+        status_code: Some(401),
+        reason_phrase: Some("Unauthorized".into()),
+        server: Some("RTC/6.0".into()),
+        auth: Vec::new(),
+        diagnostics: None,
+        microsoft: true,
+        elapsed_ms: 3,
+        start_line: None,
+    };
+    a.records[0].targets[0].sip = Some(registrar.clone());
+    let mut b = a.clone();
+    b.records[0].targets[0].sip = Some(SipAnswer {
+        outcome: SipOutcome::NotSip,
+        status_code: None,
+        reason_phrase: None,
+        server: Some("nginx".into()),
+        start_line: Some("HTTP/1.1 400 Bad Request".into()),
+        ..registrar
+    });
+    let c = changes(&a, &b);
+    let line = c
+        .iter()
+        .find(|c| c.aspect == Aspect::Sip)
+        .map(|c| c.to_string())
+        .expect("a sip change");
+    assert!(line.ends_with("sip: 401 RTC/6.0 → not-sip"), "{line}");
+    // Elapsed time alone is not a change.
+    let mut c2 = a.clone();
+    c2.records[0].targets[0].sip.as_mut().unwrap().elapsed_ms = 99;
+    assert!(changes(&a, &c2).is_empty());
+}
+
+// A document written before `sip` existed still reads: the field is null.
+#[test]
+fn d17_documents_without_sip_still_read() {
+    let mut a = sweep();
+    found(&mut a, 1, "pool.contoso.com", "192.0.2.10");
+    let mut json: serde_json::Value = serde_json::to_value(&a).unwrap();
+    let t = json["records"][0]["targets"][0].as_object_mut().unwrap();
+    assert!(
+        t.remove("sip").is_some(),
+        "sip is written, null when no request"
+    );
+    let back: SweepReport = serde_json::from_value(json).unwrap();
+    assert_eq!(back.records[0].targets[0].sip, None);
+    assert_eq!(back, a);
+}

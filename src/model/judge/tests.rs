@@ -20,6 +20,7 @@ fn evidence(connect: Connect, handshake: Option<Handshake>) -> ProbeEvidence {
         tls_ms: Some(2),
         tls: None,
         limit_ms: 3000,
+        sip: Default::default(),
     }
 }
 

@@ -7,6 +7,7 @@ mod autodiscover;
 mod demo;
 mod demo_views;
 mod fixtures;
+mod hostile_sip;
 mod hostile_text;
 mod newcomer;
 mod reducer;

@@ -186,6 +186,7 @@ fn pool_members_and_tls_details_80x24() {
         certificate: cert,
         dialed: None,
         timings: Timings::default(),
+        sip: None,
     };
     let good = t.certificate.clone();
     t.probes = vec![

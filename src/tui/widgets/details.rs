@@ -247,6 +247,10 @@ fn target_lines(
             t,
         ));
     }
+    // D17: what answered the REGISTER (challenges, targetname, Server).
+    if let Some(sip) = &target.sip {
+        out.extend(sip.lines().into_iter().map(|(k, v)| kv(k, v, t)));
+    }
     // D14: every member of a pool name, one line each.
     if target.probes.len() > 1 {
         out.push(Line::styled("members", t.title()));
@@ -265,6 +269,10 @@ fn target_lines(
                     format!("  {}", short_thumbprint(&c.thumbprint)),
                     t.muted(),
                 ));
+            }
+            // D17: which server answered at this member.
+            if let Some(sip) = p.sip.as_ref().filter(|_| p.status == Status::Found) {
+                line.push(Span::styled(format!("  sip {}", sip.summary()), t.muted()));
             }
             out.push(Line::from(line));
         }

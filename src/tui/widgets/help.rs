@@ -41,7 +41,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     }
     out.push(Line::from(vec![
         Span::styled("Rules     ", t.label()),
-        Span::raw("D1–D16 cited on screen are explained in docs/rules.md"),
+        Span::raw("D1–D17 cited on screen are explained in docs/rules.md"),
     ]));
     let log = app
         .log_file
