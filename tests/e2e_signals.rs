@@ -40,7 +40,7 @@ fn dashboard_pid(tmux: &Tmux) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_and_sighup_restore_the_terminal() {
-    let Some(tmux) = Tmux::new("signals") else {
+    let Some(_installed) = Tmux::new("signals") else {
         eprintln!("SKIPPED sigterm_and_sighup_restore_the_terminal: tmux is not installed");
         return;
     };
@@ -54,6 +54,9 @@ async fn sigterm_and_sighup_restore_the_terminal() {
 
     tokio::task::block_in_place(|| {
         for (signal, code) in [("TERM", "143"), ("HUP", "129")] {
+            // A fresh tmux server per run: restarting in the old one raced
+            // with its exit after the last session ended (a blank screen).
+            let tmux = Tmux::new("signals").expect("tmux");
             tmux.start(&script, 100, 30);
             tmux.wait_for("the verdict", |s| {
                 s.contains("sweep #1") && s.contains("took")
@@ -242,6 +245,8 @@ async fn sigint_exits_130_but_ctrl_c_as_a_key_quits_0() {
         assert_eq!(tmux.wait_for_exit(&status), "130", "SIGINT");
         assert_eq!(pane_state(&tmux), "0 1", "SIGINT: terminal restored");
 
+        // A fresh tmux server (see sigterm_and_sighup_restore_the_terminal).
+        let tmux = Tmux::new("signals").expect("tmux");
         tmux.start(&script, 100, 30);
         tmux.wait_for("the verdict", |s| {
             s.contains("sweep #1") && s.contains("took")
