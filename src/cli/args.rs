@@ -101,6 +101,9 @@ pub struct SweepArgs {
         value_delimiter = ','
     )]
     pub dial: Vec<String>,
+    /// A used certificate expiring within DAYS makes the verdict degraded (D18) [default: 30]
+    #[arg(long, value_name = "DAYS", env = "SIPSCOPE_EXPIRY_WARNING_DAYS")]
+    pub expiry_warning_days: Option<u32>,
 }
 
 /// A boolean with a `--no-x` flag and a `--x[=BOOL]` option (or its
@@ -137,6 +140,7 @@ impl SweepArgs {
             lab_dial: own.lab_dial.or_else(|| before.lab_dial.clone()),
             vantages: list(own.vantages, &before.vantages),
             authoritative: own.authoritative || before.authoritative,
+            expiry_warning_days: own.expiry_warning_days.or(before.expiry_warning_days),
         }
     }
 
@@ -159,6 +163,7 @@ impl SweepArgs {
             lab_dial: self.lab_dial.clone(),
             vantages: self.vantages.clone(),
             authoritative: self.authoritative,
+            expiry_warning_days: self.expiry_warning_days,
         }
     }
 }

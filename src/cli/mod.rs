@@ -171,6 +171,9 @@ pub struct CheckArgs {
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
+    /// Exit 1 for a degraded verdict too, not only for a failing one (D18)
+    #[arg(long, env = "SIPSCOPE_STRICT")]
+    pub strict: bool,
     #[command(flatten)]
     pub sweep: SweepArgs,
     #[command(flatten)]

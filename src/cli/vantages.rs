@@ -25,6 +25,7 @@ pub fn run(
     authoritative: bool,
     json: bool,
     save_in: Option<&std::path::Path>,
+    strict: bool,
 ) -> Result<u8, Failure> {
     let mut jobs = Vec::new();
     let mut summaries = Vec::new();
@@ -128,7 +129,9 @@ pub fn run(
             saved.markdown.display()
         ));
     }
-    Ok(if all_work(&each) {
+    // D18: the worst vantage decides; degraded passes unless --strict.
+    let worst = crate::model::state::worst(each.iter().map(|v| v.verdict.state));
+    Ok(if worst.is_some_and(|s| s.passes(strict)) {
         exit::OK
     } else {
         exit::FAIL
@@ -136,7 +139,9 @@ pub fn run(
 }
 
 /// The version-1 document of the first vantage (so version-1 readers keep
-/// working), with every vantage under `vantages`; with `authority` (one per
+/// working), with every vantage under `vantages`; the top-level `verdict` is
+/// the worst vantage's (fail over degraded over ok; the first on a tie, D18),
+/// each vantage keeps its own; with `authority` (one per
 /// vantage), `authoritative` at the top (the first vantage's), on each
 /// vantage and on every record.
 pub fn to_json(
@@ -156,8 +161,19 @@ pub fn to_json(
     }
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("vantages".into(), list);
+        if let Some(w) = worst_vantage(each) {
+            obj.insert(
+                "verdict".into(),
+                serde_json::to_value(&w.verdict).unwrap_or_default(),
+            );
+        }
     }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The vantage whose verdict is worst (the first of equals).
+fn worst_vantage(each: &[VantageReport]) -> Option<&VantageReport> {
+    each.iter().rev().max_by_key(|v| v.verdict.state.severity())
 }
 
 /// Each vantage's table, then where they disagree and every verdict.

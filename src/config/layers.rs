@@ -36,6 +36,8 @@ pub struct SweepOverrides {
     pub vantages: Vec<String>,
     /// D11: also ask the zone's own servers (`--authoritative`).
     pub authoritative: bool,
+    /// D18: `--expiry-warning-days`.
+    pub expiry_warning_days: Option<u32>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -102,6 +104,8 @@ pub fn sweep_options(
         .or(snapshot.map(|s| s.timeout_ms))
         .unwrap_or(file.timeout_ms);
     check_timeout(timeout_ms).map_err(|e| bad("--timeout-ms", e))?;
+    let expiry_warning_days = over.expiry_warning_days.unwrap_or(file.expiry_warning_days);
+    super::check_expiry_days(expiry_warning_days).map_err(|e| bad("--expiry-warning-days", e))?;
     let trusted = pick(
         &over.trusted_domains,
         snapshot.map(|s| s.trusted_domains.as_slice()),
@@ -144,6 +148,7 @@ pub fn sweep_options(
         },
         allow_tcp,
         dial,
+        expiry_warning_days,
     })
 }
 

@@ -73,13 +73,14 @@ pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
     None
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Signin {
     Ok,
     Fail,
     /// The sweep has not decided yet (a row ranked ahead is still in flight):
     /// not a failure.
+    #[default]
     Undecided,
 }
 
@@ -107,13 +108,19 @@ pub enum Cause {
     InProgress,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(from = "super::state::VerdictDoc")]
 pub struct Verdict {
     pub signin: Signin,
     /// One sentence: what the client does, why it fails, what to fix.
     pub summary: String,
     #[serde(default)]
     pub cause: Cause,
+    /// D18: ok, degraded or fail (set by `SweepReport::decide`).
+    pub state: super::State,
+    /// D18: why a working sign-in is degraded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub degraded: Vec<super::state::Degraded>,
 }
 
 impl Verdict {
@@ -123,6 +130,7 @@ impl Verdict {
             signin: Signin::Undecided,
             summary: summary.into(),
             cause: Cause::InProgress,
+            ..Verdict::default()
         }
     }
 }
@@ -159,6 +167,7 @@ pub fn verdict(
         signin: Signin::Fail,
         summary,
         cause,
+        ..Verdict::default()
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
         return autodiscover::nothing_usable(records, ranking)
@@ -197,6 +206,7 @@ pub fn verdict(
                     "Sign-in works: the client uses {what} and the server accepts the connection (unencrypted TCP)."
                 ),
             },
+            ..Verdict::default()
         },
         Status::CertMismatch => fail(
             Cause::CertMismatch,
@@ -285,6 +295,7 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
         signin: Signin::Fail,
         summary,
         cause,
+        ..Verdict::default()
     }
 }
 

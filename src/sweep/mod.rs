@@ -58,6 +58,8 @@ pub struct SweepOptions {
     /// When false, TCP rows are rejected (a profile or policy that forbids TCP, D8).
     pub allow_tcp: bool,
     pub dial: DialOverrides,
+    /// D18: a used certificate expiring within this many days is `degraded`.
+    pub expiry_warning_days: u32,
 }
 
 impl SweepOptions {
@@ -73,6 +75,7 @@ impl SweepOptions {
             trust: TrustSettings::default(),
             allow_tcp: true,
             dial: DialOverrides::new(),
+            expiry_warning_days: model::state::DEFAULT_EXPIRY_WARNING_DAYS,
         }
     }
 }
@@ -262,5 +265,6 @@ pub fn initial_report(settings: &SweepSettings) -> SweepReport {
         selected: None,
         verdict: Verdict::in_progress("Sweep in progress."),
         clients: Vec::new(),
+        expiry_warning_days: o.expiry_warning_days,
     }
 }

@@ -37,6 +37,7 @@ pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
         signin: Signin::Fail,
         summary,
         cause,
+        ..Verdict::default()
     };
     match row.status {
         Status::Found => Verdict {
@@ -48,6 +49,7 @@ pub fn for_row(row: &RecordResult, skipped: &str) -> Verdict {
                 ),
                 None => format!("Sign-in can proceed: the client uses {what}; {detail}."),
             },
+            ..Verdict::default()
         },
         Status::CertMismatch => fail(
             Cause::CertMismatch,
@@ -135,5 +137,6 @@ pub fn nothing_usable(records: &[RecordResult], ranking: &[RowClass]) -> Option<
             "Sign-in fails: this client asks autodiscover only and none of {} {why}; it never falls back to SRV or A records (D13). Publish {first} (internal) and the external autodiscover name, pointing at the web services of your pool or reverse proxy.",
             names.join(" and ")
         ),
+        ..Verdict::default()
     })
 }
