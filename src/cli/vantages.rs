@@ -200,10 +200,10 @@ pub fn text(reports: &[SweepReport], each: &[VantageReport]) -> String {
     }
     let _ = writeln!(out, "Verdicts:");
     for v in each {
-        let mark = if v.verdict.signin == crate::model::Signin::Ok {
-            "✓"
-        } else {
-            "✗"
+        let mark = match v.verdict.state {
+            crate::model::State::Ok => "✓",
+            crate::model::State::Degraded => "! degraded:",
+            _ => "✗",
         };
         let _ = writeln!(
             out,
