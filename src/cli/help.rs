@@ -41,7 +41,16 @@ Examples:
   sipscope check --profile lync2010 --json alice@contoso.com
   sipscope check --save alice@contoso.com       also save a snapshot (see `sipscope snapshots`)
 
-Exit codes: 0 sign-in works · 1 sign-in fails · 2 bad input or configuration · 3 could not run";
+Exit codes: 0 sign-in works (ok or degraded, D18) · 1 sign-in fails (or degraded with --strict) · 2 bad input or configuration · 3 could not run";
+
+pub const AUDIT: &str = "\
+Examples:
+  sipscope audit domains.txt                    progress, then the domains not ok and totals
+  sipscope audit --json domains.txt | jq -c 'select(.verdict.state != \"ok\")'
+  sipscope audit --csv --jobs 32 - < domains.txt
+  sipscope audit --markdown audit.md domains.txt
+
+Exit codes: 0 every address ok or degraded · 1 any fails or is invalid (or degraded with --strict) · 2 the file cannot be read or holds no address · 3 could not run · 130 interrupted";
 
 pub const PROFILES: &str = "\
 Example:

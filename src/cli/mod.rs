@@ -3,9 +3,11 @@
 //! library and turns the outcome into an exit code (`crate::error::exit`).
 
 mod args;
+mod audit;
 mod authority;
 mod check;
 mod demo;
+mod fleet_engine;
 mod generate;
 mod help;
 mod snapshots;
@@ -69,6 +71,9 @@ pub enum Command {
     /// Sweep once and print the table and verdict (exit 0 sign-in works, 1 fails, 2 bad input)
     #[command(after_help = help::CHECK)]
     Check(CheckArgs),
+    /// Check every address of a file (one a line, or - for standard input): a summary, JSON Lines or CSV
+    #[command(after_help = help::AUDIT)]
+    Audit(audit::AuditArgs),
     /// List the client profiles (query orders) sipscope knows
     #[command(after_help = help::PROFILES)]
     Profiles,
@@ -207,6 +212,11 @@ impl Cli {
                 color: Some(&a.color),
                 ..GlobalParts::default()
             },
+            Some(Command::Audit(a)) => GlobalParts {
+                files: Some(&a.files),
+                color: Some(&a.color),
+                ..GlobalParts::default()
+            },
             Some(Command::Paths(a)) => GlobalParts {
                 files: Some(&a.files),
                 log: Some(&a.log),
@@ -245,6 +255,7 @@ impl Cli {
         match &self.command {
             None => before,
             Some(Command::Check(a)) => a.sweep.overrides_over(&before),
+            Some(Command::Audit(a)) => a.sweep.overrides_over(&before),
             Some(Command::Open(a)) => a.sweep.overrides_over(&before),
             Some(_) => SweepOverrides::default(),
         }
@@ -309,6 +320,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     let sweep = cli.sweep();
     match &cli.command {
         Some(Command::Check(args)) => check::run(args, &sweep, &config),
+        Some(Command::Audit(args)) => audit::run(args, &sweep, &config),
         Some(Command::Demo(args)) => demo::run(args, &config),
         Some(Command::Paths(_)) => {
             out::print(&crate::config::paths_report(&config))?;
