@@ -11,7 +11,7 @@
 //! services host's address answer → connect → TLS.
 //!
 //! The third figure (issue 12) sweeps the healthy scenario as two vantages at
-//! once (`sweep::run_many`, as `check --vantage` does) against one sweep.
+//! once (through the engine, as `check --vantage` does) against one sweep.
 //!
 //! The fourth figure (issue 12 item 7) is the additional-section fast path:
 //! the healthy scenario's SRV answer carries the pool's address, so the
@@ -187,30 +187,40 @@ async fn fast_path() {
     );
 }
 
-/// Issue 12 (D12): two vantages swept at once against one sweep alone.
+/// Issue 12 (D12): two vantages swept at once against one sweep alone,
+/// both through the engine (`check --vantage` does the same).
 async fn two_vantages() {
-    use sipscope::sweep::{KeyedEvent, SweepEvent, run_many};
+    use sipscope::config::Vantage;
+    use sipscope::engine::{CheckRequest, Engine};
     let (lab, address) = delayed_lab("healthy").await;
-    let prepare =
-        || Sweep::prepare(lab.sweep_settings(&address).expect("settings")).expect("prepare");
+    let one = lab.engine_settings().expect("settings");
+    let mut two = one.clone();
+    two.vantages = ["inside", "outside"]
+        .iter()
+        .map(|label| Vantage {
+            label: label.to_string(),
+            resolvers: one.options.resolvers.clone(),
+        })
+        .collect();
+    let (one, two) = tokio::task::spawn_blocking(move || {
+        (
+            Engine::new(one).expect("engine"),
+            Engine::new(two).expect("engine"),
+        )
+    })
+    .await
+    .expect("built");
+    let request = CheckRequest::parse(&address).expect("address");
     let (mut singles, mut pairs) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
-        let sweep = prepare();
         let started = Instant::now();
-        assert!(sweep.run(None).await.signin_ok());
+        assert!(one.check(&request, None).await.signin_ok());
         singles.push(started.elapsed().as_secs_f64() * 1000.0);
 
-        let jobs = vec![("inside", Ok(prepare())), ("outside", Ok(prepare()))];
         let started = Instant::now();
-        let (_set, mut rx) = run_many(jobs, 4);
-        let mut finished = 0;
-        while let Some(event) = rx.recv().await {
-            if let KeyedEvent::Event(_, SweepEvent::Finished(r)) = event {
-                assert!(r.signin_ok());
-                finished += 1;
-            }
-        }
-        assert_eq!(finished, 2);
+        let result = two.check(&request, None).await;
+        assert_eq!(result.vantages.len(), 2);
+        assert!(result.signin_ok());
         pairs.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     lab.shutdown().await;

@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod input;
 pub mod lab;
@@ -27,6 +28,7 @@ mod out;
 mod report;
 mod text;
 
+pub use engine::{CheckRequest, CheckResult, Engine, EngineEvent, EngineSettings};
 pub use error::{Failure, exit};
 pub use model::{ReasonCode, Signin, Status, SweepReport};
 pub use report::to_json;

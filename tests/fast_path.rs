@@ -11,7 +11,7 @@ use sipscope::model::{RecordResult, Signin, Status, SweepReport};
 use sipscope::probe::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer};
 use sipscope::sweep::{DnsSource, PROVISIONAL_NOTE, Sweep, SweepEvent};
 use tokio::sync::Semaphore;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::Receiver;
 
 async fn healthy_lab() -> Lab {
     let s = builtin_scenarios()
@@ -153,7 +153,7 @@ const GUARD: Duration = Duration::from_secs(20);
 /// Receives until row `index` arrives with a final status, recording every
 /// event; panics if the sweep finishes first.
 async fn until_final_row(
-    rx: &mut UnboundedReceiver<SweepEvent>,
+    rx: &mut Receiver<SweepEvent>,
     index: usize,
     seen: &mut Vec<SweepEvent>,
 ) -> RecordResult {
@@ -168,7 +168,7 @@ async fn until_final_row(
     }
 }
 
-async fn until_finished(rx: &mut UnboundedReceiver<SweepEvent>, seen: &mut Vec<SweepEvent>) {
+async fn until_finished(rx: &mut Receiver<SweepEvent>, seen: &mut Vec<SweepEvent>) {
     while let Some(event) = rx.recv().await {
         let last = matches!(event, SweepEvent::Finished(_));
         seen.push(event);

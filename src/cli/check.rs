@@ -1,10 +1,11 @@
 //! `sipscope check`: one sweep, printed; exit 0 when sign-in works, 1 when not.
 
 use crate::config::{Resolved, SweepOverrides, sweep_options};
+use crate::engine::{CheckRequest, Engine, EngineSettings};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
 use crate::snapshot::{SettingsSummary, SnapshotError};
-use crate::sweep::{Sweep, SweepSettings};
+use crate::sweep::SweepSettings;
 use crate::{out, report};
 
 use super::CheckArgs;
@@ -16,16 +17,23 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     let target = parse_target(&input)?;
     let named = crate::config::vantages(sweep, &config.config)?;
     let authoritative = sweep.authoritative || config.config.authoritative;
+    let options = sweep_options(sweep, None, &config.config)?;
     if !named.is_empty() {
-        let options = sweep_options(sweep, None, &config.config)?;
         // --save keeps one snapshot per vantage (`snapshots diff` compares them).
         let save_in = if args.save {
             Some(config.snapshot_dir.clone().ok_or(SnapshotError::NoFolder)?)
         } else {
             None
         };
+        let engine = Engine::new(EngineSettings {
+            options: options.clone(),
+            vantages: named.clone(),
+            authoritative,
+        })?;
+        let runtime = super::runtime()?;
+        let result = runtime.block_on(engine.check(&CheckRequest::new(target), None));
         return super::vantages::run(
-            &target,
+            &result,
             &options,
             &named,
             authoritative,
@@ -34,7 +42,6 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             args.strict,
         );
     }
-    let options = sweep_options(sweep, None, &config.config)?;
     // A resolver given by host name: say which address is asked.
     if let crate::probe::ResolverSpec::Servers(servers) = &options.resolvers {
         let given = if sweep.resolvers.is_empty() {
@@ -58,23 +65,27 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             options.dial.len()
         ));
     }
-    let settings = SweepSettings::new(target, options);
-    let summary = SettingsSummary::from_settings(&settings).with_config_file(
-        config
-            .config_file
-            .loaded
-            .then(|| config.config_file.path.clone())
-            .flatten(),
-    );
-    let options = settings.options.clone();
-    let sweep = Sweep::prepare(settings)?;
+    let summary =
+        SettingsSummary::from_settings(&SweepSettings::new(target.clone(), options.clone()))
+            .with_config_file(
+                config
+                    .config_file
+                    .loaded
+                    .then(|| config.config_file.path.clone())
+                    .flatten(),
+            );
+    let engine = Engine::new(EngineSettings {
+        options,
+        vantages: Vec::new(),
+        authoritative,
+    })?;
     let runtime = super::runtime()?;
-    let report = runtime.block_on(sweep.run(None));
-    let authority = if authoritative {
-        Some(runtime.block_on(super::authority::look(&report, &options))?)
-    } else {
-        None
+    let result = runtime.block_on(engine.check(&CheckRequest::new(target), None));
+    let Some(only) = result.vantages.into_iter().next() else {
+        return Err(Failure::runtime("the check returned no report"));
     };
+    // D11, issue 21.7: a lookup that could not run is part of the document.
+    let (report, authority) = (only.report, only.authority);
     if args.json {
         let json = match &authority {
             Some(a) => super::authority::to_json(&report, a),

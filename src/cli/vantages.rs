@@ -6,20 +6,17 @@
 use std::fmt::Write;
 
 use crate::config::Vantage;
+use crate::engine::CheckResult;
 use crate::error::{Failure, exit};
-use crate::input::Target;
 use crate::model::SweepReport;
 use crate::model::authority::Authority;
 use crate::model::vantage::{VantageReport, all_work, disagreements};
-use crate::sweep::{KeyedEvent, Sweep, SweepEvent, SweepOptions, SweepSettings, run_many};
+use crate::sweep::{SweepOptions, SweepSettings};
 use crate::text::clean;
 use crate::{out, report};
 
-/// How many vantages are swept at the same time.
-const AT_ONCE: usize = 4;
-
 pub fn run(
-    target: &Target,
+    result: &CheckResult,
     options: &SweepOptions,
     vantages: &[Vantage],
     authoritative: bool,
@@ -27,64 +24,31 @@ pub fn run(
     save_in: Option<&std::path::Path>,
     strict: bool,
 ) -> Result<u8, Failure> {
-    let mut jobs = Vec::new();
-    let mut summaries = Vec::new();
-    let mut each_options = Vec::new();
-    for (i, v) in vantages.iter().enumerate() {
-        let mut o = options.clone();
-        o.resolvers = v.resolvers.clone();
-        each_options.push(o.clone());
-        // A vantage that cannot be set up is a configuration error: say so now.
-        let settings = SweepSettings::new(target.clone(), o);
-        summaries.push(crate::snapshot::SettingsSummary::from_settings(&settings));
-        let sweep = Sweep::prepare(settings)?;
-        jobs.push((i, Ok(sweep)));
+    let target = &result.target;
+    let summaries: Vec<_> = vantages
+        .iter()
+        .map(|v| {
+            let mut o = options.clone();
+            o.resolvers = v.resolvers.clone();
+            crate::snapshot::SettingsSummary::from_settings(&SweepSettings::new(target.clone(), o))
+        })
+        .collect();
+    if result.vantages.len() != vantages.len() {
+        return Err(Failure::runtime("a vantage did not finish"));
     }
-    let runtime = super::runtime()?;
-    let reports = runtime.block_on(async {
-        let (_set, mut rx) = run_many(jobs, AT_ONCE);
-        let mut done: Vec<Option<SweepReport>> = vec![None; vantages.len()];
-        while let Some(event) = rx.recv().await {
-            match event {
-                KeyedEvent::Event(i, SweepEvent::Finished(report)) => done[i] = Some(*report),
-                KeyedEvent::Event(..) => {}
-                KeyedEvent::Failed(i, why) => {
-                    return Err(Failure::runtime(format!(
-                        "vantage {}: {why}",
-                        vantages[i].label
-                    )));
-                }
-            }
-        }
-        done.into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.ok_or_else(|| {
-                    Failure::runtime(format!("vantage {} did not finish", vantages[i].label))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })?;
+    let reports: Vec<SweepReport> = result.vantages.iter().map(|v| v.report.clone()).collect();
+    // D11 per vantage: each group of clients' resolvers find their own zone
+    // (split-brain DNS has two); a lookup that could not run is a finding.
+    let authority: Vec<Option<Authority>> = result
+        .vantages
+        .iter()
+        .map(|v| v.authority.clone())
+        .collect();
     let each: Vec<VantageReport> = vantages
         .iter()
         .zip(&reports)
         .map(|(v, r)| VantageReport::of(&v.label, r))
         .collect();
-    // D11 per vantage: each group of clients' resolvers find their own zone
-    // (split-brain DNS has two), all at once.
-    let authority: Vec<Option<Authority>> = if authoritative {
-        let looks = reports
-            .iter()
-            .zip(&each_options)
-            .map(|(r, o)| super::authority::look(r, o));
-        runtime
-            .block_on(futures::future::join_all(looks))
-            .into_iter()
-            .map(|a| a.map(Some))
-            .collect::<Result<_, _>>()?
-    } else {
-        vec![None; reports.len()]
-    };
     if json {
         out::println(&to_json(
             &reports[0],

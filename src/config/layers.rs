@@ -159,10 +159,26 @@ pub struct Vantage {
     pub resolvers: ResolverSpec,
 }
 
+/// Issue 21.6: at most this many vantages per check (each is a full sweep
+/// through its own resolvers, all at once).
+pub const MAX_VANTAGES: usize = 16;
+
 /// The vantages to sweep: the command line's (`--vantage`) or the file's
 /// (`[[vantage]]`); empty means one unnamed vantage, the `--resolver` pool.
+/// More than [`MAX_VANTAGES`] is refused before any resolver name is looked up.
 pub fn vantages(over: &SweepOverrides, file: &Config) -> Result<Vec<Vantage>, ConfigError> {
     let bad = |e: String| ConfigError::Option(format!("--vantage (or SIPSCOPE_VANTAGE): {e}"));
+    let given = if over.vantages.is_empty() {
+        (file.vantage.len(), "the config file's [[vantage]] tables")
+    } else {
+        (over.vantages.len(), "--vantage (or SIPSCOPE_VANTAGE)")
+    };
+    if given.0 > MAX_VANTAGES {
+        return Err(ConfigError::Option(format!(
+            "{} name {} vantages; at most {MAX_VANTAGES} are swept at once: keep the ones you compare",
+            given.1, given.0
+        )));
+    }
     let mut out: Vec<Vantage> = Vec::new();
     if over.vantages.is_empty() {
         for v in &file.vantage {

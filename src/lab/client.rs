@@ -27,6 +27,13 @@ impl Lab {
         Ok(settings)
     }
 
+    /// Engine settings that check through this lab (the default profile, one
+    /// unnamed vantage: the lab's DNS server; see [`Lab::apply_to`]).
+    pub fn engine_settings(&self) -> Result<crate::engine::EngineSettings, LabError> {
+        let settings = self.sweep_settings("lab.invalid")?;
+        Ok(crate::engine::EngineSettings::new(settings.options))
+    }
+
     /// Points `settings` at this lab, whatever they said before: its DNS
     /// server, trust in the lab CA only (no system roots, no CA files), the
     /// dial overrides that reach its listeners and the lab's step limit.

@@ -29,6 +29,24 @@ pub struct AuthorityEvidence {
     pub servers: Vec<ServerEvidence>,
 }
 
+impl AuthorityEvidence {
+    /// D11, issue 21.7: the comparison could not run at all (the zone or its
+    /// servers could not be found through `asked`). A finding, not an error:
+    /// the view names the server that failed and how; no record is compared.
+    pub fn unavailable(domain: &str, asked: &[String], why: &str) -> AuthorityEvidence {
+        AuthorityEvidence {
+            zone: domain.trim_end_matches('.').to_string(),
+            servers: vec![ServerEvidence {
+                name: "the resolver (finding the zone)".into(),
+                address: asked.join(", "),
+                serial: None,
+                problem: Some(why.to_string()),
+                answers: BTreeMap::new(),
+            }],
+        }
+    }
+}
+
 /// The key a row's question is asked and compared under.
 pub fn question(kind: RowKind, name: &str) -> String {
     let t = if kind == RowKind::Srv { "SRV" } else { "A" };

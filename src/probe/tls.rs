@@ -40,8 +40,14 @@ pub struct Trust {
     provider: Arc<CryptoProvider>,
 }
 
+/// How many trust stores this process has loaded (see [`Trust::loads`]).
+static LOADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 impl Trust {
+    /// Reads the system roots and the CA files: blocking, and not cheap
+    /// (hundreds of certificates). The engine does it once for every check.
     pub fn load(system_roots: bool, ca_files: &[PathBuf]) -> Result<Trust, TrustSetupError> {
+        LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut roots = RootCertStore::empty();
         if system_roots {
             // Unreadable system certificates are skipped: the user's CA files still count.
@@ -72,6 +78,12 @@ impl Trust {
                 .map_err(|e| TrustSetupError::Bad(path.into(), e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// How many times [`Trust::load`] ran in this process: tests prove with
+    /// it that an engine loads the store once, however many checks it runs.
+    pub fn loads() -> usize {
+        LOADS.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Adds PEM certificates given in memory (the lab's CA).

@@ -35,7 +35,14 @@ pub fn text(report: &SweepReport, a: &Authority) -> String {
                 .map(|x| format!("  #{} {}: {}", r.index, clean(&r.name), clean(&x.detail)))
         })
         .collect();
-    if differ.is_empty() {
+    let none_answered = a.records.is_empty() && a.view.servers.iter().all(|s| s.serial.is_none());
+    if none_answered {
+        // Issue 21.7: the lookup failed; that is the finding, not agreement.
+        let _ = writeln!(
+            out,
+            "No server of the zone could be asked: nothing was compared (D11)."
+        );
+    } else if differ.is_empty() {
         let _ = writeln!(out, "The resolver agrees with what the zone publishes.");
     } else {
         let _ = writeln!(out, "The resolver differs from the zone:");

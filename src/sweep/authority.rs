@@ -16,13 +16,22 @@ pub async fn look(
     options: &SweepOptions,
 ) -> Result<AuthorityEvidence, String> {
     let resolver = Dns::new(&options.resolvers, options.timeout).map_err(|e| e.to_string())?;
+    look_through(report, &resolver, options).await
+}
+
+/// [`look`] through a resolver handle already built (the engine's).
+pub async fn look_through(
+    report: &SweepReport,
+    resolver: &Dns,
+    options: &SweepOptions,
+) -> Result<AuthorityEvidence, String> {
     let questions: Vec<_> = report
         .records
         .iter()
         .map(|r| (r.kind, r.name.clone()))
         .collect();
     crate::probe::authority::look(
-        &resolver,
+        resolver,
         &report.domain,
         &questions,
         &options.dial,

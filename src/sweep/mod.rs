@@ -3,13 +3,11 @@
 //! The sweep gathers evidence; `model::judge` decides what it means.
 
 pub mod authority;
-mod many;
 mod run;
 mod source;
 mod srv;
 mod web;
 
-pub use many::{KeyedEvent, prepare_each, run_many};
 pub use source::{DnsSource, SharedSource};
 
 use std::collections::HashMap;
@@ -120,11 +118,17 @@ pub enum SweepEvent {
     Finished(Box<SweepReport>),
 }
 
+/// How many events a sweep may have sent that its watcher has not taken yet;
+/// past that the sweep waits (back-pressure, no unbounded queue).
+pub const EVENT_BUFFER: usize = 64;
+
 /// A sweep ready to run: DNS source in hand, trust store loaded.
 pub struct Sweep {
     settings: SweepSettings,
     dns: SharedSource,
     probe: ProbeContext,
+    /// Every built-in profile, asked beside the sweep's own (issue 10).
+    generations: Arc<[Profile]>,
 }
 
 type Cell<T> = Arc<OnceCell<Result<T, DnsFailure>>>;
@@ -169,11 +173,29 @@ impl Sweep {
             timeout: o.timeout,
             dial: o.dial.clone(),
         };
-        Ok(Sweep {
+        Ok(Sweep::from_parts(
             settings,
             dns,
             probe,
-        })
+            crate::plan::profiles().into(),
+        ))
+    }
+
+    /// A sweep from parts already built (the engine's: one trust store, one
+    /// set of parsed profiles and resolver handles for every check). Cheap:
+    /// nothing is loaded or parsed here, nothing blocks.
+    pub fn from_parts(
+        settings: SweepSettings,
+        dns: SharedSource,
+        probe: ProbeContext,
+        generations: Arc<[Profile]>,
+    ) -> Sweep {
+        Sweep {
+            settings,
+            dns,
+            probe,
+            generations,
+        }
     }
 
     pub fn settings(&self) -> &SweepSettings {
@@ -189,7 +211,7 @@ impl Sweep {
 
     /// Runs every query and probe concurrently. Updates stream to `events`
     /// (if given) as they happen; the returned report is complete.
-    pub async fn run(&self, events: Option<mpsc::UnboundedSender<SweepEvent>>) -> SweepReport {
+    pub async fn run(&self, events: Option<mpsc::Sender<SweepEvent>>) -> SweepReport {
         let mut report = self.initial_report();
         let domain = &self.settings.target.domain;
         let queries = self.settings.options.profile.queries(domain);
@@ -197,8 +219,8 @@ impl Sweep {
         // Every generation at once (issue 10): the other built-in profiles'
         // rows are asked beside this profile's (names are asked once, D2);
         // they feed the clients summary and are not streamed as rows.
-        let builtin = crate::plan::profiles();
-        let queries = with_every_generation(queries, &builtin, domain);
+        let builtin = &self.generations;
+        let queries = with_every_generation(queries, builtin, domain);
         let run = run::Run {
             sweep: self,
             memo: Memo::default(),
@@ -207,21 +229,23 @@ impl Sweep {
             visible,
         };
         let mut swept = join_all(queries.iter().map(|q| run.row(q))).await;
-        report.clients = model::clients::summarise(&builtin, domain, &swept);
+        report.clients = model::clients::summarise(builtin, domain, &swept);
         swept.truncate(visible);
         report.records = swept;
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
         for line in model::eventlog::client_events(&report) {
-            run.log(model::eventlog::LogKind::Event, line);
+            run.log(model::eventlog::LogKind::Event, line).await;
         }
-        run.emit(SweepEvent::Finished(Box::new(report.clone())));
+        run.emit(SweepEvent::Finished(Box::new(report.clone())))
+            .await;
         report
     }
 
     /// Runs the sweep on its own task. Dropping or aborting the handle cancels it.
-    pub fn spawn(self) -> (JoinHandle<SweepReport>, mpsc::UnboundedReceiver<SweepEvent>) {
-        let (tx, rx) = mpsc::unbounded_channel();
+    /// The events come through a bounded channel ([`EVENT_BUFFER`]): read them.
+    pub fn spawn(self) -> (JoinHandle<SweepReport>, mpsc::Receiver<SweepEvent>) {
+        let (tx, rx) = mpsc::channel(EVENT_BUFFER);
         let handle = tokio::spawn(async move { self.run(Some(tx)).await });
         (handle, rx)
     }

@@ -22,32 +22,35 @@ pub(super) struct Run<'a> {
     pub(super) sweep: &'a Sweep,
     pub(super) memo: Memo,
     pub(super) started: Instant,
-    pub(super) events: Option<mpsc::UnboundedSender<SweepEvent>>,
+    pub(super) events: Option<mpsc::Sender<SweepEvent>>,
     /// Rows with a higher index belong to other generations (the clients
     /// summary): asked, not streamed.
     pub(super) visible: usize,
 }
 
 impl Run<'_> {
-    pub(super) fn emit(&self, event: SweepEvent) {
+    /// Sends `event` to the watcher, if any. The channel is bounded: a slow
+    /// watcher slows the sweep (back-pressure) instead of piling events up.
+    pub(super) async fn emit(&self, event: SweepEvent) {
         if let Some(tx) = &self.events {
             // A closed receiver means nobody watches any more; the sweep still completes.
-            let _ = tx.send(event);
+            let _ = tx.send(event).await;
         }
     }
 
-    pub(super) fn update(&self, row: &RecordResult) {
+    pub(super) async fn update(&self, row: &RecordResult) {
         if row.index <= self.visible {
-            self.emit(SweepEvent::Row(row.clone()));
+            self.emit(SweepEvent::Row(row.clone())).await;
         }
     }
 
-    pub(super) fn log(&self, kind: LogKind, text: String) {
+    pub(super) async fn log(&self, kind: LogKind, text: String) {
         self.emit(SweepEvent::Log(LogLine {
             elapsed_ms: ms(self.started.elapsed()),
             kind,
             text,
-        }));
+        }))
+        .await;
     }
 
     pub(super) fn options(&self) -> &SweepOptions {
@@ -70,7 +73,7 @@ impl Run<'_> {
                 query.kind.label(),
                 query.name
             );
-            self.update(&row);
+            self.update(&row).await;
             match query.kind {
                 RowKind::Srv => self.srv_row(query, &mut row).await,
                 RowKind::A => self.a_row(query, &mut row).await,
@@ -78,9 +81,10 @@ impl Run<'_> {
             }
         }
         row.elapsed_ms = ms(self.started.elapsed());
-        self.update(&row);
+        self.update(&row).await;
         if row.index <= self.visible {
-            self.log(LogKind::Info, model::eventlog::row_line(&row));
+            self.log(LogKind::Info, model::eventlog::row_line(&row))
+                .await;
         }
         row
     }
@@ -115,7 +119,7 @@ impl Run<'_> {
         row.targets.push(target);
         row.used_target = Some(0);
         row.status = Status::Probing;
-        self.update(row);
+        self.update(row).await;
         true
     }
 

@@ -239,7 +239,7 @@ impl Run<'_> {
             return row.judged(&decided);
         }
         row.status = Status::Probing;
-        self.update(row);
+        self.update(row).await;
         let transport = query.transport;
         let mut slots: Vec<Slot> = row.targets.iter().map(|t| Slot::new(t, &answer)).collect();
         let mut work = FuturesUnordered::new();
@@ -263,7 +263,7 @@ impl Run<'_> {
                 Done::Fresh(answer, dns_ms) => {
                     if let Some(t) = slots[i].fresh_back(answer, dns_ms) {
                         if shown && slots[i].stale.is_some() {
-                            self.update(&reprobing(&probing, &t.host));
+                            self.update(&reprobing(&probing, &t.host)).await;
                         }
                         let (host, port) = (t.host.clone(), t.port);
                         work.push(self.step(i, host, port, transport, Work::Probe(Box::new(t))));
@@ -274,7 +274,7 @@ impl Run<'_> {
             let open = slots.iter().any(|s| s.done.is_none());
             if !shown && open && slots.iter().all(Slot::settled) {
                 shown = true;
-                self.provisional(&probing, &slots);
+                self.provisional(&probing, &slots).await;
             }
         }
         // Probes of stale hints still running are dropped here.
@@ -300,17 +300,18 @@ impl Run<'_> {
                     "#{} SRV {}: the additional section's addresses for {host} ({hint}) were stale — {stale}; {then}: {} (D11: the fresh answer decides)",
                     row.index, row.name, row.status
                 ),
-            );
+            )
+            .await;
         }
     }
 
     /// Streams the row from the targets as they stand, marked provisional:
     /// some of them rest on the additional section only.
-    fn provisional(&self, probing: &RecordResult, slots: &[Slot]) {
+    async fn provisional(&self, probing: &RecordResult, slots: &[Slot]) {
         let mut row = assemble(probing, slots.iter().filter_map(Slot::current).collect());
         row.warnings.push(PROVISIONAL_NOTE.to_string());
         row.elapsed_ms = ms(self.started.elapsed());
-        self.update(&row);
+        self.update(&row).await;
     }
 
     async fn step(

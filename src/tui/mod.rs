@@ -10,6 +10,7 @@ pub mod edit;
 pub mod extension;
 pub mod keys;
 pub mod logfile;
+pub mod running;
 pub mod signals;
 pub mod theme;
 pub mod toast;
@@ -28,17 +29,17 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use crate::config::{Resolved, SweepOverrides, sweep_options};
 use crate::error::{Failure, exit};
 use crate::input::parse_target;
 use crate::snapshot::{self, Snapshot, SnapshotError};
-use crate::sweep::{KeyedEvent, Sweep, SweepSettings, prepare_each, run_many};
+use crate::sweep::SweepSettings;
 use app::{App, AppConfig, Effect, Msg};
 use clock::SystemClock;
 use extension::Extension;
+use running::{Engines, Running, sweep_msg};
 use theme::Theme;
 
 /// Why the dashboard cannot start here, if it cannot: it needs a terminal.
@@ -105,9 +106,25 @@ fn dashboard(
     // bad address, bad options or vantages, unknown profile, unreadable CA file.
     let layer = opened.as_ref().map(|(_, s)| &s.settings);
     let options = sweep_options(args, layer, &config.config)?;
-    crate::config::vantages(args, &config.config)?;
+    let named = crate::config::vantages(args, &config.config)?;
     let probe_target = parse_target(input.as_deref().unwrap_or("example.invalid"))?;
-    Sweep::prepare(SweepSettings::new(probe_target, options))?;
+    // The engine is built here, before the runtime: its errors (unreadable
+    // CA file, no DNS configuration) are named before the screen changes.
+    let lanes: Vec<SweepSettings> = if named.is_empty() {
+        vec![SweepSettings::new(probe_target, options)]
+    } else {
+        named
+            .iter()
+            .map(|v| {
+                let mut o = options.clone();
+                o.resolvers = v.resolvers.clone();
+                SweepSettings::new(probe_target.clone(), o)
+            })
+            .collect()
+    };
+    let first = running::engine_settings(&lanes)
+        .map(|s| crate::engine::Engine::new(s.clone()).map(|e| (s, e)))
+        .transpose()?;
     if let Some(problem) = terminal_problem() {
         return Err(Failure::usage(format!(
             "{problem}; run `sipscope check ADDRESS` for a text report"
@@ -151,9 +168,10 @@ fn dashboard(
     }
     let mut terminal = ratatui::try_init()
         .map_err(|e| Failure::runtime(format!("cannot set up the terminal: {e}")))?;
+    let engine = first;
     let result = runtime.block_on(async {
         let first = app.start(input.as_deref());
-        event_loop(&mut terminal, &mut app, first).await
+        event_loop(&mut terminal, &mut app, first, Engines::new(engine)).await
     });
     ratatui::restore();
     if let Some(extension) = app.extension.take() {
@@ -196,71 +214,6 @@ fn install_panic_hook(theme: Theme) {
     }));
 }
 
-/// The sweeps in flight (one per lane): their task and their event stream.
-struct Running {
-    id: u32,
-    task: JoinHandle<Result<(), String>>,
-    events: mpsc::UnboundedReceiver<KeyedEvent<usize>>,
-}
-
-/// How many lanes (vantages) sweep at the same time.
-const LANES_AT_ONCE: usize = 4;
-
-impl Running {
-    /// Prepares every lane's sweep (fresh resolver and trust store, D11) off
-    /// the async threads, then runs them together; events stream back as
-    /// they happen, under their lane's index.
-    fn start(id: u32, settings: Vec<SweepSettings>) -> Running {
-        let (tx, events) = mpsc::unbounded_channel();
-        let task = tokio::spawn(async move {
-            let prepared = tokio::task::spawn_blocking(move || prepare_each(settings))
-                .await
-                .map_err(|e| e.to_string())?;
-            // Dropping this task (cancel, quit) drops the set: every lane stops.
-            let (_set, mut rx) = run_many(prepared, LANES_AT_ONCE);
-            while let Some(event) = rx.recv().await {
-                if tx.send(event).is_err() {
-                    break;
-                }
-            }
-            Ok(())
-        });
-        Running { id, task, events }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // Cancelling a sweep is aborting its task (r during a sweep, quit).
-        self.task.abort();
-    }
-}
-
-/// The next message of the sweeps in flight; `None` when they ended quietly.
-async fn sweep_msg(sweep: &mut Option<Running>) -> Option<Msg> {
-    let Some(run) = sweep.as_mut() else {
-        return std::future::pending().await;
-    };
-    let id = run.id;
-    match run.events.recv().await {
-        Some(KeyedEvent::Event(lane, event)) => return Some(Msg::Sweep { id, lane, event }),
-        Some(KeyedEvent::Failed(_, error)) => return Some(Msg::SweepFailed { id, error }),
-        None => {}
-    }
-    // The channel closed: the task is over; ask how it ended.
-    let ended = (&mut run.task).await;
-    *sweep = None;
-    match ended {
-        Ok(Ok(())) => None,
-        Ok(Err(error)) => Some(Msg::SweepFailed { id, error }),
-        Err(e) if e.is_cancelled() => None,
-        Err(e) => Some(Msg::SweepFailed {
-            id,
-            error: format!("the sweep stopped unexpectedly: {e}"),
-        }),
-    }
-}
-
 async fn next_tick(ticker: &mut Option<(Duration, Interval)>) {
     match ticker {
         Some((_, interval)) => {
@@ -293,6 +246,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     first: Vec<Effect>,
+    engines: Engines,
 ) -> std::io::Result<Option<i32>> {
     let mut signals = signals::Signals::new()?;
     let mut input = EventStream::new();
@@ -310,20 +264,19 @@ async fn event_loop(
                 Effect::StartSweep { id, settings } => {
                     tracing::debug!("starting sweep {id} in {} lane(s)", settings.len());
                     // Replacing the old one drops (aborts) it.
-                    sweep = Some(Running::start(id, settings));
+                    sweep = Some(engines.start(id, settings));
                 }
                 Effect::AskAuthority {
-                    id,
-                    lane,
-                    report,
-                    options,
+                    id, lane, report, ..
                 } => {
-                    // Every step of it has the sweep's timeout; a stale
-                    // answer (an older sweep's) is ignored by the App.
+                    // Through the engine sweep `id` runs on; every step has
+                    // the sweep's timeout; a stale answer is ignored by the App.
                     let tx = task_tx.clone();
+                    let ask = engines.ask_authority(id, lane, *report);
                     tokio::spawn(async move {
-                        let result = crate::sweep::authority::look(&report, &options).await;
-                        let _ = tx.send(Msg::Authority { id, lane, result });
+                        if let Some(msg) = ask.await {
+                            let _ = tx.send(msg);
+                        }
                     });
                 }
                 Effect::CancelSweep => sweep = None,

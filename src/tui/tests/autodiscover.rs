@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::fixtures::*;
 use crate::lab::{Lab, LabOptions, scenario};
 use crate::plan::profile;
-use crate::sweep::{Sweep, SweepEvent};
+use crate::sweep::SweepEvent;
 use crate::tui::app::Msg;
 use crate::tui::demo::DemoExtension;
 
@@ -27,11 +27,7 @@ async fn d13_autodiscover_hops_and_clients_screens() {
     let (_, mut settings) = started(&app.start(Some(s.sip_address()))).expect("a sweep");
     settings.options.profile = profile("mobile").unwrap();
     app.profile = "mobile".into();
-    let sweep = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
-        .await
-        .unwrap()
-        .unwrap();
-    let mut report = sweep.run(None).await;
+    let mut report = super::fixtures::engine_sweep(settings).await;
     report.elapsed_ms = 7;
     for r in &mut report.records {
         r.elapsed_ms = 1;

@@ -11,7 +11,7 @@ use ratatui::crossterm::event::KeyCode;
 use super::fixtures::*;
 use crate::lab::{LAB_TIMEOUT, Lab, LabOptions, demo_scenarios};
 use crate::probe::ResolverSpec;
-use crate::sweep::{Sweep, SweepEvent, SweepSettings};
+use crate::sweep::{SweepEvent, SweepSettings};
 use crate::tui::app::{App, Effect, Msg};
 use crate::tui::demo::DemoExtension;
 
@@ -51,11 +51,7 @@ fn panel_text(app: &App) -> String {
 /// Runs a sweep with the real engine against the lab, feeding its events
 /// back to the App as the event loop would.
 async fn run_sweep(app: &mut App, id: u32, settings: SweepSettings) {
-    let sweep = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
-        .await
-        .unwrap()
-        .expect("the sweep prepares");
-    let report = sweep.run(None).await;
+    let report = engine_sweep(settings).await;
     app.update(Msg::Sweep {
         lane: 0,
         id,
@@ -249,11 +245,7 @@ async fn the_panel_teaches_and_the_keys_are_discoverable() {
 async fn demo_screens() {
     let lab = lab().await;
     let (mut app, settings) = demo_app(&lab, "cname-cert");
-    let sweep = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
-        .await
-        .unwrap()
-        .unwrap();
-    let mut report = sweep.run(None).await;
+    let mut report = engine_sweep(settings).await;
     report.elapsed_ms = 7;
     for r in &mut report.records {
         r.elapsed_ms = 1;

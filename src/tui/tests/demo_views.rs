@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use super::demo::lab;
 use super::fixtures::*;
+use crate::engine::{CheckRequest, Engine, EngineEvent};
 use crate::lab::Lab;
-use crate::sweep::{KeyedEvent, prepare_each, run_many};
 use crate::tui::app::{App, Effect, Msg};
 use crate::tui::demo::DemoExtension;
 
@@ -29,23 +29,38 @@ async fn carry_out(app: &mut App, effects: Vec<Effect>) {
             _ => {}
         }
     }
-    if let Some((id, settings)) = sweeps {
-        let prepared = tokio::task::spawn_blocking(move || prepare_each(settings))
-            .await
-            .unwrap();
-        let (_set, mut rx) = run_many(prepared, 4);
+    let Some((id, settings)) = sweeps else {
+        return;
+    };
+    // The event loop's engine: built off the async threads, one per sweep's
+    // settings; its sweeps and authoritative lookups stream back to the App.
+    let engine_settings = crate::tui::running::engine_settings(&settings).unwrap();
+    let engine = tokio::task::spawn_blocking(move || Engine::new(engine_settings))
+        .await
+        .unwrap()
+        .expect("the engine builds");
+    let request = CheckRequest::new(settings[0].target.clone());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(crate::engine::EVENT_BUFFER);
+    let check = engine.check(&request, Some(tx));
+    let feed = async {
         while let Some(ev) = rx.recv().await {
-            match ev {
-                KeyedEvent::Event(lane, event) => {
-                    app.update(Msg::Sweep { id, lane, event });
-                }
-                KeyedEvent::Failed(_, error) => panic!("a lane failed: {error}"),
+            if let EngineEvent::Sweep { vantage, event } = ev {
+                app.update(Msg::Sweep {
+                    id,
+                    lane: vantage,
+                    event,
+                });
             }
         }
-    }
-    for (id, lane, report, options) in asks {
-        let result = crate::sweep::authority::look(&report, &options).await;
-        app.update(Msg::Authority { id, lane, result });
+    };
+    futures::join!(check, feed);
+    for (ask, lane, report, _) in asks {
+        let result = engine.authority(&report, lane).await;
+        app.update(Msg::Authority {
+            id: ask,
+            lane,
+            result,
+        });
     }
 }
 

@@ -331,3 +331,16 @@ pub fn buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
         .expect("draw to the test backend");
     terminal.backend().buffer().clone()
 }
+
+/// One sweep of `settings` through an engine built from them off the async
+/// threads, as the event loop builds it: the finished report.
+pub async fn engine_sweep(settings: SweepSettings) -> SweepReport {
+    let lanes = vec![settings];
+    let engine_settings = crate::tui::running::engine_settings(&lanes).expect("one lane");
+    let engine = tokio::task::spawn_blocking(move || crate::engine::Engine::new(engine_settings))
+        .await
+        .unwrap()
+        .expect("the engine builds");
+    let request = crate::engine::CheckRequest::new(lanes[0].target.clone());
+    engine.check(&request, None).await.vantages.remove(0).report
+}

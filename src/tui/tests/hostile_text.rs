@@ -8,7 +8,7 @@ use super::fixtures::*;
 use crate::lab::{Lab, LabOptions, scenario};
 use crate::model::SweepReport;
 use crate::snapshot::{Session, SettingsSummary, Snapshot, markdown};
-use crate::sweep::{Sweep, SweepEvent};
+use crate::sweep::SweepEvent;
 use crate::tui::app::Msg;
 
 async fn hostile_sweep() -> (SweepReport, SettingsSummary) {
@@ -22,7 +22,7 @@ async fn hostile_sweep() -> (SweepReport, SettingsSummary) {
     let summary = SettingsSummary::from_settings(&settings);
     let report = tokio::time::timeout(
         std::time::Duration::from_secs(30),
-        Sweep::prepare(settings).expect("prepare").run(None),
+        super::fixtures::engine_sweep(settings),
     )
     .await
     .expect("the sweep ended");
