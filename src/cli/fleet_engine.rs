@@ -1,29 +1,22 @@
 //! The one place `audit` and `serve` get a check from (D19): one target in,
-//! exactly the document a single `check --json` gives out.
-//!
-//! Stand-in until the engine of issue 17 (`sipscope::engine::Engine`,
-//! `check` / `check_many`) lands: it runs a check the way `cli/check.rs`
-//! and `cli/vantages.rs` do — a fresh sweep per target and vantage, the
-//! authoritative view when asked — and renders the document with the same
-//! functions. Switching to the engine replaces the body of [`Engine::check`].
+//! exactly the document a single `check --json` gives out. A thin layer over
+//! [`crate::engine::Engine`] (issue 17), built once from the layered
+//! settings; the document is rendered by the functions `check` uses.
 
 use std::time::Duration;
 
-use crate::config::{Resolved, SweepOverrides, Vantage, sweep_options};
+use crate::config::{Resolved, SweepOverrides, sweep_options};
+use crate::engine::{CheckRequest, CheckResult, EngineSettings};
 use crate::error::Failure;
 use crate::input::Target;
+use crate::model::authority::Authority;
 use crate::model::vantage::VantageReport;
 use crate::model::{State, SweepReport, Verdict};
 use crate::plan::Profile;
-use crate::sweep::{Sweep, SweepOptions, SweepSettings};
 
-/// What every check shares: the resolved options, vantages and whether the
-/// zone's own servers are asked.
-#[derive(Debug, Clone)]
+/// What every check shares: trust store, resolvers, profiles (D19).
 pub struct Engine {
-    options: SweepOptions,
-    vantages: Vec<Vantage>,
-    authoritative: bool,
+    inner: crate::engine::Engine,
 }
 
 /// One check's request: the target and what a frontend may narrow.
@@ -32,7 +25,7 @@ pub struct Request {
     pub target: Target,
     /// Another profile than the configured one (serve's `&profile=`).
     pub profile: Option<Profile>,
-    /// One named vantage instead of all (serve's `&vantage=`).
+    /// One named vantage instead of all (serve's `&vantage=`), by label.
     pub vantage: Option<String>,
     /// A cap on each network step (serve: the scrape timeout).
     pub timeout: Option<Duration>,
@@ -56,6 +49,8 @@ pub struct Checked {
     pub document: String,
     /// One report per vantage swept (one without vantages), in order.
     pub reports: Vec<SweepReport>,
+    /// The zone's view per vantage, when asked (D11).
+    pub authority: Vec<Option<Authority>>,
     /// Position in `reports` of the one whose verdict is the top-level one
     /// (the worst vantage, D18).
     pub top: usize,
@@ -76,119 +71,125 @@ impl Checked {
 }
 
 impl Engine {
-    /// Resolves the layered settings once; errors are configuration errors.
+    /// Resolves the layered settings and builds the engine once (blocking:
+    /// call it before the runtime runs). Errors are configuration errors.
     pub fn new(sweep: &SweepOverrides, config: &Resolved) -> Result<Engine, Failure> {
-        Ok(Engine {
+        let inner = crate::engine::Engine::new(EngineSettings {
             options: sweep_options(sweep, None, &config.config)?,
             vantages: crate::config::vantages(sweep, &config.config)?,
             authoritative: sweep.authoritative || config.config.authoritative,
-        })
+        })?;
+        Ok(Engine { inner })
     }
 
-    /// The labels of the configured vantages.
-    pub fn vantage_labels(&self) -> impl Iterator<Item = &str> {
-        self.vantages.iter().map(|v| v.label.as_str())
+    /// The labels of the named vantages (none without `--vantage`).
+    pub fn vantage_labels(&self) -> Vec<&str> {
+        if self.inner.has_named_vantages() {
+            self.inner.vantage_labels()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A built-in profile by name.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.inner.profile(name)
     }
 
     pub fn timeout(&self) -> Duration {
-        self.options.timeout
+        self.inner.options().timeout
     }
 
     /// Checks one target afresh (nothing shared with other targets, D19).
     pub async fn check(&self, req: Request) -> Result<Checked, String> {
-        let mut options = self.options.clone();
-        if let Some(p) = req.profile {
-            options.profile = p;
+        let mut r = CheckRequest::new(req.target);
+        r.profile = req.profile;
+        r.timeout = req.timeout;
+        if let Some(label) = &req.vantage {
+            let i = self
+                .inner
+                .vantage_index(label)
+                .ok_or_else(|| format!("no vantage is labelled {}", crate::text::echo(label)))?;
+            r.vantages = Some(vec![i]);
         }
-        if let Some(t) = req.timeout {
-            options.timeout = options.timeout.min(t).max(Duration::from_millis(1));
+        let result = self.inner.check(&r, None).await;
+        self.document(result)
+    }
+
+    /// The document `check --json` prints for `result`, on one line.
+    fn document(&self, result: CheckResult) -> Result<Checked, String> {
+        if result.vantages.is_empty() {
+            return Err("the check returned no report".into());
         }
-        let chosen: Vec<&Vantage> = self
+        let labels: Vec<String> = result.vantages.iter().map(|v| v.label.clone()).collect();
+        let (reports, authority): (Vec<SweepReport>, Vec<Option<Authority>>) = result
             .vantages
-            .iter()
-            .filter(|v| req.vantage.as_deref().is_none_or(|l| l == v.label))
-            .collect();
-        if chosen.is_empty() {
-            let report = sweep(&req.target, options.clone()).await?;
-            let document = if self.authoritative {
-                let a = super::authority::look(&report, &options)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                compact(&super::authority::to_json(&report, &a))
-            } else {
-                serde_json::to_string(&report).unwrap_or_default()
-            };
-            return Ok(Checked {
-                document,
-                reports: vec![report],
-                top: 0,
-            });
-        }
-        let each_options: Vec<SweepOptions> = chosen
-            .iter()
-            .map(|v| {
-                let mut o = options.clone();
-                o.resolvers = v.resolvers.clone();
-                o
-            })
-            .collect();
-        let runs = each_options.iter().map(|o| sweep(&req.target, o.clone()));
-        let reports = futures::future::join_all(runs)
-            .await
             .into_iter()
-            .collect::<Result<Vec<_>, _>>()?;
-        let each: Vec<VantageReport> = chosen
-            .iter()
-            .zip(&reports)
-            .map(|(v, r)| VantageReport::of(&v.label, r))
-            .collect();
-        let authority = if self.authoritative {
-            let looks = reports
+            .map(|v| (v.report, v.authority))
+            .unzip();
+        let pretty = if self.inner.has_named_vantages() {
+            let each: Vec<VantageReport> = labels
                 .iter()
-                .zip(&each_options)
-                .map(|(r, o)| super::authority::look(r, o));
-            let found = futures::future::join_all(looks).await;
-            Some(
-                found
-                    .into_iter()
-                    .map(|a| a.map(Some).map_err(|e| e.to_string()))
-                    .collect::<Result<Vec<_>, _>>()?,
+                .zip(&reports)
+                .map(|(l, r)| VantageReport::of(l, r))
+                .collect();
+            super::vantages::to_json(
+                &reports[0],
+                &each,
+                self.inner.authoritative().then_some(&authority[..]),
             )
         } else {
-            None
+            match &authority[0] {
+                Some(a) => super::authority::to_json(&reports[0], a),
+                None => crate::report::to_json(&reports[0]),
+            }
         };
-        let document = compact(&super::vantages::to_json(
-            &reports[0],
-            &each,
-            authority.as_deref(),
-        ));
         // The worst vantage, the first of equals (as the document's top).
         let top = (0..reports.len())
             .rev()
             .max_by_key(|&i| reports[i].verdict.state.severity())
             .unwrap_or(0);
         Ok(Checked {
-            document,
+            document: compact(&pretty),
             reports,
+            authority,
             top,
         })
     }
 }
 
-/// A fresh sweep of `target` (its own resolver and trust store).
-async fn sweep(target: &Target, options: SweepOptions) -> Result<SweepReport, String> {
-    let settings = SweepSettings::new(target.clone(), options);
-    // Loading CA files and the system's resolver configuration blocks.
-    let prepared = tokio::task::spawn_blocking(move || Sweep::prepare(settings))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-    Ok(prepared.run(None).await)
+/// The same document on one line, keys in the order `check --json` printed
+/// them: whitespace outside strings is dropped (serde_json escapes every
+/// control character inside strings, so none is lost).
+fn compact(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in pretty.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
 }
 
-/// The same document on one line.
-fn compact(pretty: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(pretty)
-        .map(|v| v.to_string())
-        .unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    // D19: the one-line document is the pretty one, whitespace aside.
+    #[test]
+    fn compact_keeps_strings_and_order() {
+        let pretty = "{\n  \"z\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}";
+        assert_eq!(super::compact(pretty), "{\"z\":\"a b\\\" c\",\"a\":[1,2]}");
+    }
 }
