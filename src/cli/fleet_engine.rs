@@ -51,6 +51,8 @@ pub struct Checked {
     pub reports: Vec<SweepReport>,
     /// The zone's view per vantage, when asked (D11).
     pub authority: Vec<Option<Authority>>,
+    /// The vantages' labels (one empty label without named vantages).
+    pub labels: Vec<String>,
     /// Position in `reports` of the one whose verdict is the top-level one
     /// (the worst vantage, D18).
     pub top: usize,
@@ -153,6 +155,7 @@ impl Engine {
             document: compact(&pretty),
             reports,
             authority,
+            labels,
             top,
         })
     }

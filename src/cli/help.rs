@@ -43,6 +43,15 @@ Examples:
 
 Exit codes: 0 sign-in works (ok or degraded, D18) · 1 sign-in fails (or degraded with --strict) · 2 bad input or configuration · 3 could not run";
 
+pub const SERVE: &str = "\
+Examples:
+  sipscope serve                                listens on 127.0.0.1:15061
+  sipscope serve --listen 0.0.0.0:15061 --allow-domain contoso.com --allow-domain '*.contoso.com'
+  curl 'http://127.0.0.1:15061/probe?target=contoso.com'
+  curl 'http://127.0.0.1:15061/probe?target=contoso.com&debug=true'
+
+Point Prometheus at it with examples/prometheus.yml (metrics_path /probe, target relabelling).";
+
 pub const AUDIT: &str = "\
 Examples:
   sipscope audit domains.txt                    progress, then the domains not ok and totals

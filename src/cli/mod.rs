@@ -10,6 +10,7 @@ mod demo;
 mod fleet_engine;
 mod generate;
 mod help;
+mod serve;
 mod snapshots;
 #[cfg(test)]
 mod tests;
@@ -74,6 +75,9 @@ pub enum Command {
     /// Check every address of a file (one a line, or - for standard input): a summary, JSON Lines or CSV
     #[command(after_help = help::AUDIT)]
     Audit(audit::AuditArgs),
+    /// A Prometheus exporter: /probe?target=ADDRESS answers with metrics (blackbox_exporter style)
+    #[command(after_help = help::SERVE)]
+    Serve(serve::ServeArgs),
     /// List the client profiles (query orders) sipscope knows
     #[command(after_help = help::PROFILES)]
     Profiles,
@@ -217,6 +221,10 @@ impl Cli {
                 color: Some(&a.color),
                 ..GlobalParts::default()
             },
+            Some(Command::Serve(a)) => GlobalParts {
+                files: Some(&a.files),
+                ..GlobalParts::default()
+            },
             Some(Command::Paths(a)) => GlobalParts {
                 files: Some(&a.files),
                 log: Some(&a.log),
@@ -256,6 +264,7 @@ impl Cli {
             None => before,
             Some(Command::Check(a)) => a.sweep.overrides_over(&before),
             Some(Command::Audit(a)) => a.sweep.overrides_over(&before),
+            Some(Command::Serve(a)) => a.sweep.overrides_over(&before),
             Some(Command::Open(a)) => a.sweep.overrides_over(&before),
             Some(_) => SweepOverrides::default(),
         }
@@ -321,6 +330,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
     match &cli.command {
         Some(Command::Check(args)) => check::run(args, &sweep, &config),
         Some(Command::Audit(args)) => audit::run(args, &sweep, &config),
+        Some(Command::Serve(args)) => serve::run(args, &sweep, &config),
         Some(Command::Demo(args)) => demo::run(args, &config),
         Some(Command::Paths(_)) => {
             out::print(&crate::config::paths_report(&config))?;

@@ -58,6 +58,8 @@ pub struct Config {
     /// D18: a used certificate expiring within this many days makes the verdict `degraded`.
     #[serde(deserialize_with = "de_expiry_days")]
     pub expiry_warning_days: u32,
+    /// `sipscope serve`: the only domains probes may ask about (`x` or `*.x`); empty: any.
+    pub allow_domains: Vec<String>,
 }
 
 /// One `[[vantage]]` table: the resolvers one group of clients uses.
@@ -86,6 +88,7 @@ impl Default for Config {
             authoritative: false,
             vantage: Vec::new(),
             expiry_warning_days: crate::model::state::DEFAULT_EXPIRY_WARNING_DAYS,
+            allow_domains: Vec::new(),
         }
     }
 }
