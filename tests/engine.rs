@@ -100,7 +100,7 @@ async fn d19_check_many_is_lazy_and_bounded() {
     // Nothing is pulled before the stream is polled.
     assert_eq!(pulled.load(Ordering::SeqCst), 0);
     let mut received = 0;
-    while let Some(_) = results.next().await {
+    while results.next().await.is_some() {
         received += 1;
         let ahead = pulled.load(Ordering::SeqCst) - received;
         assert!(ahead < limit, "{ahead} pulled ahead of a limit of {limit}");

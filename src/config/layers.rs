@@ -120,11 +120,7 @@ pub fn sweep_options(
     if let Some(path) = &over.lab_dial {
         dial.extend(lab_dial(path).map_err(|e| bad("--lab-dial", e))?);
     }
-    // D3: the profile says whether its client asks TCP rows unless told otherwise.
-    let allow_tcp = over
-        .allow_tcp
-        .or(snapshot.map(|s| s.allow_tcp))
-        .unwrap_or(profile.tcp_by_default);
+    let allow_tcp = allow_tcp(&profile, over, snapshot);
     Ok(SweepOptions {
         profile,
         resolvers,
@@ -157,6 +153,33 @@ pub fn sweep_options(
 pub struct Vantage {
     pub label: String,
     pub resolvers: ResolverSpec,
+}
+
+/// D3: the profile says whether its client asks TCP rows unless the command
+/// line or the snapshot said otherwise.
+fn allow_tcp(
+    profile: &plan::Profile,
+    over: &SweepOverrides,
+    snapshot: Option<&SettingsSummary>,
+) -> bool {
+    over.allow_tcp
+        .or(snapshot.map(|s| s.allow_tcp))
+        .unwrap_or(profile.tcp_by_default)
+}
+
+/// `options` (from [`sweep_options`]) with the profile `name` instead, as
+/// [`sweep_options`] would give them, without resolving anything again (no
+/// resolver host-name lookup, no file read: the dashboard's `p`).
+pub fn with_profile(
+    mut options: SweepOptions,
+    name: &str,
+    over: &SweepOverrides,
+    snapshot: Option<&SettingsSummary>,
+) -> Result<SweepOptions, ConfigError> {
+    let profile = plan::profile(name).map_err(|e| ConfigError::Option(e.to_string()))?;
+    options.allow_tcp = allow_tcp(&profile, over, snapshot);
+    options.profile = profile;
+    Ok(options)
 }
 
 /// Issue 21.6: at most this many vantages per check (each is a full sweep

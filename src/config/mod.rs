@@ -22,7 +22,9 @@ pub(crate) use file::{
     check_expiry_days, check_label, check_timeout, check_watch_interval, normalise_domains,
     resolver_spec,
 };
-pub use layers::{GlobalOverrides, MAX_VANTAGES, SweepOverrides, Vantage, sweep_options, vantages};
+pub use layers::{
+    GlobalOverrides, MAX_VANTAGES, SweepOverrides, Vantage, sweep_options, vantages, with_profile,
+};
 
 /// Name of the configuration file inside the platform's config folder.
 pub const CONFIG_FILE_NAME: &str = "config.toml";

@@ -323,5 +323,17 @@ pub fn address_probe(e: &ProbeEvidence, j: ProbeJudgement) -> (AddressProbe, Vec
     (probe, j.warnings)
 }
 
+/// The judged probe of a target's one address (autodiscover hosts, D13)
+/// onto the target: status and reason, certificate, dialled address and
+/// timings, in one place. Returns the probe's warnings.
+pub fn onto_target(t: &mut TargetResult, e: &ProbeEvidence, j: ProbeJudgement) -> Vec<String> {
+    t.judged(&j.judged);
+    t.certificate = j.certificate;
+    t.dialed = e.dialed.clone();
+    t.timings.connect_ms = e.connect_ms;
+    t.timings.tls_ms = e.tls_ms;
+    j.warnings
+}
+
 #[cfg(test)]
 mod tests;

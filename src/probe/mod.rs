@@ -3,21 +3,19 @@
 
 pub mod authority;
 pub mod cert;
+pub mod connect;
 pub mod dns;
+pub mod handshake;
 pub mod http;
 pub mod legacy;
+pub mod stage;
 pub mod tls;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rustls::pki_types::ServerName;
-use tokio::net::TcpStream;
-
-use crate::model::TlsInfo;
-use crate::model::evidence::{Connect, Handshake, ProbeEvidence};
-use crate::model::ms;
+use crate::model::evidence::ProbeEvidence;
 use crate::plan::Transport;
 
 pub use dns::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer, SrvRecord};
@@ -48,9 +46,16 @@ pub struct ProbeContext {
     pub dial: DialOverrides,
 }
 
+/// The standard per-address pipeline ([`stage`]): TCP connect, then TLS for
+/// TLS transports. A new stage (D17's SIP REGISTER) is appended here.
+pub fn pipeline() -> &'static [&'static dyn stage::Stage] {
+    &[&connect::ConnectStage, &handshake::TlsStage]
+}
+
 /// Connects to `ip:port` (through a dial override, if any) and, for TLS,
-/// handshakes with SNI `expected` and reads the certificate and its trust.
-/// Returns what it saw; `model::judge::probe` says what it means.
+/// handshakes with SNI `expected` and reads the certificate and its trust:
+/// the standard [`pipeline`]. Returns what it saw;
+/// `model::judge::probe` says what it means.
 pub async fn probe(
     ctx: &ProbeContext,
     ip: IpAddr,
@@ -75,85 +80,15 @@ pub async fn connect(
     transport: Transport,
     expected: &str,
 ) -> (ProbeEvidence, Option<Box<dyn Stream>>) {
-    let nominal = SocketAddr::new(ip, port);
-    let actual = ctx.dial.get(&nominal).copied().unwrap_or(nominal);
-    let mut evidence = ProbeEvidence {
-        nominal,
-        dialed: (actual != nominal).then(|| actual.to_string()),
-        connect: Connect::Accepted,
-        connect_ms: None,
-        handshake: None,
-        tls_ms: None,
-        tls: None,
-        limit_ms: ms(ctx.timeout),
+    let address = stage::Address {
+        ip,
+        port,
+        transport,
+        expected,
     };
-    let started = Instant::now();
-    let stream = match tokio::time::timeout(ctx.timeout, TcpStream::connect(actual)).await {
-        Err(_) => {
-            evidence.connect = Connect::TimedOut;
-            return (evidence, None);
-        }
-        Ok(Err(e)) => {
-            evidence.connect = match e.kind() {
-                std::io::ErrorKind::ConnectionRefused => Connect::Refused,
-                std::io::ErrorKind::ConnectionReset => Connect::Reset,
-                _ => Connect::Failed(e.to_string()),
-            };
-            evidence.connect_ms = Some(ms(started.elapsed()));
-            return (evidence, None);
-        }
-        Ok(Ok(s)) => s,
-    };
-    evidence.connect_ms = Some(ms(started.elapsed()));
-    if !transport.is_tls() {
-        return (evidence, Some(Box::new(stream)));
-    }
-    let started = Instant::now();
-    let (handshake, info, tls) = tls_probe(ctx, stream, actual, expected).await;
-    evidence.handshake = Some(handshake);
-    evidence.tls = info;
-    evidence.tls_ms = Some(ms(started.elapsed()));
-    (evidence, tls.map(|s| Box::new(s) as Box<dyn Stream>))
-}
-
-type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
-
-async fn tls_probe(
-    ctx: &ProbeContext,
-    stream: TcpStream,
-    actual: SocketAddr,
-    expected: &str,
-) -> (Handshake, Option<TlsInfo>, Option<TlsStream>) {
-    let Ok(server_name) = ServerName::try_from(expected.to_string()) else {
-        return (Handshake::BadServerName, None, None);
-    };
-    let modern = tokio::time::timeout(ctx.timeout, tls::handshake(stream, server_name.clone()));
-    let (chain, info, tls) = match modern.await {
-        Err(_) => return (Handshake::TimedOut, None, None),
-        Ok(Ok(done)) => (done.chain, done.info, Some(done.stream)),
-        // D15: refused for version or cipher reasons: read the certificate
-        // from a legacy handshake of our own instead of calling it unreachable.
-        // There is no connection to send a request over afterwards.
-        Ok(Err(e)) if e.legacy_candidate => {
-            let look = tokio::time::timeout(ctx.timeout, legacy::inspect(actual, expected));
-            match look.await {
-                Ok(Ok(old)) => (old.chain, old.info, None),
-                Ok(Err(why)) => {
-                    let failed = format!("{}; a legacy handshake failed too: {why}", e.message);
-                    return (Handshake::Failed(failed), None, None);
-                }
-                Err(_) => return (Handshake::Failed(e.message), None, None),
-            }
-        }
-        Ok(Err(e)) => return (Handshake::Failed(e.message), None, None),
-    };
-    match cert::read_facts(&chain) {
-        None => (Handshake::Unreadable, Some(info), tls),
-        Some(mut facts) => {
-            facts.trust = ctx.trust.chain_problem(&chain, &server_name);
-            (Handshake::Presented(Box::new(facts)), Some(info), tls)
-        }
-    }
+    let mut probing = stage::run(ctx, &address, pipeline()).await;
+    let stream = probing.stream();
+    (probing.evidence, stream)
 }
 
 #[cfg(test)]

@@ -181,10 +181,8 @@ impl Run<'_> {
         expected: &str,
         members: &[IpAddr],
     ) -> (Vec<model::AddressProbe>, Vec<String>) {
-        let wildcards = self.options().profile.wildcards;
         let results = join_all(members.iter().take(MAX_MEMBERS).map(|ip| async move {
-            let e = probe::probe(&self.sweep.probe, *ip, port, transport, expected).await;
-            let j = judge::probe(&e, expected, wildcards);
+            let (e, j, _) = self.probe_address(*ip, port, transport, expected).await;
             judge::address_probe(&e, j)
         }))
         .await;
@@ -195,6 +193,27 @@ impl Run<'_> {
             probes.push(p);
         }
         (probes, warnings)
+    }
+}
+
+impl Run<'_> {
+    /// One address through the probe pipeline ([`probe::stage`]), judged
+    /// (`model::judge`): the evidence, the judgement, and the connection
+    /// when the last stage left one open (D13: the autodiscover GET).
+    pub(super) async fn probe_address(
+        &self,
+        ip: IpAddr,
+        port: u16,
+        transport: Transport,
+        expected: &str,
+    ) -> (
+        crate::model::evidence::ProbeEvidence,
+        judge::ProbeJudgement,
+        Option<Box<dyn probe::Stream>>,
+    ) {
+        let (e, stream) = probe::connect(&self.sweep.probe, ip, port, transport, expected).await;
+        let j = judge::probe(&e, expected, self.options().profile.wildcards);
+        (e, j, stream)
     }
 }
 

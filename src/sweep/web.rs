@@ -161,17 +161,11 @@ impl Run<'_> {
         } else {
             Transport::Http
         };
-        let (evidence, stream) =
-            probe::connect(&self.sweep.probe, ip, url.port, transport, &url.host).await;
-        let out = judge::probe(&evidence, &url.host, self.options().profile.wildcards);
-        t.judged(&out.judged);
-        t.certificate = out.certificate;
-        t.dialed = evidence.dialed;
-        t.timings.connect_ms = evidence.connect_ms;
-        t.timings.tls_ms = evidence.tls_ms;
-        warnings.extend(out.warnings);
-        let Some(stream) = stream.filter(|_| out.judged.status == Status::Found) else {
-            return Exchange::Stopped(out.judged);
+        let (evidence, out, stream) = self.probe_address(ip, url.port, transport, &url.host).await;
+        let judged = out.judged.clone();
+        warnings.extend(judge::onto_target(t, &evidence, out));
+        let Some(stream) = stream.filter(|_| judged.status == Status::Found) else {
+            return Exchange::Stopped(judged);
         };
         let limit = self.options().timeout;
         match probe::http::get(
@@ -208,15 +202,12 @@ impl Run<'_> {
         let judged = match dns.map(Err).unwrap_or_else(|| first_address(t)) {
             Err(j) => j,
             Ok(ip) => {
-                let e = probe::probe(&self.sweep.probe, ip, user.port, transport, &user.host).await;
-                let out = judge::probe(&e, &user.host, self.options().profile.wildcards);
-                t.judged(&out.judged);
-                t.certificate = out.certificate;
-                t.dialed = e.dialed;
-                t.timings.connect_ms = e.connect_ms;
-                t.timings.tls_ms = e.tls_ms;
-                row.warnings.extend(out.warnings);
-                out.judged
+                let (e, out, _) = self
+                    .probe_address(ip, user.port, transport, &user.host)
+                    .await;
+                let judged = out.judged.clone();
+                row.warnings.extend(judge::onto_target(t, &e, out));
+                judged
             }
         };
         if judged.status == Status::Found {

@@ -156,6 +156,8 @@ fn dashboard(
     if let Some((path, snapshot)) = opened {
         app.open_snapshot(path, snapshot);
     }
+    // Blocking (resolver host names, --lab-dial): here, not in the reducer.
+    app.resolve_settings()?;
     tracing::info!("dashboard starting");
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

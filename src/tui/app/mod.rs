@@ -41,6 +41,9 @@ pub struct App {
     snapshot_layer: Option<SettingsSummary>,
     /// The vantages of an opened snapshot (under the command line's and the file's).
     snapshot_vantages: Vec<crate::config::Vantage>,
+    /// The layered options and vantages, resolved once before the event
+    /// loop ([`App::resolve_settings`]) so the reducer never blocks.
+    resolved: Option<(crate::sweep::SweepOptions, Vec<crate::config::Vantage>)>,
     /// The profile of the next sweep (`p` turns it).
     pub profile: String,
     pub target: Option<Target>,
@@ -101,6 +104,7 @@ impl App {
             overrides,
             snapshot_layer: None,
             snapshot_vantages: Vec::new(),
+            resolved: None,
             profile,
             target: None,
             lanes: vec![Lane::default()],

@@ -3,7 +3,7 @@
 
 use super::lanes::lane_disagreements;
 use super::{App, Effect, Lane, Mode, SweepInfo, SweepState};
-use crate::config::{Vantage, sweep_options, vantages};
+use crate::config::{Vantage, sweep_options, vantages, with_profile};
 use crate::model::authority::AuthorityEvidence;
 use crate::model::eventlog::LogKind;
 use crate::sweep::{self, SweepEvent, SweepSettings};
@@ -17,13 +17,33 @@ impl App {
         let target = self.target.as_ref().ok_or("no address to sweep")?;
         let mut overrides = self.overrides.clone();
         overrides.profile = Some(self.profile.clone());
-        let options = sweep_options(&overrides, self.snapshot_layer.as_ref(), &self.config.file)
-            .map_err(|e| e.to_string())?;
+        let layer = self.snapshot_layer.as_ref();
+        let options = match &self.resolved {
+            // Resolved before the loop: only the profile (p) may differ.
+            Some((options, _)) if options.profile.name == self.profile => Ok(options.clone()),
+            Some((options, _)) => with_profile(options.clone(), &self.profile, &overrides, layer),
+            None => sweep_options(&overrides, layer, &self.config.file),
+        }
+        .map_err(|e| e.to_string())?;
         let mut settings = SweepSettings::new(target.clone(), options);
         if let Some(ext) = &self.extension {
             ext.adjust_settings(&mut settings);
         }
         Ok(settings)
+    }
+
+    /// Resolves the layered options and vantages now (resolver host names
+    /// looked up, `--lab-dial` read): **blocking**, so the frontend calls it
+    /// before the event loop; later sweeps reuse them and the reducer does
+    /// no blocking work. Errors name the option at fault.
+    pub fn resolve_settings(&mut self) -> Result<(), crate::config::ConfigError> {
+        let mut overrides = self.overrides.clone();
+        overrides.profile = Some(self.profile.clone());
+        let layer = self.snapshot_layer.as_ref();
+        let options = sweep_options(&overrides, layer, &self.config.file)?;
+        let named = vantages(&self.overrides, &self.config.file)?;
+        self.resolved = Some((options, named));
+        Ok(())
     }
 
     /// The resolvers the next sweep asks, as given, or "system".
@@ -46,7 +66,10 @@ impl App {
     /// (`[[vantage]]`), else an opened snapshot's, else an extension's (the demo's split views); empty
     /// means one unnamed vantage.
     fn vantages(&self) -> Result<Vec<Vantage>, String> {
-        let named = vantages(&self.overrides, &self.config.file).map_err(|e| e.to_string())?;
+        let named = match &self.resolved {
+            Some((_, named)) => named.clone(),
+            None => vantages(&self.overrides, &self.config.file).map_err(|e| e.to_string())?,
+        };
         if !named.is_empty() {
             return Ok(named);
         }

@@ -11,6 +11,7 @@ mod hostile_text;
 mod newcomer;
 mod reducer;
 mod render;
+mod settings;
 mod snapshot_open;
 mod snapshot_save;
 mod vantages;
