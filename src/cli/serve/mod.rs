@@ -195,3 +195,36 @@ pub fn budget(header: Option<&str>) -> Duration {
         .map_or(10.0, |s| (s - MARGIN).max(0.1));
     Duration::from_secs_f64(secs.min(60.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The allow-list: exact domains, and `*.x` for x's subdomains only.
+    #[test]
+    fn allow_list_patterns() {
+        let p = vec!["contoso.com".to_string(), "*.fabrikam.com".to_string()];
+        assert!(allowed(&p, "contoso.com"));
+        assert!(!allowed(&p, "sub.contoso.com"));
+        assert!(allowed(&p, "eu.fabrikam.com"));
+        assert!(!allowed(&p, "fabrikam.com"));
+        assert!(!allowed(&p, "evilfabrikam.com"));
+        assert!(allowed(&[], "anything.test"));
+        assert!(patterns(&["bad domain!".into()], &[]).is_err());
+        assert_eq!(
+            patterns(&["*.Contoso.COM.".into()], &[]).unwrap(),
+            ["*.contoso.com"]
+        );
+    }
+
+    // Prometheus's scrape timeout, less half a second; bad headers ignored.
+    #[test]
+    fn budget_follows_the_scrape_timeout() {
+        assert_eq!(budget(Some("10")), Duration::from_millis(9500));
+        assert_eq!(budget(Some("0.2")), Duration::from_millis(100));
+        assert_eq!(budget(None), Duration::from_secs(10));
+        assert_eq!(budget(Some("NaN")), Duration::from_secs(10));
+        assert_eq!(budget(Some("-3")), Duration::from_secs(10));
+        assert_eq!(budget(Some("1e9")), Duration::from_secs(60));
+    }
+}
