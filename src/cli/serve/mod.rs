@@ -171,7 +171,11 @@ pub fn run(args: &ServeArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => return Ok(crate::error::exit::OK),
                 accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
+                    let Ok((stream, _)) = accepted else {
+                        // Out of file descriptors, say: wait, do not spin.
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    };
                     // Over the bound: closed at once, never queued.
                     let Ok(permit) = connections.clone().try_acquire_owned() else { continue };
                     let shared = shared.clone();
