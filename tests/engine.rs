@@ -213,3 +213,52 @@ async fn a_request_can_override_the_profile() {
     assert!(engine.profile("no-such-profile").is_none());
     lab.shutdown().await;
 }
+
+// D19: one resolver handle (the engine's, shared by every check) lets at
+// most MAX_IN_FLIGHT queries out at once; the rest wait for a slot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d19_queries_per_resolver_are_bounded() {
+    use sipscope::probe::dns::MAX_IN_FLIGHT;
+    use sipscope::probe::{Dns, ResolverSpec};
+    // A DNS server that counts the distinct questions it gets (a resolver
+    // may send one twice) and never answers.
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    let received = Arc::new(AtomicUsize::new(0));
+    let count = received.clone();
+    let server = tokio::spawn(async move {
+        let mut buf = [0u8; 512];
+        let mut seen = std::collections::HashSet::new();
+        while let Ok((n, _)) = socket.recv_from(&mut buf).await {
+            // The question section follows the 12-byte header.
+            if n > 12 && seen.insert(buf[12..n].to_vec()) {
+                count.store(seen.len(), Ordering::SeqCst);
+            }
+        }
+    });
+    let dns = Dns::new(&ResolverSpec::Servers(vec![addr]), Duration::from_secs(20)).unwrap();
+    let asked = MAX_IN_FLIGHT + 20;
+    let queries: Vec<_> = (0..asked)
+        .map(|i| {
+            let dns = dns.clone();
+            tokio::spawn(async move { dns.srv(&format!("_sip._tls.d{i}.test")).await })
+        })
+        .collect();
+    // Hang guard: the first MAX_IN_FLIGHT reach the server.
+    tokio::time::timeout(Duration::from_secs(15), async {
+        while received.load(Ordering::SeqCst) < MAX_IN_FLIGHT {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the first queries were sent");
+    assert_eq!(dns.free_slots(), 0);
+    // Give the waiting ones every chance to go out: they must not.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received.load(Ordering::SeqCst), MAX_IN_FLIGHT);
+    assert!(queries.iter().all(|q| !q.is_finished()));
+    for q in queries {
+        q.abort();
+    }
+    server.abort();
+}

@@ -119,8 +119,12 @@ pub enum SweepEvent {
 }
 
 /// How many events a sweep may have sent that its watcher has not taken yet;
-/// past that the sweep waits (back-pressure, no unbounded queue).
-pub const EVENT_BUFFER: usize = 64;
+/// past that the sweep waits (back-pressure, no unbounded queue). Room for
+/// every event of an ordinary sweep (a few hundred: each row's states, the
+/// log lines), so a slow screen never holds probes back long enough for a
+/// network step to time out and change a verdict; only a watcher that stops
+/// reading altogether holds the sweep back.
+pub const EVENT_BUFFER: usize = 1024;
 
 /// A sweep ready to run: DNS source in hand, trust store loaded.
 pub struct Sweep {

@@ -56,6 +56,9 @@ impl Tmux {
             &height.to_string(),
             &format!("sh {}", quote(&script.display().to_string())),
         ]);
+        // Killing the last session must not stop the server: a `start`
+        // right after would race with the server's exit and run nothing.
+        self.run(&["set-option", "-g", "exit-empty", "off"]);
     }
 
     pub fn keys(&self, keys: &str) {
