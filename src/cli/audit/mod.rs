@@ -103,8 +103,15 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     let mut sink = Sink::new(mode)?;
     let runtime = super::runtime()?;
     let progress = (mode == Mode::Human && std::io::stderr().is_terminal()).then(bar);
-    let (interrupted, broken) =
-        runtime.block_on(drive(engine, input, jobs, &mut sink, progress.as_ref()));
+    let source = crate::text::echo(&args.file.display().to_string());
+    let (interrupted, broken) = runtime.block_on(drive(
+        engine,
+        input,
+        jobs,
+        &mut sink,
+        progress.as_ref(),
+        &source,
+    ));
     // Checks still in flight after Ctrl-C are dropped, not awaited.
     runtime.shutdown_background();
     if let Some(p) = &progress {
@@ -128,11 +135,8 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             ))
         })?;
     }
-    if let Some(why) = broken {
-        return Err(Failure::usage(format!(
-            "cannot read {}: {why}",
-            crate::text::echo(&args.file.display().to_string())
-        )));
+    if let Some(failure) = broken {
+        return Err(failure);
     }
     if interrupted.is_some() {
         return Ok(INTERRUPTED);
@@ -164,14 +168,16 @@ fn bar() -> indicatif::ProgressBar {
 }
 
 /// Reads, checks and emits until the input ends or Ctrl-C. Returns how many
-/// were in flight when interrupted, and why the input broke off, if it did.
+/// were in flight when interrupted, and why the run broke off (the input
+/// could not be read: exit 2; the output could not be written: exit 3).
 async fn drive(
     engine: Arc<Engine>,
     input: Box<dyn BufRead + Send>,
     jobs: usize,
     sink: &mut Sink,
     progress: Option<&indicatif::ProgressBar>,
-) -> (Option<usize>, Option<String>) {
+    source: &str,
+) -> (Option<usize>, Option<Failure>) {
     // The reader runs on its own thread (a pipe or FIFO may block), a few
     // lines ahead of the checks: memory stays flat whatever the input's size.
     let (tx, rx) = mpsc::channel::<Read>(jobs * 2);
@@ -239,10 +245,12 @@ async fn drive(
                         p.inc(1);
                     }
                     if let Err(e) = sink.emit(outcome) {
-                        return (None, Some(format!("cannot write the output: {e}")));
+                        return (None, Some(Failure::runtime(format!("cannot write the output: {e}"))));
                     }
                 }
-                Some(Ok(Err(why))) => return (None, Some(why)),
+                Some(Ok(Err(why))) => {
+                    return (None, Some(Failure::usage(format!("cannot read {source}: {why}"))));
+                }
                 Some(Err(join)) => {
                     emitted += 1;
                     crate::out::eprintln(&format!("sipscope: a check stopped: {join}"));
