@@ -86,7 +86,8 @@ async fn d12_two_vantages_two_verdicts_and_the_exit_code() {
     assert!(text.contains("✓ inside: Sign-in works"), "{text}");
     assert!(text.contains("✗ outside: Sign-in fails"), "{text}");
 
-    // JSON: the top level is the first vantage's, every vantage in order.
+    // JSON: the top level is the first vantage's records, with the worst
+    // vantage's verdict (D18), every vantage in order with its own.
     let out = tokio::task::block_in_place(|| {
         check(
             &inside,
@@ -99,7 +100,9 @@ async fn d12_two_vantages_two_verdicts_and_the_exit_code() {
         )
     });
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["verdict"]["signin"], "ok");
+    assert_eq!(doc["verdict"]["signin"], "fail");
+    assert_eq!(doc["verdict"], doc["vantages"][1]["verdict"]);
+    assert_eq!(doc["records"], doc["vantages"][0]["records"]);
     let labels: Vec<&str> = doc["vantages"]
         .as_array()
         .unwrap()

@@ -118,6 +118,9 @@ pub struct SweepArgs {
         value_delimiter = ','
     )]
     pub dial: Vec<String>,
+    /// A used certificate expiring within DAYS makes the verdict degraded (D18) [default: 30]
+    #[arg(long, value_name = "DAYS", env = "SIPSCOPE_EXPIRY_WARNING_DAYS")]
+    pub expiry_warning_days: Option<u32>,
 }
 
 /// A boolean with a `--no-x` flag and a `--x[=BOOL]` option (or its
@@ -160,6 +163,7 @@ impl SweepArgs {
                 own.allow_ports
             },
             sip: own.sip.or(before.sip),
+            expiry_warning_days: own.expiry_warning_days.or(before.expiry_warning_days),
         }
     }
 
@@ -184,6 +188,7 @@ impl SweepArgs {
             authoritative: self.authoritative,
             allow_ports: self.allow_ports.clone(),
             sip: self.no_sip.then_some(false),
+            expiry_warning_days: self.expiry_warning_days,
         }
     }
 }

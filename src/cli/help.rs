@@ -69,7 +69,25 @@ Examples:
   sipscope check --profile lync2010 --json alice@contoso.com
   sipscope check --save alice@contoso.com       also save a snapshot (see `sipscope snapshots`)
 
-Exit codes: 0 sign-in works · 1 sign-in fails · 2 bad input or configuration · 3 could not run";
+Exit codes: 0 sign-in works (ok or degraded, D18) · 1 sign-in fails (or degraded with --strict) · 2 bad input or configuration · 3 could not run";
+
+pub const SERVE: &str = "\
+Examples:
+  sipscope serve                                listens on 127.0.0.1:15061
+  sipscope serve --listen 0.0.0.0:15061 --allow-domain contoso.com --allow-domain '*.contoso.com'
+  curl 'http://127.0.0.1:15061/probe?target=contoso.com'
+  curl 'http://127.0.0.1:15061/probe?target=contoso.com&debug=true'
+
+Point Prometheus at it with examples/prometheus.yml (metrics_path /probe, target relabelling).";
+
+pub const AUDIT: &str = "\
+Examples:
+  sipscope audit domains.txt                    progress, then the domains not ok and totals
+  sipscope audit --json domains.txt | jq -c 'select(.verdict.state != \"ok\")'
+  sipscope audit --csv --jobs 32 - < domains.txt
+  sipscope audit --markdown audit.md domains.txt
+
+Exit codes: 0 every address ok or degraded · 1 any fails or is invalid (or degraded with --strict) · 2 the file cannot be read or holds no address · 3 could not run · 130 interrupted";
 
 pub const PROFILES: &str = "\
 Example:

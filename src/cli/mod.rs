@@ -3,11 +3,14 @@
 //! library and turns the outcome into an exit code (`crate::error::exit`).
 
 mod args;
+mod audit;
 mod check;
 mod demo;
+mod fleet_engine;
 mod generate;
 mod help;
 mod man;
+mod serve;
 mod snapshots;
 #[cfg(test)]
 mod tests;
@@ -70,6 +73,12 @@ pub enum Command {
     /// Sweep once and print the table and verdict (exit 0 sign-in works, 1 fails, 2 bad input)
     #[command(after_help = help::CHECK)]
     Check(CheckArgs),
+    /// Check every address of a file (one a line, or - for standard input): a summary, JSON Lines or CSV
+    #[command(after_help = help::AUDIT)]
+    Audit(audit::AuditArgs),
+    /// A Prometheus exporter: /probe?target=ADDRESS answers with metrics (blackbox_exporter style)
+    #[command(after_help = help::SERVE)]
+    Serve(serve::ServeArgs),
     /// List the client profiles (query orders) sipscope knows
     #[command(after_help = help::PROFILES)]
     Profiles,
@@ -162,6 +171,9 @@ pub struct CheckArgs {
     /// Also save a snapshot of the sweep (JSON and Markdown) in the snapshot folder
     #[arg(long)]
     pub save: bool,
+    /// Exit 1 for a degraded verdict too, not only for a failing one (D18)
+    #[arg(long, env = "SIPSCOPE_STRICT")]
+    pub strict: bool,
     #[command(flatten)]
     pub sweep: SweepArgs,
     /// The global colour options wherever they were typed (filled by `run`).
@@ -198,6 +210,8 @@ impl Cli {
         match &self.command {
             None => before,
             Some(Command::Check(a)) => a.sweep.overrides_over(&before),
+            Some(Command::Audit(a)) => a.sweep.overrides_over(&before),
+            Some(Command::Serve(a)) => a.sweep.overrides_over(&before),
             Some(Command::Open(a)) => a.sweep.overrides_over(&before),
             // The demo follows a profile; its resolvers and vantages are the lab's.
             Some(Command::Demo(a)) => SweepOverrides {
@@ -273,6 +287,8 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             check::run(&args, &sweep, &config)
         }
+        Some(Command::Audit(args)) => audit::run(args, &sweep, &config),
+        Some(Command::Serve(args)) => serve::run(args, &sweep, &config),
         Some(Command::Demo(args)) => demo::run(args, &sweep, &config),
         Some(Command::Paths) => {
             out::print(&crate::config::paths_report(&config))?;

@@ -22,6 +22,7 @@ pub fn run(
     authoritative: bool,
     json: bool,
     save_in: Option<&std::path::Path>,
+    strict: bool,
 ) -> Result<u8, Failure> {
     let target = &result.target;
     let summaries: Vec<_> = vantages
@@ -92,7 +93,9 @@ pub fn run(
             saved.markdown.display()
         ));
     }
-    Ok(if all_work(&each) {
+    // D18: the worst vantage decides; degraded passes unless --strict.
+    let worst = crate::model::state::worst(each.iter().map(|v| v.verdict.state));
+    Ok(if worst.is_some_and(|s| s.passes(strict)) {
         exit::OK
     } else {
         exit::FAIL
@@ -123,10 +126,10 @@ pub fn text(reports: &[SweepReport], each: &[VantageReport]) -> String {
     }
     let _ = writeln!(out, "Verdicts:");
     for v in each {
-        let mark = if v.verdict.signin == crate::model::Signin::Ok {
-            "✓"
-        } else {
-            "✗"
+        let mark = match v.verdict.state {
+            crate::model::State::Ok => "✓",
+            crate::model::State::Degraded => "! degraded:",
+            _ => "✗",
         };
         let _ = writeln!(
             out,

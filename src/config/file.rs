@@ -60,6 +60,11 @@ pub struct Config {
     /// D12: named groups of resolvers swept side by side (`[[vantage]]`).
     #[serde(deserialize_with = "de_vantages")]
     pub vantage: Vec<VantageConfig>,
+    /// D18: a used certificate expiring within this many days makes the verdict `degraded`.
+    #[serde(deserialize_with = "de_expiry_days")]
+    pub expiry_warning_days: u32,
+    /// `sipscope serve`: the only domains probes may ask about (`x` or `*.x`); empty: any.
+    pub allow_domains: Vec<String>,
 }
 
 /// One `[[vantage]]` table: the resolvers one group of clients uses.
@@ -89,8 +94,14 @@ impl Default for Config {
             allow_ports: Vec::new(),
             sip: true,
             vantage: Vec::new(),
+            expiry_warning_days: crate::model::state::DEFAULT_EXPIRY_WARNING_DAYS,
+            allow_domains: Vec::new(),
         }
     }
+}
+
+fn de_expiry_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    checked(d, |v: &u32| check_expiry_days(*v))
 }
 
 // Checks run while deserialising, so a bad value is reported with the span
@@ -178,6 +189,16 @@ pub(crate) fn check_timeout(ms: u64) -> Result<(), String> {
     } else {
         Err(format!(
             "timeout {ms} ms is out of range; give 1 to 600000 milliseconds"
+        ))
+    }
+}
+
+pub(crate) fn check_expiry_days(days: u32) -> Result<(), String> {
+    if days <= 3650 {
+        Ok(())
+    } else {
+        Err(format!(
+            "expiry warning window {days} days is out of range; give 0 to 3650 days"
         ))
     }
 }

@@ -40,6 +40,8 @@ pub struct SweepOverrides {
     pub allow_ports: Vec<u16>,
     /// D17: `Some(false)` turns the REGISTER stage off (`--no-sip`).
     pub sip: Option<bool>,
+    /// D18: `--expiry-warning-days`.
+    pub expiry_warning_days: Option<u32>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -116,6 +118,8 @@ pub fn sweep_options(
         .or(snapshot.map(|s| s.timeout_ms))
         .unwrap_or(file.timeout_ms);
     check_timeout(timeout_ms).map_err(|e| bad("--timeout-ms", e))?;
+    let expiry_warning_days = over.expiry_warning_days.unwrap_or(file.expiry_warning_days);
+    super::check_expiry_days(expiry_warning_days).map_err(|e| bad("--expiry-warning-days", e))?;
     let trusted = pick(
         &over.trusted_domains,
         snapshot.map(|s| s.trusted_domains.as_slice()),
@@ -157,6 +161,7 @@ pub fn sweep_options(
         allow_ports: allow_ports(&over.allow_ports, &file.allow_ports)
             .map_err(|e| bad("--allow-port", e))?,
         sip: over.sip.unwrap_or(file.sip),
+        expiry_warning_days,
     })
 }
 

@@ -361,7 +361,8 @@ pub fn changes(before: &SweepReport, after: &SweepReport) -> Vec<Change> {
     }
     if before.verdict != after.verdict {
         let v = |r: &SweepReport| {
-            let word = if r.signin_ok() { "ok" } else { "fail" };
+            // D18: the state (ok, degraded, fail) is part of the verdict.
+            let word = r.verdict.state.label();
             format!("{word}: {}", r.verdict.summary)
         };
         out.push(Change::new(None, Aspect::Verdict, v(before), v(after)));

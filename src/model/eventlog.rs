@@ -112,6 +112,7 @@ mod tests {
             selected: None,
             verdict: Verdict::in_progress(""),
             clients: Vec::new(),
+            expiry_warning_days: 30,
         };
         rep.decide();
         rep

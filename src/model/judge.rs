@@ -210,14 +210,20 @@ fn sip_stage(e: &ProbeEvidence, j: &mut ProbeJudgement) {
     }
     match &e.sip {
         SipStage::Off => {}
-        SipStage::LegacyNoRequest => j.warnings.push(sip::legacy_warning(e.nominal)),
+        SipStage::LegacyNoRequest => j.warnings.push(crate::model::Warning::new(
+            crate::model::WarningCode::NoSipRequest,
+            sip::legacy_warning(e.nominal),
+        )),
         SipStage::Sent(s) => {
             let before = j.judged.reason.to_string();
             j.judged = match sip::judge(s, e.nominal, e.limit_ms, before) {
                 Ok(p) => {
                     if let sip::SipProblem::Answered { server, .. } = &p {
                         let w = sip::non_microsoft_warning(e.nominal, server.as_deref());
-                        j.warnings.push(w);
+                        j.warnings.push(crate::model::Warning::new(
+                            crate::model::WarningCode::NotMicrosoftRegistrar,
+                            w,
+                        ));
                     }
                     Judged::new(Status::Found, Reason::Sip(p))
                 }

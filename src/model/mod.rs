@@ -17,6 +17,7 @@ pub mod record;
 pub mod select;
 pub mod sentence;
 pub mod sip;
+pub mod state;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -33,6 +34,7 @@ pub use record::{
     AddressProbe, CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings, TlsInfo,
 };
 pub use select::{Cause, Signin, Verdict, select, verdict};
+pub use state::State;
 pub use status::Status;
 pub use warning::{Warning, WarningCode};
 
@@ -70,6 +72,9 @@ pub struct SweepReport {
     /// (issue 10, D3/D13), in `sipscope profiles` order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<clients::ClientVerdict>,
+    /// D18: the certificate warning window the state was decided with.
+    #[serde(default = "state::default_window")]
+    pub expiry_warning_days: u32,
 }
 
 impl SweepReport {
@@ -82,6 +87,13 @@ impl SweepReport {
             .unwrap_or_else(|_| crate::plan::CLASSIC_RANKING.to_vec());
         self.selected = select(&self.records, &ranking);
         self.verdict = verdict(&self.records, self.selected, &self.domain, &ranking);
+        (self.verdict.state, self.verdict.degraded) = state::assess(
+            self.verdict.signin,
+            &self.records,
+            self.selected,
+            &self.started_at,
+            self.expiry_warning_days,
+        );
     }
 
     pub fn record(&self, index: usize) -> Option<&RecordResult> {
@@ -90,5 +102,10 @@ impl SweepReport {
 
     pub fn signin_ok(&self) -> bool {
         self.verdict.signin == Signin::Ok
+    }
+
+    /// D18: the state of the verdict.
+    pub fn state(&self) -> State {
+        self.verdict.state
     }
 }

@@ -74,13 +74,14 @@ pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
     None
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Signin {
     Ok,
     Fail,
     /// The sweep has not decided yet (a row ranked ahead is still in flight):
     /// not a failure.
+    #[default]
     Undecided,
 }
 
@@ -114,13 +115,19 @@ pub enum Cause {
     InProgress,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(from = "super::state::VerdictDoc")]
 pub struct Verdict {
     pub signin: Signin,
     /// One sentence: what the client does, why it fails, what to fix.
     pub summary: String,
     #[serde(default)]
     pub cause: Cause,
+    /// D18: ok, degraded or fail (set by `SweepReport::decide`).
+    pub state: super::State,
+    /// D18: why a working sign-in is degraded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub degraded: Vec<super::state::Degraded>,
 }
 
 impl Verdict {
@@ -130,6 +137,7 @@ impl Verdict {
             signin: Signin::Undecided,
             summary: summary.into(),
             cause: Cause::InProgress,
+            ..Verdict::default()
         }
     }
 }
@@ -194,6 +202,7 @@ pub fn verdict(
         signin: Signin::Fail,
         summary: summary.render(),
         cause,
+        ..Verdict::default()
     };
     let Some(row) = selected.and_then(|i| records.iter().find(|r| r.index == i)) else {
         return autodiscover::nothing_usable(records, ranking)
@@ -244,6 +253,7 @@ pub fn verdict(
                     .word(format!("and the certificate names {host} and is trusted"))
                     .stop(fix)
                     .render(),
+                ..Verdict::default()
             }
         }
         Status::Found => Verdict {
@@ -256,6 +266,7 @@ pub fn verdict(
                     .word("and the server accepts the connection (unencrypted TCP)"),
             }
             .render(),
+            ..Verdict::default()
         },
         Status::CertMismatch => fail(
             Cause::CertMismatch,
@@ -286,7 +297,7 @@ pub fn verdict(
                 .comma(format!("but cannot connect{}", paren(&reason)))
                 .semicolon(format!("start the server or correct record {}", row.name)),
         ),
-        Status::NotSip => fail(Cause::NotSip, not_sip(row, &what)),
+        Status::NotSip => fail(Cause::NotSip, not_sip(row, what, skipped)),
         other => Verdict::in_progress(format!(
             "Sign-in is undecided: record {} is still {other}.",
             row.index
@@ -295,7 +306,7 @@ pub fn verdict(
 }
 
 /// D17: what answered instead of a registrar, and what to fix.
-fn not_sip(row: &RecordResult, what: &str) -> String {
+fn not_sip(row: &RecordResult, what: String, skipped: String) -> Sentence {
     let used = row.used();
     let at = used
         .map(|t| format!("{}:{}", t.host, t.port))
@@ -310,9 +321,9 @@ fn not_sip(row: &RecordResult, what: &str) -> String {
     } else {
         "point it at the Access Edge"
     };
-    format!(
-        "Sign-in fails: the client uses {what}, but {at} answers {instead}, not SIP: {fix}, or remove it."
-    )
+    uses("Sign-in fails", what, skipped)
+        .comma(format!("but {at} answers {instead}, not SIP"))
+        .colon(format!("{fix}, or remove it"))
 }
 
 /// The verdict when no row resolved.
@@ -393,6 +404,7 @@ fn nothing_usable(records: &[RecordResult], domain: &str) -> Verdict {
         signin: Signin::Fail,
         summary: summary.render(),
         cause,
+        ..Verdict::default()
     }
 }
 

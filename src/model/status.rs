@@ -32,7 +32,7 @@ pub enum Status {
 
 impl Status {
     /// Every status a finished sweep can show, in the order of D8.
-    pub const FINAL: [Status; 9] = [
+    pub const FINAL: [Status; 10] = [
         Status::Found,
         Status::Missing,
         Status::Rejected,

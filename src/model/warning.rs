@@ -26,6 +26,10 @@ pub enum WarningCode {
     Provisional,
     /// D13: an autodiscover redirect leaves the SIP domain (hybrid).
     RedirectOutsideDomain,
+    /// D17: a legacy TLS row (D15) cannot carry the REGISTER.
+    NoSipRequest,
+    /// D17: a SIP server answered that is not a Microsoft registrar.
+    NotMicrosoftRegistrar,
     /// A warning read back from a saved snapshot (no code was saved).
     Other,
 }

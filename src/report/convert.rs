@@ -17,6 +17,15 @@ impl From<&model::Verdict> for Verdict {
             signin: v.signin.into(),
             summary: v.summary.clone(),
             cause: v.cause.into(),
+            state: v.state.into(),
+            degraded: v
+                .degraded
+                .iter()
+                .map(|d| Degraded {
+                    code: d.code.into(),
+                    sentence: d.sentence.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -227,6 +236,7 @@ impl From<&SweepReport> for CheckDocument {
             selected: r.selected,
             verdict: (&r.verdict).into(),
             clients: r.clients.iter().map(Into::into).collect(),
+            expiry_warning_days: r.expiry_warning_days,
             authoritative: None,
             vantages: None,
         }
@@ -283,6 +293,11 @@ impl CheckDocument {
             })
             .collect();
         self.vantages = Some(list);
+        // D18: the top-level verdict is the worst vantage's (fail over
+        // degraded over ok; the first of equals); each vantage keeps its own.
+        if let Some(worst) = each.iter().rev().max_by_key(|v| v.verdict.state.severity()) {
+            self.verdict = (&worst.verdict).into();
+        }
         self
     }
 }

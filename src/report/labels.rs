@@ -104,7 +104,8 @@ mirror! {
     /// A warning's code, in the order of the sentences in `warnings`.
     Warning from model::WarningCode, "kebab-case" {
         UnusualPort, CnameTarget, WildcardCertificate, LegacyTls, MembersFailed,
-        TooManyMembers, Provisional, RedirectOutsideDomain, Other,
+        TooManyMembers, Provisional, RedirectOutsideDomain, NoSipRequest,
+        NotMicrosoftRegistrar, Other,
     }
 }
 
@@ -135,6 +136,18 @@ impl From<&model::authority::ServerState> for ServerState {
     }
 }
 
+mirror! {
+    /// D18: `ok`, `degraded` or `fail`; `undecided` only while a sweep runs.
+    State from model::State, "lowercase" { Ok, Degraded, Fail, Undecided }
+}
+
+mirror! {
+    /// D18: why a working sign-in is degraded.
+    DegradedCode from model::state::DegradedCode, "kebab-case" {
+        LegacyTls, PoolMemberDown, CertificateExpiring, WildcardCertificate,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +173,7 @@ mod tests {
         same::<_, Dns>(Dns::every_model_variant());
         same::<_, Match>(Match::every_model_variant());
         same::<_, Warning>(Warning::every_model_variant());
+        same::<_, State>(State::every_model_variant());
+        same::<_, DegradedCode>(DegradedCode::every_model_variant());
     }
 }

@@ -134,13 +134,29 @@ pub fn render_styled(report: &SweepReport, colour: bool) -> String {
     }
     let summary = clean(&report.verdict.summary);
     if colour {
-        let tint = match report.verdict.signin {
-            crate::model::Signin::Ok => ansi(Status::Found),
+        let tint = match report.verdict.state {
+            crate::model::State::Ok => ansi(Status::Found),
+            crate::model::State::Degraded => ansi(Status::Missing),
             _ => ansi(Status::Unreachable),
         };
         let _ = writeln!(out, "\n{tint}{summary}{RESET}");
     } else {
         let _ = writeln!(out, "\n{summary}");
     }
+    degraded_lines(&mut out, report);
     out
+}
+
+/// D18: a degraded verdict says so, with every reason, under the summary.
+fn degraded_lines(out: &mut String, report: &SweepReport) {
+    if report.verdict.state != crate::model::State::Degraded {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Degraded (D18): sign-in works today, but fix this before it breaks:"
+    );
+    for d in &report.verdict.degraded {
+        let _ = writeln!(out, "  - {}", clean(&d.sentence));
+    }
 }

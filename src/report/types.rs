@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::labels::{
-    Cause, Dns, Kind, Match, Reason, ServerState, Signin, Status, TransportLabel, Warning,
+    Cause, DegradedCode, Dns, Kind, Match, Reason, ServerState, Signin, State, Status,
+    TransportLabel, Warning,
 };
 
 /// Marks an output type for the schema (only test builds derive it).
@@ -54,6 +55,8 @@ pub struct CheckDocument {
     pub verdict: Verdict,
     /// Every built-in client generation, in `sipscope profiles` order.
     pub clients: Vec<Client>,
+    /// D18: the certificate warning window (days) the state was decided with.
+    pub expiry_warning_days: u32,
     /// D11, only with `--authoritative`: the zone's own servers; `null` when
     /// the zone could not be asked for this sweep.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +74,18 @@ pub struct Verdict {
     /// One sentence: what the client does, why it fails, what to fix.
     pub summary: String,
     pub cause: Cause,
+    /// D18: `ok`, `degraded` or `fail` (`undecided` while a sweep runs).
+    pub state: State,
+    /// D18: why a working sign-in is degraded (`[]` unless `degraded`).
+    pub degraded: Vec<Degraded>,
+}
+}
+
+output! {
+/// One D18 degraded reason: a stable code and its sentence.
+pub struct Degraded {
+    pub code: DegradedCode,
+    pub sentence: String,
 }
 }
 

@@ -24,11 +24,23 @@ pub fn render(s: &Snapshot) -> String {
     let _ = writeln!(out, "# sipscope snapshot: {}\n", clean(&r.domain));
     // The summary itself starts "Sign-in works:" / "Sign-in fails:".
     let mark = match r.verdict.signin {
+        Signin::Ok if r.verdict.state == crate::model::State::Degraded => "⚠ degraded:",
         Signin::Ok => "✓",
         Signin::Fail => "✗",
         Signin::Undecided => "…",
     };
     let _ = writeln!(out, "**Verdict:** {mark} {}\n", clean(&r.verdict.summary));
+    for d in &r.verdict.degraded {
+        let _ = writeln!(
+            out,
+            "- degraded ({}): {}",
+            d.code.label(),
+            cell(&d.sentence)
+        );
+    }
+    if !r.verdict.degraded.is_empty() {
+        out.push('\n');
+    }
     settings(&mut out, s);
     let _ = writeln!(
         out,

@@ -62,6 +62,8 @@ pub struct SweepOptions {
     /// D17: send one unauthenticated REGISTER after a passing connection
     /// (`--no-sip` turns it off).
     pub sip: bool,
+    /// D18: a used certificate expiring within this many days is `degraded`.
+    pub expiry_warning_days: u32,
 }
 
 impl SweepOptions {
@@ -79,6 +81,7 @@ impl SweepOptions {
             dial: DialOverrides::new(),
             allow_ports: Vec::new(),
             sip: true,
+            expiry_warning_days: model::state::DEFAULT_EXPIRY_WARNING_DAYS,
         }
     }
 }
@@ -312,5 +315,6 @@ pub fn initial_report(settings: &SweepSettings) -> SweepReport {
         selected: None,
         verdict: Verdict::in_progress("Sweep in progress."),
         clients: Vec::new(),
+        expiry_warning_days: o.expiry_warning_days,
     }
 }

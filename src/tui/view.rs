@@ -328,7 +328,19 @@ fn verdict_lines(app: &App, report: &SweepReport, t: Theme) -> Vec<Line<'static>
 
 /// A lane's banner text: its progress while in flight, then its verdict.
 fn lane_verdict(report: &SweepReport, running: bool, t: Theme) -> (String, Style) {
+    let degraded: String;
     let (symbol, style) = match report.verdict.signin {
+        // D18: degraded in its own colour and words.
+        Signin::Ok if report.verdict.state == crate::model::State::Degraded => {
+            let words: Vec<&str> = report
+                .verdict
+                .degraded
+                .iter()
+                .map(|d| d.code.words())
+                .collect();
+            degraded = format!("! Degraded ({}): ", words.join(", "));
+            (degraded.as_str(), t.warn())
+        }
         Signin::Ok => ("✓ ", t.ok()),
         Signin::Fail => ("✗ ", t.fail()),
         Signin::Undecided => ("… ", t.busy()),

@@ -38,6 +38,7 @@ pub fn for_row(row: &RecordResult, skipped: String) -> Verdict {
         signin: Signin::Fail,
         summary: summary.render(),
         cause,
+        ..Verdict::default()
     };
     match row.status {
         // D13 addendum: Skype for Business Online was retired on 31 July
@@ -60,6 +61,7 @@ pub fn for_row(row: &RecordResult, skipped: String) -> Verdict {
                 summary: uses("Sign-in can proceed", what, skipped)
                     .semicolon(detail)
                     .render(),
+                ..Verdict::default()
             },
         },
         Status::CertMismatch => fail(
@@ -191,5 +193,6 @@ pub fn nothing_usable(records: &[RecordResult], ranking: &[RowClass]) -> Option<
                 "Publish {first} (internal) and the external autodiscover name, pointing at the web services of your pool or reverse proxy"
             ))
             .render(),
+        ..Verdict::default()
     })
 }

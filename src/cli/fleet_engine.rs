@@ -1,0 +1,198 @@
+//! The one place `audit` and `serve` get a check from (D19): one target in,
+//! exactly the document a single `check --json` gives out. A thin layer over
+//! [`crate::engine::Engine`] (issue 17), built once from the layered
+//! settings; the document is rendered by the functions `check` uses.
+
+use std::time::Duration;
+
+use crate::config::{Resolved, SweepOverrides, sweep_options};
+use crate::engine::{CheckRequest, CheckResult, EngineSettings};
+use crate::error::Failure;
+use crate::input::Target;
+use crate::model::authority::Authority;
+use crate::model::vantage::VantageReport;
+use crate::model::{State, SweepReport, Verdict};
+use crate::plan::Profile;
+
+/// What every check shares: trust store, resolvers, profiles (D19).
+pub struct Engine {
+    inner: crate::engine::Engine,
+}
+
+/// One check's request: the target and what a frontend may narrow.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub target: Target,
+    /// Another profile than the configured one (serve's `&profile=`).
+    pub profile: Option<Profile>,
+    /// One named vantage instead of all (serve's `&vantage=`), by label.
+    pub vantage: Option<String>,
+    /// A cap on each network step (serve: the scrape timeout).
+    pub timeout: Option<Duration>,
+}
+
+impl Request {
+    pub fn of(target: Target) -> Request {
+        Request {
+            target,
+            profile: None,
+            vantage: None,
+            timeout: None,
+        }
+    }
+}
+
+/// One finished check.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The `check --json` document, compact (one line).
+    pub document: String,
+    /// One report per vantage swept (one without vantages), in order.
+    pub reports: Vec<SweepReport>,
+    /// The zone's view per vantage, when asked (D11).
+    pub authority: Vec<Option<Authority>>,
+    /// The vantages' labels (one empty label without named vantages).
+    pub labels: Vec<String>,
+    /// Position in `reports` of the one whose verdict is the top-level one
+    /// (the worst vantage, D18).
+    pub top: usize,
+}
+
+impl Checked {
+    pub fn report(&self) -> &SweepReport {
+        &self.reports[self.top]
+    }
+
+    pub fn verdict(&self) -> &Verdict {
+        &self.report().verdict
+    }
+
+    pub fn state(&self) -> State {
+        self.verdict().state
+    }
+}
+
+impl Engine {
+    /// Resolves the layered settings and builds the engine once (blocking:
+    /// call it before the runtime runs). Errors are configuration errors.
+    pub fn new(sweep: &SweepOverrides, config: &Resolved) -> Result<Engine, Failure> {
+        let inner = crate::engine::Engine::new(EngineSettings {
+            options: sweep_options(sweep, None, &config.config)?,
+            vantages: crate::config::vantages(sweep, &config.config)?,
+            authoritative: sweep.authoritative || config.config.authoritative,
+        })?;
+        Ok(Engine { inner })
+    }
+
+    /// The labels of the named vantages (none without `--vantage`).
+    pub fn vantage_labels(&self) -> Vec<&str> {
+        if self.inner.has_named_vantages() {
+            self.inner.vantage_labels()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A built-in profile by name.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.inner.profile(name)
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.inner.options().timeout
+    }
+
+    /// Checks one target afresh (nothing shared with other targets, D19).
+    pub async fn check(&self, req: Request) -> Result<Checked, String> {
+        let mut r = CheckRequest::new(req.target);
+        r.profile = req.profile;
+        r.timeout = req.timeout;
+        if let Some(label) = &req.vantage {
+            let i = self
+                .inner
+                .vantage_index(label)
+                .ok_or_else(|| format!("no vantage is labelled {}", crate::text::echo(label)))?;
+            r.vantages = Some(vec![i]);
+        }
+        let result = self.inner.check(&r, None).await;
+        self.document(result)
+    }
+
+    /// The document `check --json` prints for `result`, on one line.
+    fn document(&self, result: CheckResult) -> Result<Checked, String> {
+        if result.vantages.is_empty() {
+            return Err("the check returned no report".into());
+        }
+        let labels: Vec<String> = result.vantages.iter().map(|v| v.label.clone()).collect();
+        let (reports, authority): (Vec<SweepReport>, Vec<Option<Authority>>) = result
+            .vantages
+            .into_iter()
+            .map(|v| (v.report, v.authority))
+            .unzip();
+        let pretty = if self.inner.has_named_vantages() {
+            let each: Vec<VantageReport> = labels
+                .iter()
+                .zip(&reports)
+                .map(|(l, r)| VantageReport::of(l, r))
+                .collect();
+            crate::report::to_json_with_vantages(
+                &reports[0],
+                &each,
+                self.inner.authoritative().then_some(&authority[..]),
+            )
+        } else {
+            match &authority[0] {
+                Some(a) => crate::report::to_json_with_authority(&reports[0], a),
+                None => crate::report::to_json(&reports[0]),
+            }
+        };
+        // The worst vantage, the first of equals (as the document's top).
+        let top = (0..reports.len())
+            .rev()
+            .max_by_key(|&i| reports[i].verdict.state.severity())
+            .unwrap_or(0);
+        Ok(Checked {
+            document: compact(&pretty),
+            reports,
+            authority,
+            labels,
+            top,
+        })
+    }
+}
+
+/// The same document on one line, keys in the order `check --json` printed
+/// them: whitespace outside strings is dropped (serde_json escapes every
+/// control character inside strings, so none is lost).
+fn compact(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in pretty.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    // D19: the one-line document is the pretty one, whitespace aside.
+    #[test]
+    fn compact_keeps_strings_and_order() {
+        let pretty = "{\n  \"z\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}";
+        assert_eq!(super::compact(pretty), "{\"z\":\"a b\\\" c\",\"a\":[1,2]}");
+    }
+}
