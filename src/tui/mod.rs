@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod clock;
+#[cfg(feature = "lab")]
 pub mod demo;
 pub mod edit;
 pub mod extension;
