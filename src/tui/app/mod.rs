@@ -32,9 +32,12 @@ pub const COUNTDOWN_RATE: Duration = Duration::from_secs(1);
 /// Event log lines kept in memory.
 const LOG_CAPACITY: usize = 2000;
 
+/// The dashboard's state. Fields are `pub(crate)`: the view, the widgets
+/// and the tests inside the crate read them; outside the crate the App is
+/// driven through its methods (`new`, `start`, `update`, the accessors).
 pub struct App {
-    pub config: AppConfig,
-    pub theme: Theme,
+    pub(crate) config: AppConfig,
+    pub(crate) theme: Theme,
     /// The command-line options every sweep is built from (the top layer).
     overrides: SweepOverrides,
     /// The settings of an opened snapshot (the layer under the command line).
@@ -45,44 +48,44 @@ pub struct App {
     /// loop ([`App::resolve_settings`]) so the reducer never blocks.
     resolved: Option<(crate::sweep::SweepOptions, Vec<crate::config::Vantage>)>,
     /// The profile of the next sweep (`p` turns it).
-    pub profile: String,
-    pub target: Option<Target>,
+    pub(crate) profile: String,
+    pub(crate) target: Option<Target>,
     /// One lane per vantage (D12); a single unnamed one without `--vantage`.
-    pub lanes: Vec<Lane>,
+    pub(crate) lanes: Vec<Lane>,
     /// The lane the table and details show (`v` turns it).
-    pub shown: usize,
+    pub(crate) shown: usize,
     /// D11: also ask the zone's own servers on every sweep (`a` turns it).
-    pub authoritative: bool,
+    pub(crate) authoritative: bool,
     /// `authoritative` was turned on by the extension (a demo scenario), not the user.
     auto_authoritative: bool,
-    pub sweep: Option<SweepInfo>,
+    pub(crate) sweep: Option<SweepInfo>,
     /// Whether a sweep is in flight, or why the last one could not run.
-    pub state: SweepState,
+    state: SweepState,
     sweeps_started: u32,
-    pub log: VecDeque<LogEntry>,
+    pub(crate) log: VecDeque<LogEntry>,
     /// Lines scrolled back from the newest, in the expanded log.
-    pub log_scroll: usize,
+    pub(crate) log_scroll: usize,
     /// Lines scrolled down in the details pane.
-    pub details_scroll: u16,
+    pub(crate) details_scroll: u16,
     /// Position in `report.records` of the row under the cursor.
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     /// The user moved the cursor: it no longer follows the client's row.
     cursor_moved: bool,
     /// Lines scrolled down in the help overlay.
-    pub help_scroll: u16,
-    pub mode: Mode,
-    pub zoom: Zoom,
+    pub(crate) help_scroll: u16,
+    pub(crate) mode: Mode,
+    pub(crate) zoom: Zoom,
     /// Time left until the next watched re-run; `None` when not watching.
-    pub watch: Option<Duration>,
-    pub spinner: usize,
-    pub size: (u16, u16),
-    pub log_file: Option<PathBuf>,
-    pub extension: Option<Box<dyn Extension>>,
-    pub clock: Box<dyn Clock>,
+    pub(crate) watch: Option<Duration>,
+    pub(crate) spinner: usize,
+    pub(crate) size: (u16, u16),
+    pub(crate) log_file: Option<PathBuf>,
+    pub(crate) extension: Option<Box<dyn Extension>>,
+    pub(crate) clock: Box<dyn Clock>,
     /// The session for `s`, and the snapshot opened, if any.
-    pub snapshots: Snapshots,
+    pub(crate) snapshots: Snapshots,
     /// A transient line over the key bar.
-    pub toast: Option<Toast>,
+    pub(crate) toast: Option<Toast>,
     quit: bool,
 }
 
