@@ -251,8 +251,7 @@ impl App {
             SweepEvent::Finished(report) => {
                 let elapsed = report.elapsed_ms;
                 let comparable = self.lanes[lane]
-                    .baseline
-                    .as_ref()
+                    .baseline()
                     .is_some_and(|b| b.domain == report.domain);
                 let changes = self.lanes[lane].finish(*report);
                 let counted = match self.lanes[lane].changes.len() {
