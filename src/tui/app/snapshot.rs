@@ -103,8 +103,9 @@ impl App {
     /// [`App::start`], which then starts nothing.
     pub fn open_snapshot(&mut self, path: PathBuf, snapshot: Snapshot) {
         let s = &snapshot.settings;
-        self.snapshot_layer = Some(s.clone());
+        self.layers.snapshot = Some(s.clone());
         self.profile = self
+            .layers
             .overrides
             .profile
             .clone()
@@ -151,11 +152,11 @@ impl App {
         self.lanes = vec![lane];
         self.shown = 0;
         // Every vantage saved (D12): a lane each; `r` sweeps them all again.
-        self.snapshot_vantages.clear();
+        self.layers.snapshot_vantages.clear();
         for (i, v) in snapshot.vantages.iter().enumerate() {
             let resolvers = crate::config::resolver_spec(&v.resolvers).ok();
             if let Some(r) = &resolvers {
-                self.snapshot_vantages.push(crate::config::Vantage {
+                self.layers.snapshot_vantages.push(crate::config::Vantage {
                     label: v.label.clone(),
                     resolvers: r.clone(),
                 });

@@ -168,3 +168,14 @@ pub struct SweepInfo {
     /// Set when it finished.
     pub elapsed_ms: Option<u64>,
 }
+
+/// How far the scrolled panes are scrolled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    /// Lines scrolled back from the newest, in the expanded log.
+    pub(crate) log: usize,
+    /// Lines scrolled down in the details pane.
+    pub(crate) details: u16,
+    /// Lines scrolled down in the help overlay.
+    pub(crate) help: u16,
+}
