@@ -4,6 +4,7 @@
 
 use crate::config::ConfigError;
 use crate::input::InputError;
+#[cfg(feature = "lab")]
 use crate::lab::LabError;
 use crate::plan::PlanError;
 use crate::snapshot::SnapshotError;
@@ -68,6 +69,7 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+#[cfg(feature = "lab")]
 impl From<LabError> for Failure {
     fn from(e: LabError) -> Failure {
         Failure::Runtime(format!("the lab failed: {e}"))

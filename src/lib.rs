@@ -4,8 +4,8 @@
 //! Data flows one way: [`input`] → [`plan`] → [`sweep`] (using [`probe`]) →
 //! [`model`] (pure rules) → frontends (the `check` report, snapshots, the
 //! [`tui`] dashboard). The command line ([`cli`]) is the root that nothing in
-//! the library imports. The in-process [`lab`] serves the tests, the
-//! benchmarks and `sipscope demo`.
+//! the library imports. The in-process `lab` (cargo feature `lab`, on by
+//! default) serves the tests, the benchmarks and `sipscope demo`.
 //!
 //! The public surface is what a frontend, the lab and the tests need; the
 //! helpers for output, files and untrusted text stay inside the crate.
@@ -15,6 +15,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod input;
+#[cfg(feature = "lab")]
 pub mod lab;
 pub mod model;
 pub mod plan;

@@ -1,21 +1,61 @@
-//! `sipscope demo`: the dashboard on the in-process lab, or `--list`.
+//! `sipscope demo`: the dashboard on the in-process lab, or `--list`; and
+//! `sipscope lab`, the lab in the foreground. Both need the cargo feature
+//! `lab` (on by default). A build without it keeps both commands in `--help`
+//! and answers them with one line saying the build left the lab out (exit 2),
+//! so the words are never taken for an address.
 
+#[cfg(feature = "lab")]
 use std::sync::Arc;
 
 use crate::config::{Resolved, SweepOverrides};
-use crate::error::{Failure, exit};
+use crate::error::Failure;
+#[cfg(feature = "lab")]
+use crate::error::exit;
+#[cfg(feature = "lab")]
 use crate::lab::{Lab, LabOptions};
+#[cfg(feature = "lab")]
 use crate::tui::demo::DemoExtension;
 
-use super::DemoArgs;
+use super::{DemoArgs, LabArgs};
 
 /// What `demo --vantage` (or `--vantage` before `demo`) is told.
 pub const NO_VANTAGES: &str = "the demo takes no --vantage: its vantages come from the scenario \
 (`sipscope demo split-view` sweeps its inside and outside views); --vantage is for real resolvers, \
 e.g. `sipscope --vantage inside=10.0.0.53 contoso.com`";
 
+/// The one line a build without the lab answers `demo` and `lab` with.
+#[cfg(not(feature = "lab"))]
+fn left_out(command: &str) -> Failure {
+    Failure::usage(format!(
+        "`sipscope {command}` needs the lab, which this build left out; \
+         build with the default features (`cargo build --release --locked`)"
+    ))
+}
+
+/// `sipscope demo` in a build without the lab: the one-line error.
+#[cfg(not(feature = "lab"))]
+pub fn run(_args: &DemoArgs, _sweep: &SweepOverrides, _config: &Resolved) -> Result<u8, Failure> {
+    Err(left_out("demo"))
+}
+
+/// `sipscope lab` in a build without the lab: the one-line error.
+#[cfg(not(feature = "lab"))]
+pub fn lab(_args: &LabArgs) -> Result<u8, Failure> {
+    Err(left_out("lab"))
+}
+
+/// `sipscope lab`: the lab in the foreground until Ctrl-C.
+#[cfg(feature = "lab")]
+pub fn lab(args: &LabArgs) -> Result<u8, Failure> {
+    let rt = super::runtime()?;
+    rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
+        .map_err(Failure::runtime)?;
+    Ok(exit::OK)
+}
+
 /// `sweep` holds the profile (`--profile` before or after `demo`, or
 /// `SIPSCOPE_PROFILE`); the lab supplies resolvers, CA and vantages.
+#[cfg(feature = "lab")]
 pub fn run(args: &DemoArgs, sweep: &SweepOverrides, config: &Resolved) -> Result<u8, Failure> {
     if !args.vantage.is_empty() {
         return Err(Failure::usage(NO_VANTAGES));

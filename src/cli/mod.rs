@@ -261,10 +261,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         _ => {}
     }
     if let Some(Command::Lab(args)) = &cli.command {
-        let rt = runtime()?;
-        rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
-            .map_err(Failure::runtime)?;
-        return Ok(exit::OK);
+        return demo::lab(args);
     }
     match (&cli.command, &cli.input) {
         (None, _) => usage::dashboard_words(cli.input.as_deref(), &cli.extra)?,

@@ -217,5 +217,5 @@ pub async fn inspect(addr: SocketAddr, server_name: &str) -> Result<LegacyHello,
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "lab"))]
 mod tests;

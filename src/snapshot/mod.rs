@@ -3,8 +3,8 @@
 //! changed between them, and the settings used — as JSON beside a Markdown
 //! report of the same content.
 //!
-//! The dashboard keeps a [`Session`], pushes each finished sweep into it and
-//! calls [`save`] on `s`. The CLI lists ([`list`]), loads ([`load`]) and
+//! The dashboard keeps a [`Session`] per vantage (its lanes), pushes each
+//! finished sweep into it and calls [`save`] on `s`. The CLI lists ([`list`]), loads ([`load`]) and
 //! compares ([`diff`]) saved ones.
 //!
 //! Readers ignore fields they do not know (no `deny_unknown_fields` here), so
@@ -108,7 +108,6 @@ pub struct SweepChanges {
 pub struct Session {
     sweeps: Vec<SweepReport>,
     changes: Vec<SweepChanges>,
-    last: Vec<RowStatusChange>,
     pushed: usize,
 }
 
@@ -120,24 +119,24 @@ impl Session {
     /// Adds a finished sweep and returns the rows whose status changed since
     /// the previous one (empty for the first). Only sweeps that changed
     /// something enter [`Session::changes`].
-    pub fn push(&mut self, report: SweepReport) -> &[RowStatusChange] {
+    pub fn push(&mut self, report: SweepReport) -> Vec<RowStatusChange> {
         self.pushed += 1;
-        self.last = match self.sweeps.last() {
+        let rows = match self.sweeps.last() {
             Some(prev) => diff::status_changes(prev, &report),
             None => Vec::new(),
         };
-        if !self.last.is_empty() {
+        if !rows.is_empty() {
             self.changes.push(SweepChanges {
                 sweep: self.pushed,
                 started_at: report.started_at.clone(),
-                rows: self.last.clone(),
+                rows: rows.clone(),
             });
         }
         self.sweeps.push(report);
         if self.sweeps.len() > MAX_SWEEPS {
             self.sweeps.remove(0);
         }
-        &self.last
+        rows
     }
 
     /// The latest sweep.
@@ -153,11 +152,6 @@ impl Session {
     /// Every sweep that changed a row's status, oldest first.
     pub fn changes(&self) -> &[SweepChanges] {
         &self.changes
-    }
-
-    /// What the latest push changed (the dashboard's row markers).
-    pub fn last_changes(&self) -> &[RowStatusChange] {
-        &self.last
     }
 
     /// Sweeps pushed so far, including any dropped.

@@ -88,7 +88,7 @@ fn a_session_records_status_changes_per_sweep() {
     assert_eq!(s.changes().len(), 1);
     assert_eq!(s.changes()[0].sweep, 3);
     assert_eq!(s.sweeps().len(), 3);
-    assert_eq!(s.last_changes(), &changed[..]);
+    assert_eq!(s.changes()[0].rows, changed);
     assert!(s.current().unwrap().signin_ok());
     s.clear();
     assert!(s.current().is_none());

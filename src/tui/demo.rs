@@ -5,14 +5,13 @@
 //! lab (`f`). It never re-runs after a fix: the engineer presses `r` and
 //! watches the rows turn, the same loop they use on real DNS.
 
-use std::any::Any;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::extension::{Extension, Panel, Request, Task};
+use super::extension::{Extension, Panel, Request, Task, TaskDone};
 use super::keys::KeyHint;
 use crate::config::Vantage;
 use crate::lab::{FixReport, Lab, Scenario};
@@ -34,13 +33,6 @@ pub const DEMO_KEYS: &[KeyHint] = &[
         in_bar: true,
     },
 ];
-
-/// What a fix task sends back.
-#[derive(Debug)]
-pub struct FixOutcome {
-    pub scenario: String,
-    pub result: Result<FixReport, String>,
-}
 
 pub struct DemoExtension {
     lab: Arc<Lab>,
@@ -128,11 +120,21 @@ impl DemoExtension {
         self.fixing = Some(name.clone());
         let lab = self.lab.clone();
         let task = Task(Box::pin(async move {
-            let result = lab.apply_fix(&name).await.map_err(|e| e.to_string());
-            Box::new(FixOutcome {
-                scenario: name,
-                result,
-            }) as Box<dyn Any + Send>
+            match lab.apply_fix(&name).await {
+                Ok(FixReport {
+                    description,
+                    changes,
+                    ..
+                }) => TaskDone::Fixed {
+                    scenario: name,
+                    description,
+                    changes,
+                },
+                Err(e) => TaskDone::FixFailed {
+                    scenario: name,
+                    error: e.to_string(),
+                },
+            }
         }));
         vec![
             Request::Log(format!("applying the fix of {label} to the lab…")),
@@ -218,32 +220,26 @@ impl Extension for DemoExtension {
         }
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>) -> Vec<Request> {
-        let Ok(outcome) = msg.downcast::<FixOutcome>() else {
-            return Vec::new();
-        };
+    fn on_message(&mut self, msg: TaskDone) -> Vec<Request> {
         self.fixing = None;
-        match outcome.result {
-            Ok(report) => {
-                self.fixed.insert(outcome.scenario);
+        match msg {
+            TaskDone::Fixed {
+                scenario,
+                description,
+                changes,
+            } => {
                 let mut lines = vec![Request::Log(format!(
-                    "fix applied to {}: {}",
-                    report.scenario, report.description
+                    "fix applied to {scenario}: {description}"
                 ))];
-                lines.extend(
-                    report
-                        .changes
-                        .iter()
-                        .map(|c| Request::Log(format!("  lab: {c}"))),
-                );
+                self.fixed.insert(scenario);
+                lines.extend(changes.iter().map(|c| Request::Log(format!("  lab: {c}"))));
                 lines.push(Request::Log(
                     "press r to re-run and watch the rows turn".into(),
                 ));
                 lines
             }
-            Err(e) => vec![Request::Problem(format!(
-                "cannot apply the fix of {}: {e}",
-                outcome.scenario
+            TaskDone::FixFailed { scenario, error } => vec![Request::Problem(format!(
+                "cannot apply the fix of {scenario}: {error}"
             ))],
         }
     }

@@ -4,7 +4,6 @@
 //! `sipscope demo` scenario picker (lab scenarios, "apply the fix") is meant
 //! to be one; the App works the same without any.
 
-use std::any::Any;
 use std::fmt;
 
 use futures::future::BoxFuture;
@@ -25,7 +24,22 @@ pub struct Panel {
 
 /// Background work an extension starts; its output comes back to the same
 /// extension as [`Extension::on_message`].
-pub struct Task(pub BoxFuture<'static, Box<dyn Any + Send>>);
+pub struct Task(pub BoxFuture<'static, TaskDone>);
+
+/// What a [`Task`] hands back: typed, so the extension that spawned it reads
+/// it without a downcast, and a new kind of work is a new variant here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskDone {
+    /// A scenario's fix was applied to the lab: its one-line description and
+    /// each change made (`sipscope demo`, `f`).
+    Fixed {
+        scenario: String,
+        description: String,
+        changes: Vec<String>,
+    },
+    /// A scenario's fix could not be applied, and why.
+    FixFailed { scenario: String, error: String },
+}
 
 impl fmt::Debug for Task {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -63,7 +77,7 @@ pub trait Extension: Send {
     fn on_key(&mut self, key: &KeyEvent) -> Option<Vec<Request>>;
 
     /// The result of a [`Task`] this extension spawned.
-    fn on_message(&mut self, _msg: Box<dyn Any + Send>) -> Vec<Request> {
+    fn on_message(&mut self, _msg: TaskDone) -> Vec<Request> {
         Vec::new()
     }
 

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod ascii;
 pub mod clock;
+#[cfg(feature = "lab")]
 pub mod demo;
 pub mod edit;
 pub mod extension;

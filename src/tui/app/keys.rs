@@ -18,14 +18,14 @@ impl App {
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => {
                         self.mode = Mode::Normal;
-                        self.help_scroll = 0;
+                        self.scroll.help = 0;
                     }
                     // A short terminal shows the help in parts.
                     KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                        self.help_scroll = self.help_scroll.saturating_add(1).min(60);
+                        self.scroll.help = self.scroll.help.saturating_add(1).min(60);
                     }
                     KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                        self.scroll.help = self.scroll.help.saturating_sub(1);
                     }
                     _ => {}
                 }
@@ -44,7 +44,7 @@ impl App {
         let cursor = self.cursor;
         let effects = self.on_normal_key_inner(key, rows);
         if self.cursor != cursor {
-            self.details_scroll = 0;
+            self.scroll.details = 0;
             self.cursor_moved = true;
         }
         effects
@@ -79,15 +79,15 @@ impl App {
             KeyCode::Char('l') => self.toggle_zoom(Zoom::Log),
             // PgUp/PgDn scroll the expanded details, otherwise the log.
             KeyCode::PageUp if self.zoom == Zoom::Details => {
-                self.details_scroll = self.details_scroll.saturating_sub(10);
+                self.scroll.details = self.scroll.details.saturating_sub(10);
             }
             KeyCode::PageDown if self.zoom == Zoom::Details => {
-                self.details_scroll = self.details_scroll.saturating_add(10);
+                self.scroll.details = self.scroll.details.saturating_add(10);
             }
             KeyCode::PageUp => {
-                self.log_scroll = (self.log_scroll + 10).min(self.log.len().saturating_sub(1));
+                self.scroll.log = (self.scroll.log + 10).min(self.log.len().saturating_sub(1));
             }
-            KeyCode::PageDown => self.log_scroll = self.log_scroll.saturating_sub(10),
+            KeyCode::PageDown => self.scroll.log = self.scroll.log.saturating_sub(10),
             KeyCode::Char('?') => self.mode = Mode::Help,
             _ => {
                 let handled = self.extension.as_mut().and_then(|ext| ext.on_key(&key));
@@ -101,8 +101,8 @@ impl App {
 
     fn toggle_zoom(&mut self, zoom: Zoom) {
         self.zoom = if self.zoom == zoom { Zoom::None } else { zoom };
-        self.log_scroll = 0;
-        self.details_scroll = 0;
+        self.scroll.log = 0;
+        self.scroll.details = 0;
     }
 
     fn toggle_watch(&mut self) {
@@ -127,7 +127,7 @@ impl App {
         }
         self.shown = (self.shown + 1) % self.lanes.len();
         self.cursor_moved = false;
-        self.details_scroll = 0;
+        self.scroll.details = 0;
         let rows = self.rows();
         self.cursor = self.cursor.min(rows.saturating_sub(1));
         self.follow_client_row();

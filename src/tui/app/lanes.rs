@@ -1,6 +1,10 @@
 //! One lane per vantage (D12): each group of clients' sweep, its change
 //! markers and its authoritative comparison (D11). Without `--vantage` the
 //! dashboard has one unnamed lane, the `--resolver` pool.
+//!
+//! A lane's [`Session`] is the one record of its finished sweeps: the
+//! markers compare with its latest sweep, and `s` saves the first lane's
+//! session (the other lanes' latest sweeps go in as vantages).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +14,7 @@ use crate::model::diff::{RowStatusChange, status_changes};
 use crate::model::vantage::{Disagreement, VantageReport, disagreements};
 use crate::model::{RecordResult, SweepReport};
 use crate::probe::ResolverSpec;
+use crate::snapshot::Session;
 
 /// Where the authoritative comparison of a lane stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,8 +40,9 @@ pub struct Lane {
     pub resolvers: Option<ResolverSpec>,
     /// The current sweep's report, updated row by row.
     pub report: Option<SweepReport>,
-    /// The last finished sweep, which changes are marked against.
-    pub baseline: Option<SweepReport>,
+    /// This vantage's finished sweeps of the domain on screen (a new
+    /// domain starts over); the latest is what changes are marked against.
+    pub history: Session,
     /// Row index → change since the previous sweep.
     pub changes: BTreeMap<usize, Change>,
     /// Whether this lane's sweep is in flight.
@@ -83,12 +89,20 @@ impl Lane {
 
     /// The sweep finished with `report`; returns the changes it completes.
     pub fn finish(&mut self, report: SweepReport) -> Vec<RowStatusChange> {
-        self.report = Some(report);
         self.running = false;
+        if self.baseline().is_some_and(|b| b.domain != report.domain) {
+            self.history.clear();
+        }
+        self.report = Some(report.clone());
         let changes = self.note_changes();
-        self.baseline = self.report.clone();
+        self.history.push(report);
         self.rejudge();
         changes
+    }
+
+    /// The last finished sweep, which changes are marked against.
+    pub fn baseline(&self) -> Option<&SweepReport> {
+        self.history.current()
     }
 
     /// The zone's servers answered (or could not be asked).
@@ -115,7 +129,7 @@ impl Lane {
     /// then corrected (D11: the fresh address answer decides) moves its
     /// marker with it; a row back in flight loses it until it settles.
     fn note_changes(&mut self) -> Vec<RowStatusChange> {
-        let (Some(before), Some(now)) = (&self.baseline, &self.report) else {
+        let (Some(before), Some(now)) = (self.history.current(), &self.report) else {
             return Vec::new();
         };
         // Like with like: another domain's sweep is not a change of this one.

@@ -24,7 +24,9 @@ mod sweeping;
 mod types;
 pub use lanes::{Asked, Lane};
 pub use snapshot::{Opened, SaveRequest, Snapshots};
-pub use types::{AppConfig, Change, Effect, LogEntry, Mode, Msg, SweepInfo, SweepState, Zoom};
+pub use types::{
+    AppConfig, Change, Effect, LogEntry, Mode, Msg, Scroll, SweepInfo, SweepState, Zoom,
+};
 /// Spinner frame rate while a sweep is in flight.
 pub const SPINNER_RATE: Duration = Duration::from_millis(100);
 /// Countdown rate while watching and idle.
@@ -32,57 +34,64 @@ pub const COUNTDOWN_RATE: Duration = Duration::from_secs(1);
 /// Event log lines kept in memory.
 const LOG_CAPACITY: usize = 2000;
 
-pub struct App {
-    pub config: AppConfig,
-    pub theme: Theme,
-    /// The command-line options every sweep is built from (the top layer).
+/// The settings layers every sweep is built from, top first: the command
+/// line, an opened snapshot's, and (in `resolved`) the file's and defaults.
+#[derive(Debug, Default)]
+struct Layers {
+    /// The command-line options (the top layer).
     overrides: SweepOverrides,
     /// The settings of an opened snapshot (the layer under the command line).
-    snapshot_layer: Option<SettingsSummary>,
+    snapshot: Option<SettingsSummary>,
     /// The vantages of an opened snapshot (under the command line's and the file's).
     snapshot_vantages: Vec<crate::config::Vantage>,
     /// The layered options and vantages, resolved once before the event
     /// loop ([`App::resolve_settings`]) so the reducer never blocks.
     resolved: Option<(crate::sweep::SweepOptions, Vec<crate::config::Vantage>)>,
+}
+
+/// The dashboard's state. Fields are `pub(crate)`: the view, the widgets
+/// and the tests inside the crate read them; outside the crate the App is
+/// driven through its methods (`new`, `start`, `update`, the accessors).
+pub struct App {
+    pub(crate) config: AppConfig,
+    pub(crate) theme: Theme,
+    /// What every sweep's settings are layered from.
+    layers: Layers,
     /// The profile of the next sweep (`p` turns it).
-    pub profile: String,
-    pub target: Option<Target>,
+    pub(crate) profile: String,
+    pub(crate) target: Option<Target>,
     /// One lane per vantage (D12); a single unnamed one without `--vantage`.
-    pub lanes: Vec<Lane>,
+    pub(crate) lanes: Vec<Lane>,
     /// The lane the table and details show (`v` turns it).
-    pub shown: usize,
+    pub(crate) shown: usize,
     /// D11: also ask the zone's own servers on every sweep (`a` turns it).
-    pub authoritative: bool,
+    pub(crate) authoritative: bool,
     /// `authoritative` was turned on by the extension (a demo scenario), not the user.
     auto_authoritative: bool,
-    pub sweep: Option<SweepInfo>,
+    pub(crate) sweep: Option<SweepInfo>,
     /// Whether a sweep is in flight, or why the last one could not run.
-    pub state: SweepState,
+    state: SweepState,
     sweeps_started: u32,
-    pub log: VecDeque<LogEntry>,
-    /// Lines scrolled back from the newest, in the expanded log.
-    pub log_scroll: usize,
-    /// Lines scrolled down in the details pane.
-    pub details_scroll: u16,
+    pub(crate) log: VecDeque<LogEntry>,
+    /// How far the log, details and help are scrolled.
+    pub(crate) scroll: Scroll,
     /// Position in `report.records` of the row under the cursor.
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     /// The user moved the cursor: it no longer follows the client's row.
     cursor_moved: bool,
-    /// Lines scrolled down in the help overlay.
-    pub help_scroll: u16,
-    pub mode: Mode,
-    pub zoom: Zoom,
+    pub(crate) mode: Mode,
+    pub(crate) zoom: Zoom,
     /// Time left until the next watched re-run; `None` when not watching.
-    pub watch: Option<Duration>,
-    pub spinner: usize,
-    pub size: (u16, u16),
-    pub log_file: Option<PathBuf>,
-    pub extension: Option<Box<dyn Extension>>,
-    pub clock: Box<dyn Clock>,
+    pub(crate) watch: Option<Duration>,
+    pub(crate) spinner: usize,
+    pub(crate) size: (u16, u16),
+    pub(crate) log_file: Option<PathBuf>,
+    pub(crate) extension: Option<Box<dyn Extension>>,
+    pub(crate) clock: Box<dyn Clock>,
     /// The session for `s`, and the snapshot opened, if any.
-    pub snapshots: Snapshots,
+    pub(crate) snapshots: Snapshots,
     /// A transient line over the key bar.
-    pub toast: Option<Toast>,
+    pub(crate) toast: Option<Toast>,
     quit: bool,
 }
 
@@ -101,10 +110,10 @@ impl App {
         App {
             config,
             theme,
-            overrides,
-            snapshot_layer: None,
-            snapshot_vantages: Vec::new(),
-            resolved: None,
+            layers: Layers {
+                overrides,
+                ..Layers::default()
+            },
             profile,
             target: None,
             lanes: vec![Lane::default()],
@@ -115,11 +124,9 @@ impl App {
             state: SweepState::Idle,
             sweeps_started: 0,
             log: VecDeque::new(),
-            log_scroll: 0,
-            details_scroll: 0,
+            scroll: Scroll::default(),
             cursor: 0,
             cursor_moved: false,
-            help_scroll: 0,
             mode: Mode::Normal,
             zoom: Zoom::None,
             watch: None,

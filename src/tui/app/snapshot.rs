@@ -1,5 +1,5 @@
-//! The snapshot side of the reducer: the session every finished sweep joins,
-//! `s` (hand the session to the loop to write) and the write's result (a
+//! The snapshot side of the reducer: `s` (hand the first lane's session —
+//! every finished sweep joins its lane's, see `lanes.rs` — to the loop to write) and the write's result (a
 //! toast and the full paths in the log), and a dashboard opened on a saved
 //! snapshot (`sipscope open REF`): read-only until `r`, whose sweep runs with
 //! the snapshot's settings (the command line still overrides) and is compared
@@ -62,18 +62,13 @@ impl Opened {
     }
 }
 
-/// The dashboard's snapshot state.
+/// The dashboard's snapshot state (the sweeps themselves are the lanes').
 #[derive(Debug, Default)]
 pub struct Snapshots {
-    /// The finished sweeps of this domain (a new domain starts a new session).
-    pub session: Session,
     /// The settings the session's latest sweep ran with.
     settings: Option<SettingsSummary>,
     /// The settings of the sweep in flight, until it finishes.
     pending: Option<SettingsSummary>,
-    /// The opened snapshot's report: the session's first sweep once a live
-    /// one finishes, so a snapshot saved then records what changed since.
-    seed: Option<SweepReport>,
     pub opened: Option<Opened>,
 }
 
@@ -108,8 +103,9 @@ impl App {
     /// [`App::start`], which then starts nothing.
     pub fn open_snapshot(&mut self, path: PathBuf, snapshot: Snapshot) {
         let s = &snapshot.settings;
-        self.snapshot_layer = Some(s.clone());
+        self.layers.snapshot = Some(s.clone());
         self.profile = self
+            .layers
             .overrides
             .profile
             .clone()
@@ -148,17 +144,19 @@ impl App {
                 }
             }
         }
+        // The opened snapshot's report is the session's first sweep, so a
+        // snapshot saved after a live one records what changed since.
         lane.report = Some(snapshot.current.clone());
-        lane.baseline = Some(snapshot.current.clone());
+        lane.history = seeded(&snapshot.current);
         lane.authority = snapshot.authoritative.clone();
         self.lanes = vec![lane];
         self.shown = 0;
         // Every vantage saved (D12): a lane each; `r` sweeps them all again.
-        self.snapshot_vantages.clear();
+        self.layers.snapshot_vantages.clear();
         for (i, v) in snapshot.vantages.iter().enumerate() {
             let resolvers = crate::config::resolver_spec(&v.resolvers).ok();
             if let Some(r) = &resolvers {
-                self.snapshot_vantages.push(crate::config::Vantage {
+                self.layers.snapshot_vantages.push(crate::config::Vantage {
                     label: v.label.clone(),
                     resolvers: r.clone(),
                 });
@@ -170,7 +168,7 @@ impl App {
             lane.label = v.label.clone();
             lane.resolvers = resolvers;
             lane.report = Some(v.current.clone());
-            lane.baseline = Some(v.current.clone());
+            lane.history = seeded(&v.current);
             lane.authority = v.authoritative.clone();
         }
         if self.lanes.iter().any(|l| l.authority.is_some()) {
@@ -178,10 +176,8 @@ impl App {
         }
         self.follow_client_row();
         self.snapshots = Snapshots {
-            session: Session::new(),
             settings: Some(snapshot.settings.clone()),
             pending: None,
-            seed: Some(snapshot.current.clone()),
             opened: Some(Opened {
                 path,
                 saved,
@@ -223,40 +219,35 @@ impl App {
         };
         if !keep {
             self.snapshots.opened = None;
-            self.snapshots.seed = None;
         }
     }
 
-    /// The current sweep finished: it joins the session.
+    /// The current sweep finished (it joined its lanes' sessions): an opened
+    /// snapshot is now compared, and the sweep's settings are the session's.
     pub(super) fn snapshot_sweep_finished(&mut self) {
-        let Some(report) = self.lanes[0].report.clone() else {
+        if self.lanes[0].report.is_none() {
             return;
-        };
+        }
         let snaps = &mut self.snapshots;
         if let Some(o) = snaps.opened.as_mut() {
             o.compared = true;
         }
-        if let Some(seed) = snaps.seed.take()
-            && seed.domain == report.domain
-        {
-            snaps.session.push(seed);
-        }
-        if snaps
-            .session
-            .current()
-            .is_some_and(|c| c.domain != report.domain)
-        {
-            snaps.session.clear();
-        }
-        snaps.session.push(report);
         if let Some(p) = snaps.pending.take() {
             snaps.settings = Some(p);
         }
     }
 
+    /// The session `s` saves: the first lane's, once a live sweep joined it
+    /// (an opened snapshot alone is nothing new).
+    fn session(&self) -> Option<&Session> {
+        let fresh = self.snapshots.opened.as_ref().is_none_or(|o| o.compared);
+        let session = &self.lanes[0].history;
+        (fresh && session.current().is_some()).then_some(session)
+    }
+
     /// `s`: hands the session to the loop to write, or says why not.
     pub(super) fn save_snapshot(&mut self) -> Vec<Effect> {
-        let settings = match (&self.snapshots.settings, self.snapshots.session.current()) {
+        let settings = match (&self.snapshots.settings, self.session()) {
             (Some(settings), Some(_)) => settings.clone(),
             _ => {
                 let why = match &self.snapshots.opened {
@@ -271,7 +262,7 @@ impl App {
                 return Vec::new();
             }
         };
-        let session = self.snapshots.session.clone();
+        let session = self.session().cloned().unwrap_or_default();
         let n = session.sweeps().len();
         self.push_log(format!(
             "saving a snapshot of {n} sweep{}",
@@ -335,4 +326,11 @@ impl App {
     pub fn show_toast(&mut self, kind: ToastKind, text: impl Into<String>) {
         self.toast = Some(Toast::new(kind, text));
     }
+}
+
+/// A session holding only `report`: an opened snapshot's sweep.
+fn seeded(report: &SweepReport) -> Session {
+    let mut session = Session::new();
+    session.push(report.clone());
+    session
 }

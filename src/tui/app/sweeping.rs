@@ -15,10 +15,10 @@ impl App {
     /// whatever an extension adjusts.
     pub fn settings(&self) -> Result<SweepSettings, String> {
         let target = self.target.as_ref().ok_or("no address to sweep")?;
-        let mut overrides = self.overrides.clone();
+        let mut overrides = self.layers.overrides.clone();
         overrides.profile = Some(self.profile.clone());
-        let layer = self.snapshot_layer.as_ref();
-        let options = match &self.resolved {
+        let layer = self.layers.snapshot.as_ref();
+        let options = match &self.layers.resolved {
             // Resolved before the loop: only the profile (p) may differ.
             Some((options, _)) if options.profile.name == self.profile => Ok(options.clone()),
             Some((options, _)) => with_profile(options.clone(), &self.profile, &overrides, layer),
@@ -37,20 +37,20 @@ impl App {
     /// before the event loop; later sweeps reuse them and the reducer does
     /// no blocking work. Errors name the option at fault.
     pub fn resolve_settings(&mut self) -> Result<(), crate::config::ConfigError> {
-        let mut overrides = self.overrides.clone();
+        let mut overrides = self.layers.overrides.clone();
         overrides.profile = Some(self.profile.clone());
-        let layer = self.snapshot_layer.as_ref();
+        let layer = self.layers.snapshot.as_ref();
         let options = sweep_options(&overrides, layer, &self.config.file)?;
-        let named = vantages(&self.overrides, &self.config.file)?;
-        self.resolved = Some((options, named));
+        let named = vantages(&self.layers.overrides, &self.config.file)?;
+        self.layers.resolved = Some((options, named));
         Ok(())
     }
 
     /// The resolvers the next sweep asks, as given, or "system".
     pub fn resolver_label(&self) -> String {
-        let given = if !self.overrides.resolvers.is_empty() {
-            &self.overrides.resolvers
-        } else if let Some(s) = &self.snapshot_layer {
+        let given = if !self.layers.overrides.resolvers.is_empty() {
+            &self.layers.overrides.resolvers
+        } else if let Some(s) = &self.layers.snapshot {
             &s.resolvers
         } else {
             &self.config.file.resolvers
@@ -66,15 +66,17 @@ impl App {
     /// (`[[vantage]]`), else an opened snapshot's, else an extension's (the demo's split views); empty
     /// means one unnamed vantage.
     fn vantages(&self) -> Result<Vec<Vantage>, String> {
-        let named = match &self.resolved {
+        let named = match &self.layers.resolved {
             Some((_, named)) => named.clone(),
-            None => vantages(&self.overrides, &self.config.file).map_err(|e| e.to_string())?,
+            None => {
+                vantages(&self.layers.overrides, &self.config.file).map_err(|e| e.to_string())?
+            }
         };
         if !named.is_empty() {
             return Ok(named);
         }
-        if !self.snapshot_vantages.is_empty() {
-            return Ok(self.snapshot_vantages.clone());
+        if !self.layers.snapshot_vantages.is_empty() {
+            return Ok(self.layers.snapshot_vantages.clone());
         }
         let domain = self.target.as_ref().map(|t| t.domain.as_str());
         Ok(match (&self.extension, domain) {
@@ -251,8 +253,7 @@ impl App {
             SweepEvent::Finished(report) => {
                 let elapsed = report.elapsed_ms;
                 let comparable = self.lanes[lane]
-                    .baseline
-                    .as_ref()
+                    .baseline()
                     .is_some_and(|b| b.domain == report.domain);
                 let changes = self.lanes[lane].finish(*report);
                 let counted = match self.lanes[lane].changes.len() {

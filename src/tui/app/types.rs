@@ -1,7 +1,6 @@
 //! The dashboard's data: its settings, the messages it takes, the effects it
 //! asks for, and the small state types the view reads.
 
-use std::any::Any;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use crate::model::eventlog::LogKind;
 use crate::snapshot::SavedPaths;
 use crate::sweep::{SweepEvent, SweepOptions, SweepSettings};
 use crate::tui::edit::EditField;
-use crate::tui::extension::Task;
+use crate::tui::extension::{Task, TaskDone};
 
 /// Settings of the dashboard: its own, and the configuration file's sweep
 /// keys, which every sweep merges under the command line's options.
@@ -84,7 +83,7 @@ pub enum Msg {
     /// Time passed (only sent while a spinner or countdown is visible).
     Tick(Duration),
     /// The output of an extension's background task.
-    Extension(Box<dyn Any + Send>),
+    Extension(TaskDone),
     /// How the write asked for by `Effect::SaveSnapshot` went.
     SnapshotSaved(Result<SavedPaths, String>),
     /// Quit from outside (a signal).
@@ -168,4 +167,15 @@ pub struct SweepInfo {
     pub started: String,
     /// Set when it finished.
     pub elapsed_ms: Option<u64>,
+}
+
+/// How far the scrolled panes are scrolled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    /// Lines scrolled back from the newest, in the expanded log.
+    pub(crate) log: usize,
+    /// Lines scrolled down in the details pane.
+    pub(crate) details: u16,
+    /// Lines scrolled down in the help overlay.
+    pub(crate) help: u16,
 }

@@ -333,7 +333,9 @@ pub fn buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
 }
 
 /// One sweep of `settings` through an engine built from them off the async
-/// threads, as the event loop builds it: the finished report.
+/// threads, as the event loop builds it: the finished report. (Only the
+/// lab-using tests sweep for real.)
+#[cfg(feature = "lab")]
 pub async fn engine_sweep(settings: SweepSettings) -> SweepReport {
     let lanes = vec![settings];
     let engine_settings = crate::tui::running::engine_settings(&lanes).expect("one lane");

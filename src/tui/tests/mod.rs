@@ -3,11 +3,16 @@
 //! built from model types with a fixed clock: no terminal, no network, no
 //! timing.
 
+#[cfg(feature = "lab")]
 mod autodiscover;
+#[cfg(feature = "lab")]
 mod demo;
+#[cfg(feature = "lab")]
 mod demo_views;
 mod fixtures;
+#[cfg(feature = "lab")]
 mod hostile_sip;
+#[cfg(feature = "lab")]
 mod hostile_text;
 mod newcomer;
 mod reducer;

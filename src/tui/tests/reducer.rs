@@ -1,7 +1,6 @@
 //! The reducer without a terminal: keys, sweep events, cancellation, change
 //! markers, watch, the address field, profiles, quitting, extensions.
 
-use std::any::Any;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -11,7 +10,7 @@ use crate::config::DEFAULT_WATCH_INTERVAL;
 use crate::model::Status;
 use crate::sweep::SweepEvent;
 use crate::tui::app::{COUNTDOWN_RATE, Effect, Mode, Msg, SPINNER_RATE, Zoom};
-use crate::tui::extension::{Extension, Panel, Request, Task};
+use crate::tui::extension::{Extension, Panel, Request, Task, TaskDone};
 use crate::tui::keys::KeyHint;
 
 fn is_quit(effects: &[Effect]) -> bool {
@@ -350,14 +349,18 @@ impl Extension for Picker {
             vec![
                 Request::Log("applying the fix".into()),
                 Request::Spawn(Task(Box::pin(async {
-                    Box::new("fixed") as Box<dyn Any + Send>
+                    TaskDone::Fixed {
+                        scenario: "picked".into(),
+                        description: "fixed".into(),
+                        changes: Vec::new(),
+                    }
                 }))),
             ]
         })
     }
 
-    fn on_message(&mut self, msg: Box<dyn Any + Send>) -> Vec<Request> {
-        self.fixed = msg.downcast_ref::<&str>() == Some(&"fixed");
+    fn on_message(&mut self, msg: TaskDone) -> Vec<Request> {
+        self.fixed = matches!(msg, TaskDone::Fixed { description, .. } if description == "fixed");
         vec![Request::Rerun]
     }
 }

@@ -54,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool, verdict: 
     }
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((app.details_scroll, 0))
+        .scroll((app.scroll.details, 0))
         .block(pane(title, compact, t));
     frame.render_widget(p, area);
 }

@@ -66,7 +66,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let more = tall + 2 > height;
     // Scrolled no further than the last line at the bottom.
     let scroll = app
-        .help_scroll
+        .scroll
+        .help
         .min(tall.saturating_sub(height.saturating_sub(2)));
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)

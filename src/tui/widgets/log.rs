@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, compact: bool) {
     // Take lines from the newest back until the pane is full.
     let mut shown: Vec<Line<'static>> = Vec::new();
     let mut used = 0usize;
-    for e in app.log.iter().rev().skip(app.log_scroll) {
+    for e in app.log.iter().rev().skip(app.scroll.log) {
         let l = line(e, t);
         let h = usize::from(wrapped_height(&l, inner.width));
         if used + h > height && !shown.is_empty() {
