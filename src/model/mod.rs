@@ -1,15 +1,12 @@
 //! The client model: pure functions of what the sweep found (D4–D9).
 //! Nothing here does I/O, so every rule is tested with plain unit tests.
 
-pub mod authority;
 pub mod autodiscover;
 pub mod certname;
-pub mod clients;
 pub mod decision;
-pub mod diff;
 pub mod domain;
-pub mod eventlog;
 pub mod evidence;
+pub mod features;
 pub mod judge;
 pub mod reason;
 pub mod record;
@@ -19,11 +16,11 @@ pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod timing;
-pub mod vantage;
 pub mod warning;
 
 pub use certname::{NameMatch, match_name};
 pub use domain::{TrustSettings, check_target, in_domain};
+pub use features::{authority, clients, diff, eventlog, vantage};
 pub use judge::Judged;
 pub use reason::{Reason, ReasonCode};
 pub use record::{
