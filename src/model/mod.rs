@@ -3,14 +3,14 @@
 
 pub mod autodiscover;
 pub mod certname;
-pub mod decision;
 pub mod domain;
 pub mod evidence;
+pub mod facts;
 pub mod features;
 pub mod judge;
+pub mod judged;
 pub mod reason;
 pub mod record;
-pub mod report;
 pub mod select;
 pub mod status;
 #[cfg(test)]
@@ -20,8 +20,8 @@ pub mod warning;
 
 pub use certname::{NameMatch, match_name};
 pub use domain::{TrustSettings, check_target, in_domain};
-pub use features::{authority, clients, diff, eventlog, vantage};
-pub use judge::Judged;
+pub use features::{authority, clients, decision, diff, eventlog, report, vantage};
+pub use judged::Judged;
 pub use reason::{Reason, ReasonCode};
 pub use record::{
     AddressProbe, CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings, TlsInfo,

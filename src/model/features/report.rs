@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::clients;
-use super::record::RecordResult;
-use super::select::{Signin, Verdict, select, verdict};
+use crate::model::record::RecordResult;
+use crate::model::select::{Signin, Verdict, select, verdict};
 
 /// Version of the JSON document ([`SweepReport`]); bumped only when a field changes meaning.
 pub const DOCUMENT_VERSION: u32 = 1;
