@@ -23,10 +23,8 @@ mod snapshot;
 mod sweeping;
 mod types;
 pub use lanes::{Asked, Lane};
-pub use snapshot::{Opened, Snapshots};
-pub use types::{
-    AppConfig, Change, Effect, LogEntry, Mode, Msg, SaveRequest, SweepInfo, SweepState, Zoom,
-};
+pub use snapshot::{Opened, SaveRequest, Snapshots};
+pub use types::{AppConfig, Change, Effect, LogEntry, Mode, Msg, SweepInfo, SweepState, Zoom};
 /// Spinner frame rate while a sweep is in flight.
 pub const SPINNER_RATE: Duration = Duration::from_millis(100);
 /// Countdown rate while watching and idle.

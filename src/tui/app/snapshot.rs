@@ -7,7 +7,8 @@
 
 use std::path::PathBuf;
 
-use super::{App, Change, Effect, SaveRequest};
+pub use super::types::SaveRequest;
+use super::{App, Change, Effect};
 use crate::input::parse_target;
 use crate::model::SweepReport;
 use crate::snapshot::commands::when;

@@ -12,7 +12,7 @@ use crate::model::Status;
 use crate::model::SweepReport;
 use crate::model::authority::AuthorityEvidence;
 use crate::model::eventlog::LogKind;
-use crate::snapshot::{SavedPaths, Session, SettingsSummary, Views};
+use crate::snapshot::SavedPaths;
 use crate::sweep::{SweepEvent, SweepOptions, SweepSettings};
 use crate::tui::edit::EditField;
 use crate::tui::extension::Task;
@@ -118,6 +118,18 @@ pub enum Effect {
     Quit,
 }
 
+/// What `s` hands the event loop: everything the write needs, so it runs off
+/// the render path and the reducer stays free of I/O.
+#[derive(Debug, Clone)]
+pub struct SaveRequest {
+    /// `None` when there is no snapshot folder (no home folder, none configured).
+    pub dir: Option<PathBuf>,
+    pub session: crate::snapshot::Session,
+    pub settings: crate::snapshot::SettingsSummary,
+    /// Every vantage's latest sweep and the zone's servers' view (issue 12).
+    pub views: crate::snapshot::Views,
+}
+
 /// Which input the keys go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -167,16 +179,4 @@ pub struct SweepInfo {
     pub started: String,
     /// Set when it finished.
     pub elapsed_ms: Option<u64>,
-}
-
-/// What `s` hands the event loop: everything the write needs, so it runs off
-/// the render path and the reducer stays free of I/O.
-#[derive(Debug, Clone)]
-pub struct SaveRequest {
-    /// `None` when there is no snapshot folder (no home folder, none configured).
-    pub dir: Option<PathBuf>,
-    pub session: Session,
-    pub settings: SettingsSummary,
-    /// Every vantage's latest sweep and the zone's servers' view (issue 12).
-    pub views: Views,
 }
