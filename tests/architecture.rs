@@ -1,144 +1,17 @@
-//! The shape of the house, enforced: no import circle between sibling
-//! modules anywhere under `src/`, nothing but `src/cli/` (and `main.rs`)
-//! imports the command line, and no source file grows past ~400 lines.
-//! `scripts/import-cycles.py` prints the same graph for a quick look.
+//! The shape of the house, enforced (issue 17 item 6): no import circle
+//! between sibling modules, nor one that crosses folders anywhere under
+//! `src/` (a module file with submodules counts as its folder); the layers
+//! (`model` below the machinery, `probe` below every frontend, the lab
+//! reached from the dashboard only through its demo extension); nothing but
+//! `src/cli/` (and `main.rs`) imports the command line; and no source file
+//! grows past ~400 lines. `scripts/import-cycles.py` prints the same graph.
 
+#[path = "architecture/imports.rs"]
+mod imports;
+
+use imports::{Module, Tree, circles, file_edges, folder, rust_files, sibling_edges, tree};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-/// Module path of a file: `src/model/select.rs` → ["model", "select"].
-fn module_of(src: &Path, file: &Path) -> Vec<String> {
-    let rel = file.strip_prefix(src).unwrap().with_extension("");
-    let mut parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.last().is_some_and(|p| p == "mod") {
-        parts.pop();
-    }
-    if parts == ["lib"] || parts == ["main"] {
-        parts.clear();
-    }
-    parts
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// The code of a file without comments and without its test module.
-fn code(text: &str) -> String {
-    let text = match text.find("#[cfg(test)]\nmod tests {") {
-        Some(at) => &text[..at],
-        None => text,
-    };
-    text.lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Every `crate::a::b` / `super::a` path in `text`, resolved against `module`.
-fn paths(text: &str, module: &[String]) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let bytes: Vec<char> = text.chars().collect();
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut i = 0;
-    while i < bytes.len() {
-        let start_ok = i == 0 || !word(bytes[i - 1]);
-        let rest: String = bytes[i..bytes.len().min(i + 7)].iter().collect();
-        let (kind, skip) = if start_ok && rest.starts_with("crate::") {
-            ("crate", 7)
-        } else if start_ok && rest.starts_with("super::") {
-            ("super", 7)
-        } else {
-            i += 1;
-            continue;
-        };
-        let mut j = i + skip;
-        let mut segs = Vec::new();
-        loop {
-            let s = j;
-            while j < bytes.len() && word(bytes[j]) {
-                j += 1;
-            }
-            if j == s {
-                break;
-            }
-            segs.push(bytes[s..j].iter().collect::<String>());
-            if j + 1 < bytes.len() && bytes[j] == ':' && bytes[j + 1] == ':' {
-                j += 2;
-            } else {
-                break;
-            }
-        }
-        let mut base: Vec<String> = if kind == "crate" {
-            Vec::new()
-        } else {
-            module[..module.len().saturating_sub(1)].to_vec()
-        };
-        while segs.first().is_some_and(|s| s == "super") {
-            base.pop();
-            segs.remove(0);
-        }
-        base.extend(segs);
-        out.push(base);
-        i = j;
-    }
-    out
-}
-
-struct Tree {
-    /// Module path → code.
-    modules: BTreeMap<Vec<String>, String>,
-    /// Module path → lines, for the size rule.
-    lines: BTreeMap<PathBuf, usize>,
-}
-
-fn tree() -> Tree {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let mut modules = BTreeMap::new();
-    let mut lines = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        lines.insert(f.clone(), text.lines().count());
-        let m = module_of(&src, &f);
-        if m.iter().any(|p| p == "tests") {
-            continue;
-        }
-        modules.insert(m, code(&text));
-    }
-    Tree { modules, lines }
-}
-
-/// (parent, from-sibling) → to-siblings.
-fn sibling_edges(t: &Tree) -> BTreeMap<(Vec<String>, String), BTreeSet<String>> {
-    let mut edges: BTreeMap<(Vec<String>, String), BTreeSet<String>> = BTreeMap::new();
-    for (m, text) in &t.modules {
-        for mut target in paths(text, m) {
-            while !target.is_empty() && !t.modules.contains_key(&target) {
-                target.pop();
-            }
-            let common = m.iter().zip(&target).take_while(|(a, b)| a == b).count();
-            if common < m.len() && common < target.len() {
-                edges
-                    .entry((m[..common].to_vec(), m[common].clone()))
-                    .or_default()
-                    .insert(target[common].clone());
-            }
-        }
-    }
-    edges
-}
+use std::path::Path;
 
 #[test]
 fn no_import_circle_between_sibling_modules() {
@@ -192,6 +65,151 @@ fn the_checker_sees_a_circle_when_there_is_one() {
     let edges = sibling_edges(&t);
     assert!(edges[&(vec![], "a".to_string())].contains("b"));
     assert!(edges[&(vec![], "b".to_string())].contains("a"));
+}
+
+/// Circles that cross folders: strongly connected files lying in more than
+/// one folder (a `mod.rs` that keeps types its children use, and re-exports
+/// those children, is such a circle).
+fn circles_across_folders(t: &Tree) -> Vec<String> {
+    circles(&file_edges(t))
+        .into_iter()
+        .filter(|group| {
+            let folders: BTreeSet<Module> = group.iter().map(|m| folder(t, m)).collect();
+            folders.len() > 1
+        })
+        .map(|group| {
+            let names: Vec<String> = group.iter().map(|m| m.join("::")).collect();
+            names.join(" ⇄ ")
+        })
+        .collect()
+}
+
+#[test]
+fn no_import_circle_across_folders_model_included() {
+    let circles = circles_across_folders(&tree());
+    assert!(
+        circles.is_empty(),
+        "import circles across folders: {circles:#?}"
+    );
+}
+
+/// Crate-level folders that `from` imports (lifted edges).
+fn top_imports(t: &Tree, from: &str) -> BTreeSet<String> {
+    sibling_edges(t)
+        .remove(&(vec![], from.to_string()))
+        .unwrap_or_default()
+}
+
+fn forbidden(t: &Tree, from: &str, banned: &[&str]) -> Vec<String> {
+    let tos = top_imports(t, from);
+    banned
+        .iter()
+        .filter(|b| tos.contains(**b))
+        .map(|b| format!("{from} imports {b}"))
+        .collect()
+}
+
+/// The model is pure rules (D4–D9): it imports none of the machinery that
+/// gathers evidence nor any frontend.
+const MODEL_MUST_NOT: &[&str] = &["probe", "sweep", "engine", "report", "tui", "cli", "lab"];
+/// Probes gather evidence; they know no frontend.
+const PROBE_MUST_NOT: &[&str] = &["tui", "cli", "report", "snapshot"];
+
+#[test]
+fn model_imports_no_machinery_and_no_frontend() {
+    let bad = forbidden(&tree(), "model", MODEL_MUST_NOT);
+    assert!(bad.is_empty(), "layer rule broken: {bad:?}");
+}
+
+#[test]
+fn probe_imports_no_frontend() {
+    let bad = forbidden(&tree(), "probe", PROBE_MUST_NOT);
+    assert!(bad.is_empty(), "layer rule broken: {bad:?}");
+}
+
+/// Files under `tui` that import the lab, other than the demo extension.
+fn tui_lab_imports(t: &Tree) -> Vec<String> {
+    file_edges(t)
+        .into_iter()
+        .filter(|(m, tos)| {
+            m.first().is_some_and(|p| p == "tui")
+                && m != &["tui", "demo"]
+                && tos.iter().any(|to| to.first().is_some_and(|p| p == "lab"))
+        })
+        .map(|(m, _)| m.join("::"))
+        .collect()
+}
+
+#[test]
+fn the_dashboard_reaches_the_lab_only_through_the_demo_extension() {
+    let bad = tui_lab_imports(&tree());
+    assert!(
+        bad.is_empty(),
+        "import the lab outside tui/demo.rs: {bad:?}"
+    );
+}
+
+#[test]
+fn the_rules_fail_on_a_violation() {
+    // Each rule above, given a tree that breaks it, reports it.
+    let m = |s: &str| {
+        s.split("::")
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect::<Module>()
+    };
+    let mk = |files: &[(&str, &str)]| Tree {
+        modules: files.iter().map(|(p, c)| (m(p), c.to_string())).collect(),
+        lines: BTreeMap::new(),
+    };
+    // A mod.rs that keeps a type its sub-folder child uses and re-exports it.
+    let knot = mk(&[
+        ("", "pub mod model;"),
+        (
+            "model",
+            "pub mod select;\npub use select::Verdict;\npub fn ms() {}",
+        ),
+        (
+            "model::select",
+            "pub mod auto;\npub struct Verdict;\nfn f() { auto::go() }",
+        ),
+        (
+            "model::select::auto",
+            "use crate::model::ms;\npub fn go() {}",
+        ),
+    ]);
+    assert_eq!(circles_across_folders(&knot).len(), 1);
+    // The same types in their own file, reached through the re-export: no circle.
+    let untied = mk(&[
+        ("", "pub mod model;"),
+        (
+            "model",
+            "pub mod select;\npub mod timing;\npub use select::Verdict;\npub use timing::ms;",
+        ),
+        ("model::timing", "pub fn ms() {}"),
+        ("model::select", "pub mod auto;\npub struct Verdict;"),
+        ("model::select::auto", "use crate::model::{ms, Verdict};"),
+    ]);
+    assert!(circles_across_folders(&untied).is_empty());
+    let layers = mk(&[
+        ("", ""),
+        ("model", "use crate::report::Doc;"),
+        ("report", ""),
+        ("probe", "use crate::tui::App;"),
+        ("tui", ""),
+        ("tui::view", "use crate::lab::Lab;"),
+        ("tui::demo", "use crate::lab::Lab;"),
+        ("lab", ""),
+    ]);
+    assert_eq!(
+        forbidden(&layers, "model", MODEL_MUST_NOT),
+        ["model imports report"]
+    );
+    assert_eq!(
+        forbidden(&layers, "probe", PROBE_MUST_NOT),
+        ["probe imports tui"]
+    );
+    assert_eq!(tui_lab_imports(&layers), ["tui::view"]);
 }
 
 #[test]

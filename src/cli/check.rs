@@ -87,16 +87,10 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     // D11, issue 21.7: a lookup that could not run is part of the document.
     let (report, authority) = (only.report, only.authority);
     if args.json {
-        let json = match &authority {
-            Some(a) => report::to_json_with_authority(&report, a),
-            None => report::to_json(&report),
-        };
-        out::println(&json)?;
+        out::println(&report::check_json(&report, authority.as_ref()))?;
     } else {
-        out::print(&report::text::render_styled(&report, colour(args, config)))?;
-        if let Some(a) = &authority {
-            out::print(&crate::report::authority::text(&report, a))?;
-        }
+        let styled = colour(args, config);
+        out::print(&report::check_text(&report, authority.as_ref(), styled))?;
     }
     if args.save {
         let dir = config

@@ -3,16 +3,13 @@
 //! the rows where they disagree are named; exit 0 only when every vantage
 //! signs in.
 
-use std::fmt::Write;
-
 use crate::config::Vantage;
 use crate::engine::CheckResult;
 use crate::error::{Failure, exit};
 use crate::model::SweepReport;
 use crate::model::authority::Authority;
-use crate::model::vantage::{VantageReport, all_work, disagreements};
+use crate::model::vantage::VantageReport;
 use crate::sweep::{SweepOptions, SweepSettings};
-use crate::text::clean;
 use crate::{out, report};
 
 pub fn run(
@@ -56,16 +53,7 @@ pub fn run(
             authoritative.then_some(&authority[..]),
         ))?;
     } else {
-        out::print(&text(&reports, &each))?;
-        for ((r, v), a) in reports.iter().zip(&each).zip(&authority) {
-            if let Some(a) = a {
-                out::print(&format!(
-                    "\n── vantage {} ──{}",
-                    clean(&v.label),
-                    crate::report::authority::text(r, a)
-                ))?;
-            }
-        }
+        out::print(&report::vantages::text(&reports, &each, &authority))?;
     }
     if let Some(dir) = save_in {
         // One snapshot holds every vantage (and the zone's view of each):
@@ -100,53 +88,4 @@ pub fn run(
     } else {
         exit::FAIL
     })
-}
-
-/// Each vantage's table, then where they disagree and every verdict.
-pub fn text(reports: &[SweepReport], each: &[VantageReport]) -> String {
-    let mut out = String::new();
-    for (r, v) in reports.iter().zip(each) {
-        let _ = writeln!(
-            out,
-            "── vantage {} ({}) ──",
-            clean(&v.label),
-            clean(&v.resolvers.join(", "))
-        );
-        out.push_str(&report::text::render(r));
-        out.push('\n');
-    }
-    let differ = disagreements(each);
-    if differ.is_empty() {
-        let _ = writeln!(out, "The vantages agree on every record.");
-    } else {
-        let _ = writeln!(out, "The vantages disagree (D12):");
-        for d in &differ {
-            let _ = writeln!(out, "  {}", clean(&d.to_string()));
-        }
-    }
-    let _ = writeln!(out, "Verdicts:");
-    for v in each {
-        let mark = match v.verdict.state {
-            crate::model::State::Ok => "✓",
-            crate::model::State::Degraded => "! degraded:",
-            _ => "✗",
-        };
-        let _ = writeln!(
-            out,
-            "  {mark} {}: {}",
-            clean(&v.label),
-            clean(&v.verdict.summary)
-        );
-    }
-    let works = all_work(each);
-    let _ = writeln!(
-        out,
-        "{}",
-        if works {
-            "Sign-in works from every vantage."
-        } else {
-            "Sign-in fails from at least one vantage: a deployment works only when every vantage works (D12)."
-        }
-    );
-    out
 }

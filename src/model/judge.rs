@@ -11,18 +11,7 @@ use super::{
 };
 use crate::plan::{RowKind, Transport, WildcardPolicy};
 
-/// A status with the reason for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Judged {
-    pub status: Status,
-    pub reason: Reason,
-}
-
-impl Judged {
-    fn new(status: Status, reason: Reason) -> Judged {
-        Judged { status, reason }
-    }
-}
+pub use super::judged::Judged;
 
 /// D8: the row's own query failed. NXDOMAIN/NODATA are *missing*; every
 /// other failure is a *dns-error*, never missing.

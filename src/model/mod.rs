@@ -1,17 +1,15 @@
 //! The client model: pure functions of what the sweep found (D4–D9).
 //! Nothing here does I/O, so every rule is tested with plain unit tests.
 
-pub mod authority;
 pub mod autodiscover;
 pub mod certname;
-pub mod clients;
-pub mod decision;
 pub mod dial_policy;
-pub mod diff;
 pub mod domain;
-pub mod eventlog;
 pub mod evidence;
+pub mod facts;
+pub mod features;
 pub mod judge;
+pub mod judged;
 pub mod reason;
 pub mod record;
 pub mod select;
@@ -21,91 +19,20 @@ pub mod state;
 pub mod status;
 #[cfg(test)]
 pub(crate) mod test_support;
-pub mod vantage;
+pub mod timing;
 pub mod warning;
-
-use serde::{Deserialize, Serialize};
 
 pub use certname::{NameMatch, match_name};
 pub use domain::{TrustSettings, check_target, in_domain};
-pub use judge::Judged;
+pub use features::{authority, clients, decision, diff, eventlog, report, vantage};
+pub use judged::Judged;
 pub use reason::{Reason, ReasonCode};
 pub use record::{
     AddressProbe, CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings, TlsInfo,
 };
+pub use report::{DOCUMENT_VERSION, SweepReport};
 pub use select::{Cause, Signin, Verdict, select, verdict};
 pub use state::State;
 pub use status::Status;
+pub use timing::ms;
 pub use warning::{Warning, WarningCode};
-
-/// Milliseconds of a duration, saturating: the one conversion every timing uses.
-pub fn ms(d: std::time::Duration) -> u64 {
-    d.as_millis().try_into().unwrap_or(u64::MAX)
-}
-
-/// Version of the JSON document ([`SweepReport`]); bumped only when a field changes meaning.
-pub const DOCUMENT_VERSION: u32 = 1;
-
-/// A finished (or, while running, partial) sweep: the `check --json` document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SweepReport {
-    pub version: u32,
-    /// The address as the user gave it.
-    pub input: String,
-    /// The normalised SIP domain (D1).
-    pub domain: String,
-    pub profile: String,
-    /// The resolvers asked, or `["system"]` for the system configuration.
-    pub resolvers: Vec<String>,
-    /// RFC 3339.
-    pub started_at: String,
-    pub elapsed_ms: u64,
-    /// When the verdict was decided, in ms since the start ([`decision`]);
-    /// absent in reports saved before this field existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decided_ms: Option<u64>,
-    pub records: Vec<RecordResult>,
-    /// Index (1-based) of the record the client uses (D7).
-    pub selected: Option<usize>,
-    pub verdict: Verdict,
-    /// Every built-in client generation's verdict from the same sweep
-    /// (issue 10, D3/D13), in `sipscope profiles` order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub clients: Vec<clients::ClientVerdict>,
-    /// D18: the certificate warning window the state was decided with.
-    #[serde(default = "state::default_window")]
-    pub expiry_warning_days: u32,
-}
-
-impl SweepReport {
-    /// Recomputes the selection and verdict from the records (D7).
-    pub fn decide(&mut self) {
-        // The profile declares how its client ranks rows (D7); a report of a
-        // profile this build does not know is ranked the classic way.
-        let ranking = crate::plan::profile(&self.profile)
-            .map(|p| p.ranking)
-            .unwrap_or_else(|_| crate::plan::CLASSIC_RANKING.to_vec());
-        self.selected = select(&self.records, &ranking);
-        self.verdict = verdict(&self.records, self.selected, &self.domain, &ranking);
-        (self.verdict.state, self.verdict.degraded) = state::assess(
-            self.verdict.signin,
-            &self.records,
-            self.selected,
-            &self.started_at,
-            self.expiry_warning_days,
-        );
-    }
-
-    pub fn record(&self, index: usize) -> Option<&RecordResult> {
-        self.records.iter().find(|r| r.index == index)
-    }
-
-    pub fn signin_ok(&self) -> bool {
-        self.verdict.signin == Signin::Ok
-    }
-
-    /// D18: the state of the verdict.
-    pub fn state(&self) -> State {
-        self.verdict.state
-    }
-}

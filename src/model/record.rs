@@ -9,32 +9,7 @@ use super::{Judged, Status, Warning, WarningCode};
 use crate::model::certname::NameMatch;
 use crate::plan::{RowKind, Transport};
 
-/// How the DNS query of a row ended (D8 keeps these apart all the way to the screen).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DnsOutcome {
-    Answer,
-    NxDomain,
-    NoData,
-    ServFail,
-    Refused,
-    Timeout,
-    Error,
-}
-
-impl DnsOutcome {
-    pub fn label(self) -> &'static str {
-        match self {
-            DnsOutcome::Answer => "answer",
-            DnsOutcome::NxDomain => "NXDOMAIN",
-            DnsOutcome::NoData => "NODATA",
-            DnsOutcome::ServFail => "SERVFAIL",
-            DnsOutcome::Refused => "REFUSED",
-            DnsOutcome::Timeout => "timeout",
-            DnsOutcome::Error => "error",
-        }
-    }
-}
+pub use super::facts::{ChainEntry, DnsOutcome, TlsInfo};
 
 /// Time spent in each network step of a target, in milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,13 +20,6 @@ pub struct Timings {
     pub connect_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_ms: Option<u64>,
-}
-
-/// One certificate of the chain as the server sent it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChainEntry {
-    pub subject: String,
-    pub issuer: String,
 }
 
 /// The server certificate, as presented, and what the client would make of it (D9).
@@ -106,19 +74,6 @@ impl CertInfo {
 
 fn no_match() -> NameMatch {
     NameMatch::None
-}
-
-/// The negotiated TLS protocol version and cipher suite (D15).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TlsInfo {
-    /// e.g. `TLSv1.3`, `TLSv1.0`.
-    pub version: String,
-    /// e.g. `TLS13_AES_256_GCM_SHA384`.
-    pub cipher_suite: String,
-    /// Read from a legacy handshake of sipscope's own, because the modern one
-    /// was refused (D15).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub legacy: bool,
 }
 
 /// What one address of a target did (D14: every pool member is probed).

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod sip;
 pub mod text;
 pub mod types;
+pub mod vantages;
 
 use crate::model::SweepReport;
 use crate::model::authority::Authority;
@@ -31,6 +32,25 @@ pub fn to_json_line(report: &SweepReport) -> String {
 /// The document with `authoritative` at the top and on each record (D11).
 pub fn to_json_with_authority(report: &SweepReport, a: &Authority) -> String {
     json::to_string_pretty(&CheckDocument::from(report).with_authority(Some(a)))
+}
+
+/// `check --json`: the document, with the authoritative view when it was
+/// asked (D11).
+pub fn check_json(report: &SweepReport, a: Option<&Authority>) -> String {
+    match a {
+        Some(a) => to_json_with_authority(report, a),
+        None => to_json(report),
+    }
+}
+
+/// `check`'s text: the table (coloured when `styled`), then the
+/// authoritative view when it was asked (D11).
+pub fn check_text(report: &SweepReport, a: Option<&Authority>, styled: bool) -> String {
+    let mut out = text::render_styled(report, styled);
+    if let Some(a) = a {
+        out.push_str(&authority::text(report, a));
+    }
+    out
 }
 
 /// The version-1 document of the first vantage (so version-1 readers keep

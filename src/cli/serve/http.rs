@@ -233,7 +233,7 @@ async fn probe(req: &Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>
                 .zip(&checked.labels)
                 .map(|(r, l)| crate::model::vantage::VantageReport::of(l, r))
                 .collect();
-            super::super::vantages::text(&checked.reports, &each)
+            crate::report::vantages::text(&checked.reports, &each, &checked.authority)
         };
         return reply(StatusCode::OK, TEXT, text);
     }

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+pub use super::types::SaveRequest;
 use super::{App, Change, Effect};
 use crate::input::parse_target;
 use crate::model::SweepReport;
@@ -16,18 +17,6 @@ use crate::snapshot::{
 };
 use crate::sweep::SweepSettings;
 use crate::tui::toast::{Toast, ToastKind};
-
-/// What `s` hands the event loop: everything the write needs, so it runs off
-/// the render path and the reducer stays free of I/O.
-#[derive(Debug, Clone)]
-pub struct SaveRequest {
-    /// `None` when there is no snapshot folder (no home folder, none configured).
-    pub dir: Option<PathBuf>,
-    pub session: Session,
-    pub settings: SettingsSummary,
-    /// Every vantage's latest sweep and the zone's servers' view (issue 12).
-    pub views: Views,
-}
 
 impl SaveRequest {
     /// Writes the JSON and Markdown files. Blocking file I/O: the loop runs

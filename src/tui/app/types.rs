@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::SaveRequest;
 use crate::config::{Config, DEFAULT_WATCH_INTERVAL, Resolved};
 use crate::model::Status;
 use crate::model::SweepReport;
@@ -116,6 +115,18 @@ pub enum Effect {
     /// Run an extension's task; its output comes back as `Msg::Extension`.
     Spawn(Task),
     Quit,
+}
+
+/// What `s` hands the event loop: everything the write needs, so it runs off
+/// the render path and the reducer stays free of I/O.
+#[derive(Debug, Clone)]
+pub struct SaveRequest {
+    /// `None` when there is no snapshot folder (no home folder, none configured).
+    pub dir: Option<PathBuf>,
+    pub session: crate::snapshot::Session,
+    pub settings: crate::snapshot::SettingsSummary,
+    /// Every vantage's latest sweep and the zone's servers' view (issue 12).
+    pub views: crate::snapshot::Views,
 }
 
 /// Which input the keys go to.

@@ -4,14 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Signin, Status, SweepReport, Verdict};
+use crate::model::{Signin, Status, SweepReport, Verdict};
 
 /// One vantage's sweep, as the JSON's `vantages[]` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VantageReport {
     pub label: String,
     pub resolvers: Vec<String>,
-    pub records: Vec<super::RecordResult>,
+    pub records: Vec<crate::model::RecordResult>,
     pub selected: Option<usize>,
     pub verdict: Verdict,
 }

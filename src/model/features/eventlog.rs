@@ -1,7 +1,7 @@
 //! D10 — log lines in the spirit of Communicator's own event log, so an
 //! engineer can compare the dashboard with what a client logged.
 
-use super::{RecordResult, Status, SweepReport};
+use crate::model::{RecordResult, Status, SweepReport};
 use crate::plan::RowKind;
 
 /// What a log line is, so the dashboard styles it without reading its words.

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CertInfo, RecordResult, Status, SweepReport, TargetResult};
+use crate::model::{CertInfo, RecordResult, Status, SweepReport, TargetResult};
 use crate::plan::{RowKind, Transport};
 
 /// What identifies a row across sweeps.

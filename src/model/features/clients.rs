@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::select::{Signin, select, verdict};
-use super::{RecordResult, Status};
+use crate::model::select::{Signin, select, verdict};
+use crate::model::{RecordResult, Status};
 use crate::plan::{Profile, Query, RowKind, Transport};
 
 /// The record a client generation uses (D7/D13).

@@ -5,8 +5,8 @@
 //! [`Decision`]; `decided_ms` in the JSON is the moment the final verdict
 //! was first reached, so the time-to-verdict is observable from outside.
 
-use super::select::{Cause, Signin};
-use super::{RecordResult, SweepReport};
+use crate::model::select::{Cause, Signin};
+use crate::model::{RecordResult, SweepReport};
 use crate::plan::RowClass;
 
 /// Follows a sweep's visible rows and remembers when its verdict was decided.
@@ -43,8 +43,8 @@ impl Decision {
         };
         *slot = row.clone();
         let records = &self.report.records;
-        let selected = super::select(records, &self.ranking);
-        let v = super::verdict(records, selected, &self.report.domain, &self.ranking);
+        let selected = crate::model::select(records, &self.ranking);
+        let v = crate::model::verdict(records, selected, &self.report.domain, &self.ranking);
         if v.signin == Signin::Undecided {
             self.since = None;
             return;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DnsOutcome, RecordResult, SweepReport};
+use crate::model::{DnsOutcome, RecordResult, SweepReport};
 
 mod state;
 use crate::plan::RowKind;
