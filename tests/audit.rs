@@ -63,7 +63,7 @@ fn steady(mut v: Value) -> Value {
     fn strip(v: &mut Value) {
         match v {
             Value::Object(m) => {
-                for k in ["elapsed_ms", "started_at", "timings", "line"] {
+                for k in ["elapsed_ms", "decided_ms", "started_at", "timings", "line"] {
                     m.remove(k);
                 }
                 m.values_mut().for_each(strip);

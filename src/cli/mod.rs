@@ -10,11 +10,13 @@ mod fleet_engine;
 mod generate;
 mod help;
 mod man;
+mod runtime;
 mod serve;
 mod snapshots;
 #[cfg(test)]
 mod tests;
 mod usage;
+use runtime::runtime;
 mod values;
 mod vantages;
 
@@ -221,15 +223,6 @@ impl Cli {
             Some(_) => SweepOverrides::default(),
         }
     }
-}
-
-/// A multi-threaded runtime for the commands that do network work.
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))
 }
 
 /// `sipscope profiles`: one line per profile.

@@ -51,9 +51,14 @@ pub fn profiles() -> Offered {
 /// The demo's scenario names (`sipscope demo --list`).
 pub fn scenarios() -> Offered {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
-    Offered(NAMES.get_or_init(|| {
+    // A build without the lab (issue 17.7) has no scenarios to offer.
+    #[cfg(feature = "lab")]
+    let names = || {
         crate::lab::demo_scenarios()
             .map(|all| all.iter().map(|s| s.name().to_string()).collect())
             .unwrap_or_default()
-    }))
+    };
+    #[cfg(not(feature = "lab"))]
+    let names = Vec::new;
+    Offered(NAMES.get_or_init(names))
 }

@@ -14,6 +14,7 @@ pub mod reason;
 pub mod record;
 pub mod select;
 pub mod sentence;
+pub mod signin;
 pub mod sip;
 pub mod state;
 pub mod status;
@@ -31,7 +32,8 @@ pub use record::{
     AddressProbe, CertInfo, ChainEntry, DnsOutcome, RecordResult, TargetResult, Timings, TlsInfo,
 };
 pub use report::{DOCUMENT_VERSION, SweepReport};
-pub use select::{Cause, Signin, Verdict, select, verdict};
+pub use select::{Cause, Verdict, select, verdict};
+pub use signin::Signin;
 pub use state::State;
 pub use status::Status;
 pub use timing::ms;

@@ -2,10 +2,12 @@
 //! one-sentence verdict.
 
 mod autodiscover;
+mod doc;
 
 use serde::{Deserialize, Serialize};
 
 use super::sentence::Sentence;
+pub use super::signin::Signin;
 use super::{RecordResult, Status, TargetResult};
 use crate::plan::{RowClass, RowKind, Transport};
 
@@ -74,17 +76,6 @@ pub fn select(records: &[RecordResult], ranking: &[RowClass]) -> Option<usize> {
     None
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Signin {
-    Ok,
-    Fail,
-    /// The sweep has not decided yet (a row ranked ahead is still in flight):
-    /// not a failure.
-    #[default]
-    Undecided,
-}
-
 /// Why the verdict is what it is, as a stable machine label (`cause` in the JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -116,7 +107,7 @@ pub enum Cause {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(from = "super::state::VerdictDoc")]
+#[serde(from = "doc::VerdictDoc")]
 pub struct Verdict {
     pub signin: Signin,
     /// One sentence: what the client does, why it fails, what to fix.

@@ -233,29 +233,3 @@ pub fn worst(states: impl IntoIterator<Item = State>) -> Option<State> {
 
 #[cfg(test)]
 mod tests;
-
-/// How a verdict is read: a document written before D18 has no `state`;
-/// its `signin` stands for it (older snapshots still load).
-#[derive(Deserialize)]
-pub struct VerdictDoc {
-    signin: Signin,
-    summary: String,
-    #[serde(default)]
-    cause: super::Cause,
-    #[serde(default)]
-    state: Option<State>,
-    #[serde(default)]
-    degraded: Vec<Degraded>,
-}
-
-impl From<VerdictDoc> for super::Verdict {
-    fn from(d: VerdictDoc) -> Self {
-        super::Verdict {
-            signin: d.signin,
-            summary: d.summary,
-            cause: d.cause,
-            state: d.state.unwrap_or(State::of_signin(d.signin)),
-            degraded: d.degraded,
-        }
-    }
-}

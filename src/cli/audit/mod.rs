@@ -97,7 +97,7 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         Mode::Human
     };
     let mut sink = Sink::new(mode)?;
-    let runtime = super::runtime()?;
+    let runtime = super::runtime::runtime()?;
     let progress = (mode == Mode::Human && std::io::stderr().is_terminal()).then(bar);
     let source = crate::text::echo(&args.file.display().to_string());
     let (interrupted, broken) = runtime.block_on(drive(

@@ -191,7 +191,7 @@ impl Sink {
         match self.mode {
             Mode::Json => {
                 let doc = ErrorLine { line, input, error };
-                write_line(&serde_json::to_string(&doc).unwrap_or_default())
+                write_line(&crate::report::json::to_line(&doc))
             }
             Mode::Csv => self.row([
                 line.to_string(),

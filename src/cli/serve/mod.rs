@@ -152,7 +152,7 @@ pub fn run(args: &ServeArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         probes: Semaphore::new(limit),
         own: Own::new(),
     });
-    let runtime = super::runtime()?;
+    let runtime = super::runtime::runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             Failure::usage(format!("cannot listen on {listen}: {e}; give another --listen IP:PORT"))
