@@ -3,44 +3,11 @@
 //! `config` alone, the demo's profile and vantages, and the profile names
 //! and autodiscover in `--help`, the man page and the completions.
 
+mod support;
+
+use support::bin::{run, text, usage_line};
+
 use std::ffi::OsStr;
-use std::process::{Command, Output, Stdio};
-
-fn sipscope(home: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null());
-    c
-}
-
-fn run<S: AsRef<OsStr>>(args: &[S], env: &[(&str, &OsStr)]) -> Output {
-    let home = tempfile::tempdir().unwrap();
-    let mut c = sipscope(home.path());
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Exit 2 and exactly one line on standard error, nothing on standard output.
-fn usage_line(o: &Output, what: &str) -> String {
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
-    assert_eq!(err.lines().count(), 1, "{what}: not one line: {err:?}");
-    assert!(err.starts_with("sipscope: error: "), "{what}: {err}");
-    assert!(o.stdout.is_empty(), "{what}");
-    err
-}
 
 // Issue 20: the global options are accepted by every command, before or
 // after its name, whether or not the command uses them; `--color` takes its

@@ -5,34 +5,9 @@
 
 mod support;
 
-use support::bin::sipscope;
+use support::bin::{run, sipscope, text, usage_line};
 
 use std::ffi::OsStr;
-use std::process::Output;
-
-fn run<S: AsRef<OsStr>>(args: &[S], env: &[(&str, &OsStr)]) -> Output {
-    let home = tempfile::tempdir().unwrap();
-    let mut c = sipscope(home.path());
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Exit 2 and exactly one line on standard error, nothing on standard output.
-fn usage_line(o: &Output, what: &str) -> String {
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
-    assert_eq!(err.lines().count(), 1, "{what}: not one line: {err:?}");
-    assert!(err.starts_with("sipscope: error: "), "{what}: {err}");
-    assert!(o.stdout.is_empty(), "{what}");
-    err
-}
 
 #[test]
 fn global_options_work_before_and_after_the_command() {

@@ -3,24 +3,17 @@
 //! an authoritative lookup that cannot run is a finding printed with the
 //! document, the exit code following the sign-in verdict (D11, D12).
 
-use std::process::{Command, Output, Stdio};
+mod support;
+
+/// `sipscope ARGS` in `home`, its output.
+fn sipscope(home: &std::path::Path, args: &[&str]) -> Output {
+    support::bin::sipscope(home).args(args).output().unwrap()
+}
+
+use std::process::Output;
 
 /// A port on loopback where no DNS server answers.
 const DEAD: &str = "127.0.0.1:9";
-
-fn sipscope(home: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sipscope"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null())
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn vantage_tables(n: usize) -> String {
     (0..n)

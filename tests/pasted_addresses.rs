@@ -2,22 +2,14 @@
 //! a SIP trace is swept; a web address or an IP literal is one usage line
 //! (exit 2) that says what to type instead.
 
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use support::bin::sipscope;
+
+use std::process::Output;
 
 use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
 use sipscope::model::SweepReport;
-
-fn sipscope(home: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sipscope"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null());
-    c
-}
 
 #[test]
 fn d1_urls_and_ip_literals_are_one_usage_line() {
