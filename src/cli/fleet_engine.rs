@@ -129,22 +129,19 @@ impl Engine {
             .into_iter()
             .map(|v| (v.report, v.authority))
             .unzip();
-        let pretty = if self.inner.has_named_vantages() {
+        // Exactly what `check --json` prints (D19), on one line.
+        let doc = if self.inner.has_named_vantages() {
             let each: Vec<VantageReport> = labels
                 .iter()
                 .zip(&reports)
                 .map(|(l, r)| VantageReport::of(l, r))
                 .collect();
-            crate::report::to_json_with_vantages(
-                &reports[0],
-                &each,
-                self.inner.authoritative().then_some(&authority[..]),
-            )
+            let authority = self.inner.authoritative().then_some(&authority[..]);
+            crate::report::document(&reports[0], Some(&each), authority)
         } else {
-            match &authority[0] {
-                Some(a) => crate::report::to_json_with_authority(&reports[0], a),
-                None => crate::report::to_json(&reports[0]),
-            }
+            // As `check_json`: the view only when the zone could be asked.
+            let authority = authority[0].is_some().then_some(&authority[..]);
+            crate::report::document(&reports[0], None, authority)
         };
         // The worst vantage, the first of equals (as the document's top).
         let top = (0..reports.len())
@@ -152,47 +149,11 @@ impl Engine {
             .max_by_key(|&i| reports[i].verdict.state.severity())
             .unwrap_or(0);
         Ok(Checked {
-            document: compact(&pretty),
+            document: crate::report::json::to_line(&doc),
             reports,
             authority,
             labels,
             top,
         })
-    }
-}
-
-/// The same document on one line, keys in the order `check --json` printed
-/// them: whitespace outside strings is dropped (serde_json escapes every
-/// control character inside strings, so none is lost).
-fn compact(pretty: &str) -> String {
-    let mut out = String::with_capacity(pretty.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in pretty.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    // D19: the one-line document is the pretty one, whitespace aside.
-    #[test]
-    fn compact_keeps_strings_and_order() {
-        let pretty = "{\n  \"z\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}";
-        assert_eq!(super::compact(pretty), "{\"z\":\"a b\\\" c\",\"a\":[1,2]}");
     }
 }

@@ -53,20 +53,33 @@ pub fn check_text(report: &SweepReport, a: Option<&Authority>, styled: bool) -> 
     out
 }
 
-/// The version-1 document of the first vantage (so version-1 readers keep
-/// working), with every vantage under `vantages` (D12); with `authority`
-/// (one per vantage), `authoritative` at the top (the first vantage's), on
-/// each vantage and on every record.
+/// The `check --json` document as output types: the first vantage's
+/// version-1 document (so version-1 readers keep working); with `each`,
+/// every vantage under `vantages` (D12); with `authority` (one per vantage),
+/// `authoritative` at the top (the first vantage's), on each vantage and on
+/// every record (D11).
+pub fn document(
+    first: &SweepReport,
+    each: Option<&[VantageReport]>,
+    authority: Option<&[Option<Authority>]>,
+) -> CheckDocument {
+    let mut doc = CheckDocument::from(first);
+    if let Some(all) = authority {
+        doc = doc.with_authority(all.first().and_then(Option::as_ref));
+    }
+    match each {
+        Some(each) => doc.with_vantages(each, authority),
+        None => doc,
+    }
+}
+
+/// [`document`] with every vantage, pretty (`check --vantage --json`).
 pub fn to_json_with_vantages(
     first: &SweepReport,
     each: &[VantageReport],
     authority: Option<&[Option<Authority>]>,
 ) -> String {
-    let mut doc = CheckDocument::from(first);
-    if let Some(all) = authority {
-        doc = doc.with_authority(all.first().and_then(Option::as_ref));
-    }
-    json::to_string_pretty(&doc.with_vantages(each, authority))
+    json::to_string_pretty(&document(first, Some(each), authority))
 }
 
 #[cfg(test)]
