@@ -6,18 +6,18 @@ use std::time::{Duration, Instant};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::CONTENT_TYPE;
+use hyper::header::{ACCEPT, CONTENT_TYPE};
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
 use super::super::fleet_engine::Request as Probe;
+use super::metrics::Format;
 use super::{Shared, allowed, budget, metrics};
 use crate::text::echo_max;
 
 /// Longest query string read; a longer one is 400.
 const QUERY_MAX: usize = 4096;
-const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
 
 pub async fn serve(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
@@ -42,6 +42,11 @@ fn reply(code: StatusCode, content_type: &str, body: String) -> Response<Full<By
     r
 }
 
+/// Metrics in the format the scraper asked for (200).
+fn exposition(format: Format, text: String) -> Response<Full<Bytes>> {
+    reply(StatusCode::OK, format.content_type(), format.write(text))
+}
+
 /// One line of text, escaped: the answer to a bad request.
 fn refuse(code: StatusCode, msg: &str) -> Response<Full<Bytes>> {
     reply(code, TEXT, format!("{}\n", echo_max(msg, 300)))
@@ -57,17 +62,20 @@ async fn route(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Byt
             "text/html; charset=utf-8",
             INDEX.to_string(),
         ),
-        "/metrics" => reply(
-            StatusCode::OK,
-            OPENMETRICS,
-            metrics::render(&shared.own.registry),
-        ),
+        "/metrics" => {
+            shared.own.process.update();
+            exposition(format(&req), metrics::render(&shared.own.registry))
+        }
         "/probe" => probe(&req, &shared).await,
         _ => refuse(
             StatusCode::NOT_FOUND,
             "not found; see / for /probe and /metrics",
         ),
     }
+}
+
+fn format(req: &Request<Incoming>) -> Format {
+    Format::negotiate(req.headers().get(ACCEPT).and_then(|v| v.to_str().ok()))
 }
 
 /// `application/x-www-form-urlencoded` decoding; `None` when malformed.
@@ -215,11 +223,11 @@ async fn probe(req: &Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>
                     format!("the check could not run: {}\n", echo_max(&e, 300)),
                 );
             }
-            return reply(StatusCode::OK, OPENMETRICS, metrics::failed(seconds));
+            return exposition(format(req), metrics::failed(seconds));
         }
         Err(_) => {
             shared.own.count("timeout");
-            return reply(StatusCode::OK, OPENMETRICS, metrics::failed(seconds));
+            return exposition(format(req), metrics::failed(seconds));
         }
     };
     shared.own.count(checked.state().label());
@@ -237,7 +245,7 @@ async fn probe(req: &Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>
         };
         return reply(StatusCode::OK, TEXT, text);
     }
-    reply(StatusCode::OK, OPENMETRICS, metrics::of(&checked, seconds))
+    exposition(format(req), metrics::of(&checked, seconds))
 }
 
 const INDEX: &str = r#"<!doctype html>

@@ -185,3 +185,154 @@ pub fn render(reg: &Registry) -> String {
     let _ = encode(&mut out, reg);
     out
 }
+
+/// The two exposition formats. Prometheus asks for OpenMetrics (what
+/// `prometheus-client` writes); anything else (curl, a browser, `promtool
+/// check metrics`) gets the classic text format 0.0.4, as client_golang does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    OpenMetrics,
+    Classic,
+}
+
+impl Format {
+    /// From the request's `Accept` header: OpenMetrics when it lists
+    /// `application/openmetrics-text` with a weight above zero.
+    pub fn negotiate(accept: Option<&str>) -> Format {
+        let wants = accept.is_some_and(|a| {
+            a.split(',').any(|range| {
+                let mut parts = range.split(';').map(str::trim);
+                let kind = parts.next().unwrap_or("");
+                let refused = parts.any(|p| {
+                    p.split_once('=').is_some_and(|(k, v)| {
+                        k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f64>() == Ok(0.0)
+                    })
+                });
+                kind.eq_ignore_ascii_case("application/openmetrics-text") && !refused
+            })
+        });
+        if wants {
+            Format::OpenMetrics
+        } else {
+            Format::Classic
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Format::Classic => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
+
+    /// `text` (the crate's OpenMetrics) in this format.
+    pub fn write(self, text: String) -> String {
+        match self {
+            Format::OpenMetrics => text,
+            Format::Classic => classic(&text),
+        }
+    }
+}
+
+/// OpenMetrics text as the classic format 0.0.4: a counter family is named
+/// with its `_total` suffix (its samples already are), `_created` samples,
+/// `# UNIT` and `# EOF` lines go, `unknown` is `untyped`, and HELP keeps only
+/// the escapes the classic format knows (`\\`, `\n`). Label values are
+/// escaped the same way in both.
+pub fn classic(om: &str) -> String {
+    let counters: std::collections::HashSet<&str> = om
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.rsplit_once(' '))
+        .filter(|(_, kind)| *kind == "counter")
+        .map(|(name, _)| name)
+        .collect();
+    let mut out = String::with_capacity(om.len() + 64);
+    for line in om.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            let help = help.replace("\\\"", "\"");
+            let suffix = if counters.contains(name) {
+                "_total"
+            } else {
+                ""
+            };
+            out.push_str(&format!("# HELP {name}{suffix} {help}\n"));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.rsplit_once(' ').unwrap_or((rest, "untyped"));
+            let (suffix, kind) = match kind {
+                "counter" => ("_total", "counter"),
+                "gauge" | "histogram" | "summary" => ("", kind),
+                _ => ("", "untyped"),
+            };
+            out.push_str(&format!("# TYPE {name}{suffix} {kind}\n"));
+            continue;
+        }
+        let sample = line.split(['{', ' ']).next().unwrap_or("");
+        if sample
+            .strip_suffix("_created")
+            .is_some_and(|base| counters.contains(base))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Prometheus's own Accept header asks for OpenMetrics; curl's does not.
+    #[test]
+    fn negotiates_the_format_from_accept() {
+        let prometheus = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+        assert_eq!(Format::negotiate(Some(prometheus)), Format::OpenMetrics);
+        assert_eq!(Format::negotiate(Some("*/*")), Format::Classic);
+        assert_eq!(Format::negotiate(None), Format::Classic);
+        assert_eq!(
+            Format::negotiate(Some(
+                "text/plain;version=0.0.4;q=1, application/openmetrics-text; q=0"
+            )),
+            Format::Classic
+        );
+        assert_eq!(
+            Format::negotiate(Some("Application/OpenMetrics-Text")),
+            Format::OpenMetrics
+        );
+    }
+
+    // A counter family keeps its `_total` name in the classic format, and
+    // the OpenMetrics-only lines go; gauges and histograms are unchanged.
+    #[test]
+    fn classic_renames_counters_and_drops_openmetrics_lines() {
+        let mut reg = Registry::default();
+        let c = prometheus_client::metrics::counter::Counter::<u64>::default();
+        c.inc();
+        reg.register("x_probes", "Probes \"answered\"", c);
+        gauge(&mut reg, "x_up", "Up", 1.0);
+        let h = prometheus_client::metrics::histogram::Histogram::new([1.0]);
+        h.observe(0.5);
+        reg.register("x_seconds", "Time", h);
+        let om = render(&reg);
+        assert!(om.contains("# TYPE x_probes counter"), "{om}");
+        let text = classic(&om);
+        assert!(
+            text.contains("# HELP x_probes_total Probes \"answered\".\n"),
+            "{text}"
+        );
+        assert!(text.contains("# TYPE x_probes_total counter\n"), "{text}");
+        assert!(text.contains("x_probes_total 1\n"), "{text}");
+        assert!(text.contains("# TYPE x_up gauge\nx_up 1"), "{text}");
+        assert!(text.contains("x_seconds_bucket{le=\"1.0\"} 1"), "{text}");
+        assert!(!text.contains("# EOF"), "{text}");
+        assert!(!text.contains("# TYPE x_probes counter"), "{text}");
+    }
+}

@@ -5,6 +5,7 @@
 
 mod http;
 mod metrics;
+mod process;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub struct Own {
     pub probes: Family<Vec<(String, String)>, Counter>,
     pub in_flight: Gauge,
     pub durations: Histogram,
+    pub process: process::Process,
 }
 
 impl Own {
@@ -80,11 +82,13 @@ impl Own {
             "How long probes took",
             durations.clone(),
         );
+        let process = process::Process::register(&mut registry);
         Own {
             registry,
             probes,
             in_flight,
             durations,
+            process,
         }
     }
 
