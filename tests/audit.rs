@@ -291,3 +291,73 @@ async fn ctrl_c_leaves_whole_lines() {
         "{err}"
     );
 }
+
+/// The peak resident memory of process `pid` (`VmHWM`), in kB.
+#[cfg(target_os = "linux")]
+fn peak_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+// Issue 18 hostile input: 1 GiB through a pipe (1,024 lines of 1 MiB, then
+// an address) is streamed: one error per long line, the address checked,
+// and the audit's peak memory stays far below the input's size.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_gibibyte_of_input_keeps_memory_flat() {
+    use std::io::{BufRead, BufReader};
+    const LINES: usize = 1024;
+    let env = Env::new().await;
+    let (peak, lines, status) = tokio::task::block_in_place(|| {
+        let mut child = env
+            .cmd("audit", &["--json", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let mut line = vec![b'x'; 1 << 20];
+            line.push(b'\n');
+            for _ in 0..LINES {
+                stdin.write_all(&line).unwrap();
+            }
+            stdin.write_all(b"healthy.test\n").unwrap();
+            // Kept open: the audit is alive (and measurable) until dropped.
+            stdin
+        });
+        let mut out = BufReader::new(stdout);
+        let mut lines = Vec::new();
+        while lines.len() < LINES + 1 {
+            let mut l = String::new();
+            assert!(out.read_line(&mut l).unwrap() > 0, "output ended early");
+            lines.push(l);
+        }
+        let peak = peak_kb(child.id());
+        drop(writer.join().unwrap());
+        let status = child.wait().unwrap();
+        (peak, lines, status)
+    });
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        parsed[..LINES]
+            .iter()
+            .all(|v| v["error"].as_str().unwrap().contains("1048576 bytes")),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(parsed[LINES]["line"], LINES + 1);
+    assert_eq!(parsed[LINES]["verdict"]["state"], "ok");
+    assert_eq!(status.code(), Some(1));
+    // 1 GiB in; the audit of a handful of addresses peaks near 25 MB.
+    assert!(peak < 64 * 1024, "peak resident memory {peak} kB");
+}

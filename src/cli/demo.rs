@@ -48,8 +48,12 @@ pub fn lab(_args: &LabArgs) -> Result<u8, Failure> {
 #[cfg(feature = "lab")]
 pub fn lab(args: &LabArgs) -> Result<u8, Failure> {
     let rt = super::runtime()?;
-    rt.block_on(crate::lab::console::run_foreground(args.ca_out.clone()))
-        .map_err(Failure::runtime)?;
+    let delay = std::time::Duration::from_millis(args.dns_delay_ms.unwrap_or(0));
+    rt.block_on(crate::lab::console::run_foreground(
+        args.ca_out.clone(),
+        delay,
+    ))
+    .map_err(Failure::runtime)?;
     Ok(exit::OK)
 }
 

@@ -160,6 +160,9 @@ pub struct LabArgs {
     /// Write the lab CA certificate here (default: a temporary file removed on exit)
     #[arg(long, value_name = "PATH")]
     pub ca_out: Option<PathBuf>,
+    /// Answer every DNS query after MS milliseconds (0 to 10000), like a distant resolver [default: 0]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    pub dns_delay_ms: Option<u64>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::{Lab, LabOptions, Scenario, builtin_scenarios};
 
@@ -74,6 +75,14 @@ pub fn usage_text(lab: &Lab, ca_path: &Path, dial_path: &Path, program: &str) ->
         out,
         "DNS server  {dns} (UDP and TCP, authoritative for the lab zones)"
     );
+    let delay = lab.dns_delay();
+    if !delay.is_zero() {
+        let _ = writeln!(
+            out,
+            "            every answer is sent {} ms late (--dns-delay-ms), like a distant resolver",
+            delay.as_millis()
+        );
+    }
     let _ = writeln!(
         out,
         "resolver    {} (caching, in front of the DNS server: keeps answers for their TTL, D11)",
@@ -137,10 +146,13 @@ pub fn usage_text(lab: &Lab, ca_path: &Path, dial_path: &Path, program: &str) ->
 
 /// Runs the lab in the foreground until Ctrl-C; writes the CA to `ca_out`
 /// (or a temporary file removed on exit).
-pub async fn run_foreground(ca_out: Option<PathBuf>) -> Result<(), String> {
+pub async fn run_foreground(ca_out: Option<PathBuf>, dns_delay: Duration) -> Result<(), String> {
     let lab = Lab::start(
         builtin_scenarios().map_err(|e| e.to_string())?,
-        LabOptions::default(),
+        LabOptions {
+            dns_delay,
+            ..LabOptions::default()
+        },
     )
     .await
     .map_err(|e| format!("cannot start the lab: {e}"))?;

@@ -239,6 +239,11 @@ impl Lab {
         self.control.set_delay(delay);
     }
 
+    /// How late every DNS answer is sent (zero unless set).
+    pub fn dns_delay(&self) -> Duration {
+        self.control.delay()
+    }
+
     /// Apply a scenario's fix to the running lab: edit its zones, publish hosts, stop
     /// forced failures, re-issue certificates on running listeners, start listeners.
     /// Applying it twice changes nothing more.

@@ -55,7 +55,7 @@ impl<R: BufRead> Lines<R> {
                 return Ok(any.then_some((buf, len)));
             }
             any = true;
-            let (chunk, newline) = match avail.iter().position(|&b| b == b'\n') {
+            let (chunk, newline) = match memchr::memchr(b'\n', avail) {
                 Some(i) => (&avail[..i], true),
                 None => (avail, false),
             };
@@ -90,6 +90,34 @@ impl<R: BufRead> Iterator for Lines<R> {
     }
 }
 
+/// How many lines of `r` hold something (an address or a bad line: what
+/// the audit will report), without parsing the addresses: the total for the
+/// progress bar's ETA. Streams, as [`Lines`] does.
+pub fn count<R: BufRead>(r: R) -> io::Result<usize> {
+    let mut lines = Lines::new(r);
+    let mut n = 0usize;
+    while let Some((bytes, len)) = lines.raw()? {
+        if holds_something(&bytes, len) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Whether a line is reported (not blank, not a `#` comment).
+fn holds_something(bytes: &[u8], len: usize) -> bool {
+    if len > LINE_MAX || bytes.contains(&0) {
+        return true;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text.trim();
+            !text.is_empty() && !text.starts_with('#')
+        }
+        Err(_) => true,
+    }
+}
+
 /// What one line holds; `None` for a blank line or a comment.
 fn classify(line: usize, bytes: &[u8], len: usize) -> Option<Line> {
     let shown = || {
@@ -114,10 +142,10 @@ fn classify(line: usize, bytes: &[u8], len: usize) -> Option<Line> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return bad("the line is not valid UTF-8; save the file as UTF-8".into());
     };
-    let text = text.trim();
-    if text.is_empty() || text.starts_with('#') {
+    if !holds_something(bytes, len) {
         return None;
     }
+    let text = text.trim();
     match parse_target(text) {
         Ok(target) => Some(Line::Address { line, target }),
         Err(e) => bad(e.to_string()),
@@ -166,6 +194,18 @@ mod tests {
         );
         assert_eq!(got[6], "9:last.test");
         assert_eq!(got.len(), 7);
+    }
+
+    // The progress bar's total is exactly the number of lines reported.
+    #[test]
+    fn count_matches_the_lines_reported() {
+        let mut input = b"a.test\n\n# comment\r\n  sip:bob@b.test \r\nx@@y\n".to_vec();
+        input.extend_from_slice(b"nul\0.test\n\xff\xfe.test\n   \n\t# indented comment\n");
+        input.extend(std::iter::repeat_n(b'a', LINE_MAX + 10));
+        input.extend_from_slice(b"\nlast.test");
+        let n = count(io::BufReader::with_capacity(7, &input[..])).unwrap();
+        assert_eq!(n, all(&input).len());
+        assert_eq!(n, 7);
     }
 
     // A bad line is echoed escaped and cut, never raw.

@@ -20,8 +20,11 @@ use crate::error::{Failure, exit};
 use lines::{Line, Lines};
 use sink::{Mode, Outcome, Sink};
 
-/// Checks in flight unless `--jobs` says otherwise.
-pub const DEFAULT_JOBS: usize = 16;
+/// Checks in flight unless `--jobs` says otherwise: checks mostly wait on
+/// the network, so 64 at once (about 1,000 queries in the first wave, under
+/// the resolver bound `probe::dns::MAX_IN_FLIGHT`) keep an audit latency-bound
+/// neither on the user's resolvers nor on this machine (BENCHMARKS.md).
+pub const DEFAULT_JOBS: usize = 64;
 const MAX_JOBS: usize = 256;
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
 const INTERRUPTED: u8 = 130;
@@ -40,7 +43,7 @@ pub struct AuditArgs {
     /// Also write a Markdown report (totals, then each domain not ok) to FILE
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
-    /// Checks at the same time (1 to 256) [default: 16]
+    /// Checks at the same time (1 to 256) [default: 64]
     #[arg(long, value_name = "N", env = "SIPSCOPE_JOBS")]
     pub jobs: Option<usize>,
     /// Exit 1 for a degraded verdict too (D18)
@@ -99,6 +102,9 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     let mut sink = Sink::new(mode)?;
     let runtime = super::runtime::runtime()?;
     let progress = (mode == Mode::Human && std::io::stderr().is_terminal()).then(bar);
+    if let Some(p) = &progress {
+        count_in_background(&args.file, p.clone());
+    }
     let source = crate::text::echo(&args.file.display().to_string());
     let (interrupted, broken) = runtime.block_on(drive(
         engine,
@@ -152,15 +158,62 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     })
 }
 
+/// A spinner with the count and rate until the total is known (standard
+/// input and FIFOs never tell it).
 fn bar() -> indicatif::ProgressBar {
     let p = indicatif::ProgressBar::new_spinner();
     p.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {pos} checked  {per_sec}  {elapsed}  {msg}",
+            "{spinner} {pos} checked  {rate}  {elapsed}  {msg}",
         )
+        .map(rate)
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     p
+}
+
+/// `{rate}`: addresses a second, whole (indicatif's `{per_sec}` prints
+/// four decimals).
+fn rate(style: indicatif::ProgressStyle) -> indicatif::ProgressStyle {
+    style.with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        },
+    )
+}
+
+/// For a regular file, counts its addresses on a thread of its own (the
+/// file read a second time, streamed) and turns the spinner into a bar with
+/// the total and an ETA. The count is an estimate for the display only: a
+/// file that changes under the audit just moves the bar.
+fn count_in_background(path: &std::path::Path, p: indicatif::ProgressBar) {
+    if path.as_os_str() == "-" {
+        return;
+    }
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let Ok(file) = std::fs::File::open(&path) else {
+            return;
+        };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return;
+        }
+        let Ok(total) = lines::count(std::io::BufReader::with_capacity(64 * 1024, file)) else {
+            return;
+        };
+        if p.is_finished() {
+            return;
+        }
+        p.set_length(total as u64);
+        p.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} checked  {rate}  {elapsed}, ETA {eta}  {msg}",
+            )
+            .map(rate)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    });
 }
 
 /// Reads, checks and emits until the input ends or Ctrl-C. Returns how many
