@@ -300,13 +300,34 @@ impl Profile {
     }
 }
 
+/// The built-in profiles, parsed once per process: every verdict ranks its
+/// rows by its profile (`SweepReport::decide`), and an audit decides
+/// thousands of times.
+fn builtin() -> &'static [(&'static str, Profile)] {
+    type Parsed = Vec<(&'static str, Profile)>;
+    static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        PROFILE_SOURCES
+            .iter()
+            // The assets are checked by a unit test; a broken one cannot ship.
+            .filter_map(|(name, text)| Profile::parse(name, text).ok().map(|p| (*name, p)))
+            .collect()
+    })
+}
+
 /// Every built-in profile, default first.
 pub fn profiles() -> Vec<Profile> {
-    PROFILE_SOURCES
+    builtin().iter().map(|(_, p)| p.clone()).collect()
+}
+
+/// How the built-in profile `name` ranks its rows (D7); `None` for a name
+/// this build does not know.
+pub fn ranking(name: &str) -> Option<&'static [RowClass]> {
+    let wanted = name.trim().to_ascii_lowercase();
+    builtin()
         .iter()
-        // The assets are checked by a unit test; a broken one cannot ship.
-        .filter_map(|(name, text)| Profile::parse(name, text).ok())
-        .collect()
+        .find(|(n, _)| *n == wanted)
+        .map(|(_, p)| p.ranking.as_slice())
 }
 
 pub fn profile_names() -> Vec<&'static str> {
@@ -320,7 +341,11 @@ pub fn profile(name: &str) -> Result<Profile, PlanError> {
         .iter()
         .find(|(n, _)| *n == wanted)
         .ok_or_else(|| PlanError::UnknownProfile(name.into(), profile_names().join(", ")))?;
-    Profile::parse(origin, text)
+    match builtin().iter().find(|(n, _)| *n == wanted) {
+        Some((_, p)) => Ok(p.clone()),
+        // Only a broken asset is missing from the parsed list: say why.
+        None => Profile::parse(origin, text),
+    }
 }
 
 /// The profile after `name` in the built-in list, wrapping around.

@@ -21,9 +21,9 @@ pub struct Decision {
 impl Decision {
     /// Starts from the report before anything is asked (every row pending).
     pub fn new(initial: &SweepReport) -> Decision {
-        let ranking = crate::plan::profile(&initial.profile)
-            .map(|p| p.ranking)
-            .unwrap_or_else(|_| crate::plan::CLASSIC_RANKING.to_vec());
+        let ranking = crate::plan::ranking(&initial.profile)
+            .unwrap_or(&crate::plan::CLASSIC_RANKING)
+            .to_vec();
         Decision {
             report: initial.clone(),
             ranking,
