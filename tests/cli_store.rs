@@ -147,6 +147,10 @@ fn snapshots_lists_newest_first_skips_bad_files_and_shows_one() {
     let dir = env.path("snaps");
     save(&dir, vec![sweep(false)]);
     save(&dir, vec![sweep(true)]);
+    // D18: sign-in works with something to fix.
+    let mut degraded = sweep(true);
+    degraded.verdict.state = sipscope::model::State::Degraded;
+    save(&dir, vec![degraded]);
     std::fs::write(dir.join("junk.json"), "not json").unwrap();
     let dir_s = dir.to_str().unwrap();
 
@@ -154,13 +158,17 @@ fn snapshots_lists_newest_first_skips_bad_files_and_shows_one() {
     assert_eq!(code(&list), 0, "{}", err(&list));
     let text = out(&list);
     let rows: Vec<&str> = text.lines().skip(2).collect();
-    assert_eq!(rows.len(), 2, "{text}");
+    assert_eq!(rows.len(), 3, "{text}");
     assert!(
-        rows[0].trim_start().starts_with("1 ") && rows[0].contains(" ok "),
+        rows[0].trim_start().starts_with("1 ") && rows[0].contains(" degraded "),
         "{text}"
     );
     assert!(
-        rows[1].trim_start().starts_with("2 ") && rows[1].contains(" fails "),
+        rows[1].trim_start().starts_with("2 ") && rows[1].contains(" ok "),
+        "{text}"
+    );
+    assert!(
+        rows[2].trim_start().starts_with("3 ") && rows[2].contains(" fails "),
         "{text}"
     );
     assert!(

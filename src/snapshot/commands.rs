@@ -49,11 +49,13 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
         .max(7);
     let _ = writeln!(
         out,
-        "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {:<7}  {:>6}  file",
+        "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {:<8}  {:>6}  file",
         "#", "saved (UTC)", "domain", "profile", "sign-in", "sweeps"
     );
     for e in entries {
+        // D18: a sign-in that works with something to fix says so.
         let verdict = match e.signin {
+            Signin::Ok if e.state == crate::model::State::Degraded => "degraded",
             Signin::Ok => "ok",
             Signin::Fail => "fails",
             Signin::Undecided => "undecided",
@@ -61,7 +63,7 @@ pub fn list_text(dir: &Path, entries: &[Entry]) -> String {
         let file = e.path.file_name().map(|f| f.to_string_lossy().into_owned());
         let _ = writeln!(
             out,
-            "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {verdict:<7}  {:>6}  {}",
+            "{:>3}  {:<20}  {:<dw$}  {:<pw$}  {verdict:<8}  {:>6}  {}",
             e.index,
             clean(&when(&e.saved_at)),
             clean(&e.domain),

@@ -45,6 +45,8 @@ pub struct Entry {
     pub domain: String,
     pub profile: String,
     pub signin: Signin,
+    /// D18: ok, degraded or fail.
+    pub state: crate::model::State,
     /// Sweeps in the session.
     pub sweeps: usize,
 }
@@ -368,6 +370,7 @@ pub fn list(dir: &Path) -> Result<(Vec<Entry>, Vec<Skipped>), SnapshotError> {
             domain: s.current.domain,
             profile: s.current.profile,
             signin: s.current.verdict.signin,
+            state: s.current.verdict.state,
             sweeps: s.sweep_count.max(s.earlier.len() + 1),
         })
         .collect();
