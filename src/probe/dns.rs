@@ -47,8 +47,12 @@ pub struct AddrAnswer {
 
 /// D19: at most this many queries of one resolver handle (and of its
 /// clones) are in flight at once; more wait their turn. The user's resolvers
-/// see a bounded load however many targets are checked together.
-pub const MAX_IN_FLIGHT: usize = 64;
+/// see a bounded load however many targets are checked together. The figure
+/// is what one resolver thread serves at once by default (Unbound's
+/// `num-queries-per-thread` 1024, BIND's `recursive-clients` 1000): an audit
+/// at `--jobs 64` or a burst of 100 exporter probes (about ten queries each)
+/// stays under it instead of queueing behind a smaller bound (BENCHMARKS.md).
+pub const MAX_IN_FLIGHT: usize = 1024;
 
 /// A resolver handle: built once (by the engine, per vantage) and shared by
 /// every check through it. No answer cache (D11): sharing it shares only
@@ -153,6 +157,13 @@ impl Dns {
         let mut dns = self.clone();
         dns.timeout = dns.timeout.min(limit);
         dns
+    }
+
+    /// The same resolver with a bound of `limit` queries in flight instead
+    /// of [`MAX_IN_FLIGHT`] (tests; call it before the handle is shared).
+    pub fn with_in_flight(mut self, limit: usize) -> Dns {
+        self.gate = std::sync::Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
+        self
     }
 
     /// Queries that may still start now without waiting (tests, D19).

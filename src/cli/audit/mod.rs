@@ -20,10 +20,10 @@ use crate::error::{Failure, exit};
 use lines::{Line, Lines};
 use sink::{Mode, Outcome, Sink};
 
-/// Checks in flight unless `--jobs` says otherwise: checks mostly wait on
-/// the network, so 64 at once (about 1,000 queries in the first wave, under
-/// the resolver bound `probe::dns::MAX_IN_FLIGHT`) keep an audit latency-bound
-/// neither on the user's resolvers nor on this machine (BENCHMARKS.md).
+/// Checks in flight unless `--jobs` says otherwise. Checks mostly wait on
+/// the network, so 64 at once overlap their waits; their first wave of about
+/// 640 queries stays under the resolver bound (`probe::dns::MAX_IN_FLIGHT`)
+/// and never queues there (BENCHMARKS.md).
 pub const DEFAULT_JOBS: usize = 64;
 const MAX_JOBS: usize = 256;
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
@@ -99,7 +99,7 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     } else {
         Mode::Human
     };
-    let mut sink = Sink::new(mode)?;
+    let mut sink = Sink::new(mode, mode == Mode::Human || args.markdown.is_some())?;
     let runtime = super::runtime::runtime()?;
     let progress = (mode == Mode::Human && std::io::stderr().is_terminal()).then(bar);
     if let Some(p) = &progress {

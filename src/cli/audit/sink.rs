@@ -66,6 +66,10 @@ pub struct Sink {
     mode: Mode,
     csv: Option<csv::Writer<io::Stdout>>,
     pub totals: Totals,
+    /// Whether the domains not ok are kept for a table or report at the
+    /// end (human mode, `--markdown`); JSON Lines and CSV alone keep nothing
+    /// per line, so their memory stays flat however long the input.
+    keep: bool,
     /// The reader of standard output has gone (`| head`): stop writing.
     pub closed: bool,
 }
@@ -85,7 +89,7 @@ fn label<T: Serialize>(v: &T) -> String {
 }
 
 impl Sink {
-    pub fn new(mode: Mode) -> io::Result<Sink> {
+    pub fn new(mode: Mode, keep: bool) -> io::Result<Sink> {
         let mut csv = None;
         if mode == Mode::Csv {
             let mut w = csv::Writer::from_writer(io::stdout());
@@ -99,6 +103,7 @@ impl Sink {
             mode,
             csv,
             totals: Totals::default(),
+            keep,
             closed: false,
         })
     }
@@ -127,7 +132,7 @@ impl Sink {
         let cause = label(&v.cause);
         if state != State::Ok {
             *self.totals.by_cause.entry(cause.clone()).or_default() += 1;
-            self.totals.not_ok.push(Named {
+            self.remember(Named {
                 line,
                 domain: r.domain.clone(),
                 state: state.label().into(),
@@ -177,7 +182,7 @@ impl Sink {
     fn error(&mut self, line: usize, input: &str, error: &str) -> io::Result<()> {
         self.totals.invalid += 1;
         *self.totals.by_cause.entry("invalid".into()).or_default() += 1;
-        self.totals.not_ok.push(Named {
+        self.remember(Named {
             line,
             domain: input.to_string(),
             state: "invalid".into(),
@@ -203,6 +208,12 @@ impl Sink {
                 clean(error).into_owned(),
             ]),
             Mode::Human => Ok(()),
+        }
+    }
+
+    fn remember(&mut self, named: Named) {
+        if self.keep {
+            self.totals.not_ok.push(named);
         }
     }
 
@@ -311,4 +322,34 @@ pub fn markdown(t: &Totals, source: &str, not_checked: Option<usize>) -> String 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad(line: usize) -> Outcome {
+        Outcome::Error {
+            line,
+            input: "a@@b".into(),
+            error: "not an address".into(),
+        }
+    }
+
+    // Memory flat with --json/--csv alone: the totals count every line, but
+    // the list of domains not ok is kept only for a table or a report.
+    #[test]
+    fn the_not_ok_list_is_kept_only_when_shown() {
+        let mut flat = Sink::new(Mode::Human, false).unwrap();
+        let mut kept = Sink::new(Mode::Human, true).unwrap();
+        for line in 1..=50 {
+            flat.emit(bad(line)).unwrap();
+            kept.emit(bad(line)).unwrap();
+        }
+        assert_eq!(flat.totals.invalid, 50);
+        assert_eq!(flat.totals.done(), 50);
+        assert!(flat.totals.not_ok.is_empty());
+        assert_eq!(kept.totals.not_ok.len(), 50);
+        assert_eq!(kept.totals.by_cause.get("invalid"), Some(&50));
+    }
 }
