@@ -45,8 +45,6 @@ impl Request {
 /// One finished check.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    /// The `check --json` document, compact (one line).
-    pub document: String,
     /// One report per vantage swept (one without vantages), in order.
     pub reports: Vec<SweepReport>,
     /// The zone's view per vantage, when asked (D11).
@@ -56,6 +54,10 @@ pub struct Checked {
     /// Position in `reports` of the one whose verdict is the top-level one
     /// (the worst vantage, D18).
     pub top: usize,
+    /// Whether the engine sweeps named vantages (the document's shape).
+    named: bool,
+    /// Whether the engine asks the zone's own servers (D11).
+    authoritative: bool,
 }
 
 impl Checked {
@@ -69,6 +71,26 @@ impl Checked {
 
     pub fn state(&self) -> State {
         self.verdict().state
+    }
+
+    /// Exactly what `check --json` prints for this check (D19), on one
+    /// line. Rendered on demand: the exporter never needs it.
+    pub fn document(&self) -> String {
+        let doc = if self.named {
+            let each: Vec<VantageReport> = self
+                .labels
+                .iter()
+                .zip(&self.reports)
+                .map(|(l, r)| VantageReport::of(l, r))
+                .collect();
+            let authority = self.authoritative.then_some(&self.authority[..]);
+            crate::report::document(&self.reports[0], Some(&each), authority)
+        } else {
+            // As `check_json`: the view only when the zone could be asked.
+            let authority = self.authority[0].is_some().then_some(&self.authority[..]);
+            crate::report::document(&self.reports[0], None, authority)
+        };
+        crate::report::json::to_line(&doc)
     }
 }
 
@@ -115,11 +137,11 @@ impl Engine {
             r.vantages = Some(vec![i]);
         }
         let result = self.inner.check(&r, None).await;
-        self.document(result)
+        self.checked(result)
     }
 
-    /// The document `check --json` prints for `result`, on one line.
-    fn document(&self, result: CheckResult) -> Result<Checked, String> {
+    /// The reports of `result`, with what the document needs.
+    fn checked(&self, result: CheckResult) -> Result<Checked, String> {
         if result.vantages.is_empty() {
             return Err("the check returned no report".into());
         }
@@ -129,31 +151,18 @@ impl Engine {
             .into_iter()
             .map(|v| (v.report, v.authority))
             .unzip();
-        // Exactly what `check --json` prints (D19), on one line.
-        let doc = if self.inner.has_named_vantages() {
-            let each: Vec<VantageReport> = labels
-                .iter()
-                .zip(&reports)
-                .map(|(l, r)| VantageReport::of(l, r))
-                .collect();
-            let authority = self.inner.authoritative().then_some(&authority[..]);
-            crate::report::document(&reports[0], Some(&each), authority)
-        } else {
-            // As `check_json`: the view only when the zone could be asked.
-            let authority = authority[0].is_some().then_some(&authority[..]);
-            crate::report::document(&reports[0], None, authority)
-        };
         // The worst vantage, the first of equals (as the document's top).
         let top = (0..reports.len())
             .rev()
             .max_by_key(|&i| reports[i].verdict.state.severity())
             .unwrap_or(0);
         Ok(Checked {
-            document: crate::report::json::to_line(&doc),
             reports,
             authority,
             labels,
             top,
+            named: self.inner.has_named_vantages(),
+            authoritative: self.inner.authoritative(),
         })
     }
 }

@@ -147,7 +147,8 @@ impl Sink {
         match self.mode {
             Mode::Json => {
                 // The `check --json` document with `"line": N` first.
-                let body = c.document.strip_prefix('{').unwrap_or(&c.document);
+                let document = c.document();
+                let body = document.strip_prefix('{').unwrap_or(&document);
                 let sep = if body.starts_with('}') { "" } else { "," };
                 write_line(&format!("{{\"line\":{line}{sep}{body}"))
             }
