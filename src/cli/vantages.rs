@@ -53,7 +53,9 @@ pub fn run(
             authoritative.then_some(&authority[..]),
         ))?;
     } else {
-        out::print(&report::vantages::text(&reports, &each, &authority))?;
+        out::print(&super::check::for_console(report::vantages::text(
+            &reports, &each, &authority,
+        )))?;
     }
     if let Some(dir) = save_in {
         // One snapshot holds every vantage (and the zone's view of each):

@@ -60,6 +60,21 @@ pub fn fold(buffer: &mut Buffer) {
     }
 }
 
+/// `text` with every symbol that has a stand-in folded to ASCII (`check`'s
+/// table and verdict on the same console); escape sequences are ASCII and
+/// pass unchanged.
+pub fn fold_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        match fold_symbol(c.encode_utf8(&mut buf)) {
+            Some(ascii) => out.push_str(ascii),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether to draw ASCII only: `SIPSCOPE_ASCII` if set (`1`/`true`/`yes`/`on`
 /// or `0`/`false`/`no`/`off`), else the platform's guess.
 pub fn wanted() -> bool {
@@ -85,6 +100,17 @@ pub fn decide(setting: Option<&str>, windows: bool, modern_terminal: bool) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // check's text on the classic console: symbols folded, names kept.
+    #[test]
+    fn text_is_folded_symbol_by_symbol() {
+        let row = "▶ 1  _sipinternaltls._tcp.café.test  ✓ found  ◀ client uses this · 2 ms";
+        assert_eq!(
+            fold_text(row),
+            "> 1  _sipinternaltls._tcp.café.test  + found  < client uses this . 2 ms"
+        );
+        assert_eq!(fold_text("\x1b[1mok\x1b[0m"), "\x1b[1mok\x1b[0m");
+    }
 
     #[test]
     fn the_setting_wins_over_the_guess() {

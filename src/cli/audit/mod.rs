@@ -121,7 +121,10 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     }
     let totals = &sink.totals;
     if mode == Mode::Human {
-        crate::out::print(&sink::summary(totals, interrupted))?;
+        crate::out::print(&super::check::for_console(sink::summary(
+            totals,
+            interrupted,
+        )))?;
     } else if let Some(n) = interrupted {
         crate::out::eprintln(&format!(
             "sipscope: interrupted: {} addresses checked, {n} in flight not checked, the rest of the input not read",
