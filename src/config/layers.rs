@@ -118,7 +118,10 @@ pub fn sweep_options(
         .or(snapshot.map(|s| s.timeout_ms))
         .unwrap_or(file.timeout_ms);
     check_timeout(timeout_ms).map_err(|e| bad("--timeout-ms", e))?;
-    let expiry_warning_days = over.expiry_warning_days.unwrap_or(file.expiry_warning_days);
+    let expiry_warning_days = over
+        .expiry_warning_days
+        .or(snapshot.map(|s| s.expiry_warning_days))
+        .unwrap_or(file.expiry_warning_days);
     super::check_expiry_days(expiry_warning_days).map_err(|e| bad("--expiry-warning-days", e))?;
     let trusted = pick(
         &over.trusted_domains,
@@ -160,7 +163,7 @@ pub fn sweep_options(
         dial,
         allow_ports: allow_ports(&over.allow_ports, &file.allow_ports)
             .map_err(|e| bad("--allow-port", e))?,
-        sip: over.sip.unwrap_or(file.sip),
+        sip: over.sip.or(snapshot.map(|s| s.sip)).unwrap_or(file.sip),
         expiry_warning_days,
     })
 }

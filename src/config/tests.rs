@@ -271,3 +271,40 @@ fn d13_allow_ports_layer_and_refuse_port_zero() {
     let e = err("allow_ports = [70000]\n");
     assert!(e.contains("allow_ports"), "{e}");
 }
+
+// D17, D18: `open` re-sweeps with the settings the snapshot ran with: a
+// session taken with --no-sip stays without the REGISTER stage, and its
+// expiry window stays; the command line still wins; a snapshot from before
+// these were recorded ran the stage with the default window.
+#[test]
+fn a_snapshot_keeps_its_sip_stage_and_expiry_window() {
+    let file = Config::default();
+    let none = SweepOverrides::default();
+    let mut ran = sweep_options(&none, None, &file).unwrap();
+    ran.sip = false;
+    ran.expiry_warning_days = 7;
+    let settings =
+        crate::sweep::SweepSettings::new(crate::input::parse_target("contoso.com").unwrap(), ran);
+    let recorded = crate::snapshot::SettingsSummary::from_settings(&settings);
+    let reopened = sweep_options(&none, Some(&recorded), &file).unwrap();
+    assert!(!reopened.sip);
+    assert_eq!(reopened.expiry_warning_days, 7);
+    let given = SweepOverrides {
+        sip: Some(true),
+        expiry_warning_days: Some(14),
+        ..SweepOverrides::default()
+    };
+    let overridden = sweep_options(&given, Some(&recorded), &file).unwrap();
+    assert!(overridden.sip);
+    assert_eq!(overridden.expiry_warning_days, 14);
+    let mut old = serde_json::to_value(&recorded).unwrap();
+    let fields = old.as_object_mut().unwrap();
+    fields.remove("sip");
+    fields.remove("expiry_warning_days");
+    let old: crate::snapshot::SettingsSummary = serde_json::from_value(old).unwrap();
+    assert!(old.sip);
+    assert_eq!(
+        old.expiry_warning_days,
+        crate::model::state::DEFAULT_EXPIRY_WARNING_DAYS
+    );
+}

@@ -37,6 +37,10 @@ pub const FORMAT: u32 = 1;
 /// Full sweeps a session keeps (the oldest are dropped; their changes stay).
 pub const MAX_SWEEPS: usize = 100;
 
+fn stage_on() -> bool {
+    true
+}
+
 /// The settings a session ran with, recorded beside its sweeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsSummary {
@@ -58,6 +62,13 @@ pub struct SettingsSummary {
     pub strict_dns_naming: bool,
     #[serde(default)]
     pub allow_tcp: bool,
+    /// D17: whether the REGISTER stage ran (`--no-sip` turns it off);
+    /// snapshots from before it was recorded ran it.
+    #[serde(default = "stage_on")]
+    pub sip: bool,
+    /// D18: the certificate expiry warning window, in days.
+    #[serde(default = "crate::model::state::default_window")]
+    pub expiry_warning_days: u32,
     /// The configuration file read, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -82,6 +93,8 @@ impl SettingsSummary {
             trusted_domains: settings.options.trust.trusted_domains.clone(),
             strict_dns_naming: settings.options.trust.strict_dns_naming,
             allow_tcp: settings.options.allow_tcp,
+            sip: settings.options.sip,
+            expiry_warning_days: settings.options.expiry_warning_days,
             config_file: None,
         }
     }
