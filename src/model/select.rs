@@ -133,7 +133,7 @@ impl Verdict {
     }
 }
 
-/// Rows the client would have preferred but skipped (rejected or DNS error),
+/// Rows the client would have preferred but passed over (rejected or DNS error),
 /// ranked ahead of `selected` — worth naming even when sign-in works
 /// (split-brain: internal clients silently going through the Edge). Rows
 /// of status `skipped` were never asked and are never named (D8). The
@@ -153,11 +153,11 @@ fn skipped_clause(records: &[RecordResult], selected: usize, ranking: &[RowClass
     if skipped.is_empty() {
         String::new()
     } else {
-        format!("after skipping {}", skipped.join(" and "))
+        format!("after passing over {}", skipped.join(" and "))
     }
 }
 
-/// `<lead>: the client uses <what>, after skipping …,` — the start every
+/// `<lead>: the client uses <what>, after passing over …,` — the start every
 /// verdict on a selected row shares.
 pub(crate) fn uses(lead: &str, what: String, skipped: String) -> Sentence {
     Sentence::new(lead)

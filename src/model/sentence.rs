@@ -17,7 +17,7 @@ enum Joint {
     /// A new sentence within the summary (". ", capitalised).
     Stop,
     /// A comma-delimited aside: ", X" — closed by a comma when the next
-    /// piece continues with a plain space ("…, after skipping X, and …").
+    /// piece continues with a plain space ("…, after passing over X, and …").
     Aside,
 }
 
@@ -186,19 +186,19 @@ mod tests {
     #[test]
     fn an_aside_closes_before_a_space_joint_and_never_doubles() {
         let s = Sentence::new("Sign-in fails: the client uses record 3 (SRV x, TLS)")
-            .aside("after skipping record 1 (lyncdiscover.x, missing),")
+            .aside("after passing over record 1 (lyncdiscover.x, missing),")
             .comma("but cannot connect (refused.)")
             .semicolon("start the server.");
         assert_eq!(
             s.render(),
-            "Sign-in fails: the client uses record 3 (SRV x, TLS), after skipping record 1 (lyncdiscover.x, missing), but cannot connect (refused.); start the server."
+            "Sign-in fails: the client uses record 3 (SRV x, TLS), after passing over record 1 (lyncdiscover.x, missing), but cannot connect (refused.); start the server."
         );
         let s = Sentence::new("Sign-in works: the client uses record 1")
-            .aside("after skipping record 2")
+            .aside("after passing over record 2")
             .word("and the certificate is trusted");
         assert_eq!(
             s.render(),
-            "Sign-in works: the client uses record 1, after skipping record 2, and the certificate is trusted."
+            "Sign-in works: the client uses record 1, after passing over record 2, and the certificate is trusted."
         );
     }
 

@@ -93,7 +93,7 @@ fn d7_verdicts() {
     assert_eq!(v.signin, Signin::Ok);
     assert!(
         v.summary
-            .contains("after skipping record 1 (_sipinternaltls._tcp.contoso.com, rejected)"),
+            .contains("after passing over record 1 (_sipinternaltls._tcp.contoso.com, rejected)"),
         "{}",
         v.summary
     );
@@ -244,7 +244,7 @@ fn d7_verdict_causes_and_undecided() {
 }
 
 // Issue 20: the passed-over clause and the failure clause meet with one
-// comma ("…, after skipping record 1 (…), but cannot connect"), never ",,".
+// comma ("…, after passing over record 1 (…), but cannot connect"), never ",,".
 #[test]
 fn d7_passed_over_clause_then_failure_has_one_comma() {
     use Status::*;
