@@ -48,27 +48,11 @@ async fn the_progress_bar_shows_the_total_and_an_eta() {
             s.contains("/10 checked") && s.contains("ETA")
         });
         assert!(!screen.contains("/12"), "{screen}");
-        let code = wait_for_exit(&tmux, &status);
+        let code = tmux.wait_for_exit(&status);
         assert_eq!(code, "0", "{}", tmux.screen());
         let end = tmux.screen();
         assert!(!end.contains("ETA"), "the bar was not cleared:\n{end}");
     });
-}
-
-/// The script's exit status; a hang guard, not a speed test.
-#[cfg(unix)]
-fn wait_for_exit(tmux: &support::tmux::Tmux, status: &std::path::Path) -> String {
-    use std::time::{Duration, Instant};
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !status.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the audit did not end:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::fs::read_to_string(status).unwrap().trim().to_string()
 }
 
 // `sipscope lab --dns-delay-ms`: the usage says so, and a check through it

@@ -10,6 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use support::bin::peak_kb;
+
+mod support;
 
 async fn lab_of(names: &[&str]) -> Lab {
     let scenarios = builtin_scenarios()
@@ -362,17 +365,6 @@ async fn ten_thousand_connections_are_bounded_and_survived() {
         ex.child.try_wait().unwrap().is_none(),
         "the exporter exited"
     );
-}
-
-/// The peak resident memory of process `pid` (`VmHWM`) in kB; 0 where
-/// `/proc` does not tell.
-fn peak_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 // Issue 18 item 4: a real Prometheus scrapes the exporter with the shipped

@@ -90,7 +90,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         out::println(&report::check_json(&report, authority.as_ref()))?;
     } else {
         let styled = colour(args, config);
-        out::print(&for_console(report::check_text(
+        out::print(&super::console::for_console(report::check_text(
             &report,
             authority.as_ref(),
             styled,
@@ -131,17 +131,5 @@ fn colour(args: &CheckArgs, config: &Resolved) -> bool {
         Some(super::ColorWhen::Always) => true,
         Some(super::ColorWhen::Never) => false,
         _ => config.colours && std::io::stdout().is_terminal(),
-    }
-}
-
-/// Text for standard output: on a console whose font lacks the symbols (the
-/// classic Windows console, or `SIPSCOPE_ASCII=1`), folded to ASCII as the
-/// dashboard folds its screen; a file or a pipe gets the text as it is.
-pub fn for_console(text: String) -> String {
-    use std::io::IsTerminal;
-    if std::io::stdout().is_terminal() && crate::tui::ascii::wanted() {
-        crate::tui::ascii::fold_text(&text)
-    } else {
-        text
     }
 }

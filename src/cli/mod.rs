@@ -5,6 +5,7 @@
 mod args;
 mod audit;
 mod check;
+mod console;
 mod demo;
 mod fleet_engine;
 mod generate;

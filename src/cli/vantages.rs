@@ -53,7 +53,7 @@ pub fn run(
             authoritative.then_some(&authority[..]),
         ))?;
     } else {
-        out::print(&super::check::for_console(report::vantages::text(
+        out::print(&super::console::for_console(report::vantages::text(
             &reports, &each, &authority,
         )))?;
     }

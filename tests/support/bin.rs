@@ -52,3 +52,14 @@ pub fn usage_line(o: &Output, what: &str) -> String {
     assert!(o.stdout.is_empty(), "{what}");
     err
 }
+
+/// The peak resident memory of process `pid` (`VmHWM` in `/proc`), in kB;
+/// 0 where `/proc` does not tell.
+pub fn peak_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -121,7 +121,7 @@ pub fn run(args: &AuditArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
     }
     let totals = &sink.totals;
     if mode == Mode::Human {
-        crate::out::print(&super::check::for_console(sink::summary(
+        crate::out::print(&super::console::for_console(sink::summary(
             totals,
             interrupted,
         )))?;

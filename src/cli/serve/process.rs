@@ -67,26 +67,30 @@ impl Process {
                 "Total user and system CPU time spent in seconds",
                 p.cpu.clone(),
             );
-            reg.register(
-                "process_resident_memory_bytes",
-                "Resident memory size in bytes",
-                p.resident.clone(),
-            );
-            reg.register(
-                "process_virtual_memory_bytes",
-                "Virtual memory size in bytes",
-                p.virtual_.clone(),
-            );
-            reg.register(
-                "process_open_fds",
-                "Number of open file descriptors",
-                p.open_fds.clone(),
-            );
-            reg.register(
-                "process_max_fds",
-                "Maximum number of open file descriptors",
-                p.max_fds.clone(),
-            );
+            for (name, help, gauge) in [
+                (
+                    "process_resident_memory_bytes",
+                    "Resident memory size in bytes",
+                    &p.resident,
+                ),
+                (
+                    "process_virtual_memory_bytes",
+                    "Virtual memory size in bytes",
+                    &p.virtual_,
+                ),
+                (
+                    "process_open_fds",
+                    "Number of open file descriptors",
+                    &p.open_fds,
+                ),
+                (
+                    "process_max_fds",
+                    "Maximum number of open file descriptors",
+                    &p.max_fds,
+                ),
+            ] {
+                reg.register(name, help, gauge.clone());
+            }
         }
         p.apply(&r);
         p
