@@ -245,6 +245,7 @@ async fn drive(
             }
         }
     });
+    let json = sink.mode() == Mode::Json;
     let started = Arc::new(AtomicUsize::new(0));
     let counter = started.clone();
     let checks = futures::stream::unfold(rx, |mut rx| async move {
@@ -261,6 +262,9 @@ async fn drive(
                     match engine.check(Request::of(target.clone())).await {
                         Ok(c) => Ok(Outcome::Checked {
                             line,
+                            // Rendered here, on the check's own task (both
+                            // cores), not where results are written one by one.
+                            document: json.then(|| c.document()),
                             checked: Box::new(c),
                         }),
                         Err(error) => Ok(Outcome::Error {

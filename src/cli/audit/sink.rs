@@ -17,6 +17,8 @@ pub enum Outcome {
     Checked {
         line: usize,
         checked: Box<Checked>,
+        /// The `check --json` document, when already rendered.
+        document: Option<String>,
     },
     /// Not an address, or the check could not run.
     Error {
@@ -112,7 +114,11 @@ impl Sink {
     /// interrupted run leaves only whole lines).
     pub fn emit(&mut self, outcome: Outcome) -> io::Result<()> {
         let written = match &outcome {
-            Outcome::Checked { line, checked } => self.checked(*line, checked),
+            Outcome::Checked {
+                line,
+                checked,
+                document,
+            } => self.checked(*line, checked, document.as_deref()),
             Outcome::Error { line, input, error } => self.error(*line, input, error),
         };
         match written {
@@ -124,7 +130,7 @@ impl Sink {
         }
     }
 
-    fn checked(&mut self, line: usize, c: &Checked) -> io::Result<()> {
+    fn checked(&mut self, line: usize, c: &Checked, document: Option<&str>) -> io::Result<()> {
         let r = c.report();
         let v = c.verdict();
         let state = v.state;
@@ -147,7 +153,7 @@ impl Sink {
         match self.mode {
             Mode::Json => {
                 // The `check --json` document with `"line": N` first.
-                let document = c.document();
+                let document = document.map_or_else(|| c.document(), str::to_string);
                 let body = document.strip_prefix('{').unwrap_or(&document);
                 let sep = if body.starts_with('}') { "" } else { "," };
                 write_line(&format!("{{\"line\":{line}{sep}{body}"))
@@ -210,6 +216,10 @@ impl Sink {
             ]),
             Mode::Human => Ok(()),
         }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     fn remember(&mut self, named: Named) {

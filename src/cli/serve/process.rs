@@ -19,6 +19,9 @@ type FCounter = Counter<f64, AtomicU64>;
 const USER_HZ: f64 = 100.0;
 
 pub struct Process {
+    /// One reading at a time: two scrapes at once must not both add the
+    /// same CPU time to the counter.
+    reading: std::sync::Mutex<()>,
     cpu: FCounter,
     resident: FGauge,
     virtual_: FGauge,
@@ -41,6 +44,7 @@ pub struct Reading {
 impl Process {
     pub fn register(reg: &mut Registry) -> Process {
         let p = Process {
+            reading: std::sync::Mutex::new(()),
             cpu: FCounter::default(),
             resident: FGauge::default(),
             virtual_: FGauge::default(),
@@ -98,6 +102,7 @@ impl Process {
 
     /// Reads `/proc/self` afresh (before each `/metrics` answer).
     pub fn update(&self) {
+        let _one = self.reading.lock().unwrap_or_else(|e| e.into_inner());
         self.apply(&read());
     }
 
