@@ -3,7 +3,9 @@
 # lab, on loopback. Usage (from the repository, after
 # `cargo build --release --locked`):
 #
-#   bash benches/fleet.sh [DNS_DELAY_MS]
+#   bash benches/fleet.sh [DNS_DELAY_MS [OPTION...]]
+#
+# OPTIONs go to every `audit`, `check` and `serve` (e.g. --dns-in-flight 1024).
 #
 # DNS_DELAY_MS (default 0) makes the lab's DNS server answer every query that
 # many milliseconds late, like a distant resolver (`sipscope lab
@@ -12,6 +14,8 @@
 # the network as they do in the field.
 set -euo pipefail
 delay=${1:-0}
+shift || true
+extra="$*"
 bin=${SIPSCOPE:-$PWD/target/release/sipscope}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -20,7 +24,7 @@ cd "$work"
 "$bin" lab --ca-out ca.pem --dns-delay-ms "$delay" > lab.out 2>&1 &
 for _ in $(seq 1 100); do grep -q '^DNS server' lab.out 2>/dev/null && break; sleep 0.1; done
 dns=$(awk '/^DNS server/ {print $3}' lab.out)
-F="--resolver $dns --ca-file ca.pem --no-system-roots --lab-dial lab-dial.txt"
+F="--resolver $dns --ca-file ca.pem --no-system-roots --lab-dial lab-dial.txt $extra"
 
 # 10,000 lines cycling through a healthy domain, one with nothing published
 # and one with a certificate mismatch; every line is checked afresh (D19).
@@ -29,7 +33,7 @@ head -1000 d10k.txt > d1k.txt
 head -200 d10k.txt > d200.txt
 
 secs() { python3 -c 'import sys,time; print(f"{time.time():.3f}")'; }
-echo "DNS delay: ${delay} ms; binary: $bin"
+echo "DNS delay: ${delay} ms; binary: $bin; options: ${extra:-none}"
 for n in 1k 10k; do
   /usr/bin/time -f "%e %M" -o t.txt "$bin" audit $F --json "d$n.txt" > out.jsonl || true
   read -r wall rss < <(tail -n 1 t.txt)

@@ -77,8 +77,19 @@ fn usage_errors_are_one_line_naming_the_option_or_variable() {
     /// Arguments, environment, and what the error line must name.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a OsStr)], &'a str);
     let none: &[(&str, &OsStr)] = &[];
-    let cases: [Case; 10] = [
+    let cases: [Case; 12] = [
         (&["check", "--profile", "-x", "a.test"], none, "--profile"),
+        // D19: the resolver bound, out of range or not a number.
+        (
+            &["check", "--dns-in-flight", "0", "a.test"],
+            none,
+            "--dns-in-flight",
+        ),
+        (
+            &["audit", "-"],
+            &[("SIPSCOPE_DNS_IN_FLIGHT", OsStr::new("lots"))],
+            "SIPSCOPE_DNS_IN_FLIGHT",
+        ),
         (
             &["check", "--resolver", "--no-tcp", "a.test"],
             none,

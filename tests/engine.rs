@@ -266,3 +266,21 @@ async fn d19_queries_per_resolver_are_bounded() {
     }
     server.abort();
 }
+
+// D19: the engine's resolver handles take the configured bound
+// (`--dns-in-flight`), not a fixed one.
+#[test]
+fn d19_the_resolver_bound_is_the_configured_one() {
+    use sipscope::engine::{Engine, EngineSettings};
+    use sipscope::probe::ResolverSpec;
+    let mut options = sipscope::sweep::SweepOptions::new(
+        sipscope::plan::profile("ocs2007").unwrap(),
+        ResolverSpec::Servers(vec!["127.0.0.1:53".parse().unwrap()]),
+    );
+    options.system_roots = false;
+    assert_eq!(options.dns_in_flight, sipscope::probe::dns::MAX_IN_FLIGHT);
+    options.dns_in_flight = 7;
+    let engine = Engine::new(EngineSettings::new(options)).unwrap();
+    assert_eq!(engine.vantage_dns_slots(0), Some(7));
+    assert_eq!(engine.vantage_dns_slots(1), None);
+}

@@ -121,6 +121,9 @@ pub struct SweepArgs {
     /// A used certificate expiring within DAYS makes the verdict degraded (D18) [default: 30]
     #[arg(long, value_name = "DAYS", env = "SIPSCOPE_EXPIRY_WARNING_DAYS")]
     pub expiry_warning_days: Option<u32>,
+    /// Queries of one resolver in flight at once, 1 to 4096 (D19; dnsmasq forwards 150 at most) [default: 256]
+    #[arg(long, value_name = "N", env = "SIPSCOPE_DNS_IN_FLIGHT")]
+    pub dns_in_flight: Option<usize>,
 }
 
 /// A boolean with a `--no-x` flag and a `--x[=BOOL]` option (or its
@@ -164,6 +167,7 @@ impl SweepArgs {
             },
             sip: own.sip.or(before.sip),
             expiry_warning_days: own.expiry_warning_days.or(before.expiry_warning_days),
+            dns_in_flight: own.dns_in_flight.or(before.dns_in_flight),
         }
     }
 
@@ -189,6 +193,7 @@ impl SweepArgs {
             allow_ports: self.allow_ports.clone(),
             sip: self.no_sip.then_some(false),
             expiry_warning_days: self.expiry_warning_days,
+            dns_in_flight: self.dns_in_flight,
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct Config {
     /// D18: a used certificate expiring within this many days makes the verdict `degraded`.
     #[serde(deserialize_with = "de_expiry_days")]
     pub expiry_warning_days: u32,
+    /// D19: queries of one resolver in flight at once.
+    #[serde(deserialize_with = "de_in_flight")]
+    pub dns_in_flight: usize,
     /// `sipscope serve`: the only domains probes may ask about (`x` or `*.x`); empty: any.
     pub allow_domains: Vec<String>,
 }
@@ -95,6 +98,7 @@ impl Default for Config {
             sip: true,
             vantage: Vec::new(),
             expiry_warning_days: crate::model::state::DEFAULT_EXPIRY_WARNING_DAYS,
+            dns_in_flight: crate::probe::dns::MAX_IN_FLIGHT,
             allow_domains: Vec::new(),
         }
     }
@@ -102,6 +106,10 @@ impl Default for Config {
 
 fn de_expiry_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     checked(d, |v: &u32| check_expiry_days(*v))
+}
+
+fn de_in_flight<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    checked(d, |v: &usize| check_in_flight(*v))
 }
 
 // Checks run while deserialising, so a bad value is reported with the span
@@ -199,6 +207,19 @@ pub(crate) fn check_expiry_days(days: u32) -> Result<(), String> {
     } else {
         Err(format!(
             "expiry warning window {days} days is out of range; give 0 to 3650 days"
+        ))
+    }
+}
+
+pub(crate) fn check_in_flight(n: usize) -> Result<(), String> {
+    let range = crate::probe::dns::IN_FLIGHT_RANGE;
+    if range.contains(&n) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{n} queries in flight is out of range; give {} to {}",
+            range.start(),
+            range.end()
         ))
     }
 }

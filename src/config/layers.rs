@@ -42,6 +42,8 @@ pub struct SweepOverrides {
     pub sip: Option<bool>,
     /// D18: `--expiry-warning-days`.
     pub expiry_warning_days: Option<u32>,
+    /// D19: `--dns-in-flight`.
+    pub dns_in_flight: Option<usize>,
 }
 
 /// The options every command understands, as given (unset = `None`).
@@ -123,6 +125,8 @@ pub fn sweep_options(
         .or(snapshot.map(|s| s.expiry_warning_days))
         .unwrap_or(file.expiry_warning_days);
     super::check_expiry_days(expiry_warning_days).map_err(|e| bad("--expiry-warning-days", e))?;
+    let dns_in_flight = over.dns_in_flight.unwrap_or(file.dns_in_flight);
+    super::check_in_flight(dns_in_flight).map_err(|e| bad("--dns-in-flight", e))?;
     let trusted = pick(
         &over.trusted_domains,
         snapshot.map(|s| s.trusted_domains.as_slice()),
@@ -165,6 +169,7 @@ pub fn sweep_options(
             .map_err(|e| bad("--allow-port", e))?,
         sip: over.sip.or(snapshot.map(|s| s.sip)).unwrap_or(file.sip),
         expiry_warning_days,
+        dns_in_flight,
     })
 }
 

@@ -19,8 +19,8 @@ mod file;
 mod layers;
 pub use file::{Config, VantageConfig, parse};
 pub(crate) use file::{
-    check_expiry_days, check_label, check_timeout, check_watch_interval, normalise_domains,
-    resolver_spec,
+    check_expiry_days, check_in_flight, check_label, check_timeout, check_watch_interval,
+    normalise_domains, resolver_spec,
 };
 pub use layers::{
     GlobalOverrides, MAX_VANTAGES, SweepOverrides, Vantage, sweep_options, vantages, with_profile,

@@ -52,6 +52,7 @@ fn every_example_value_is_valid_when_uncommented() {
         "authoritative",
         "allow_ports",
         "sip",
+        "dns_in_flight",
     ] {
         assert!(
             uncommented
@@ -306,5 +307,41 @@ fn a_snapshot_keeps_its_sip_stage_and_expiry_window() {
     assert_eq!(
         old.expiry_warning_days,
         crate::model::state::DEFAULT_EXPIRY_WARNING_DAYS
+    );
+}
+
+// D19: the bound on queries in flight per resolver layers like the rest and
+// is refused out of range, naming the option or key.
+#[test]
+fn d19_dns_in_flight_layers_and_is_checked() {
+    let none = SweepOverrides::default();
+    let defaults = sweep_options(&none, None, &Config::default()).unwrap();
+    assert_eq!(defaults.dns_in_flight, crate::probe::dns::MAX_IN_FLIGHT);
+    let file = parse("dns_in_flight = 100\n", &origin()).unwrap();
+    assert_eq!(
+        sweep_options(&none, None, &file).unwrap().dns_in_flight,
+        100
+    );
+    let given = SweepOverrides {
+        dns_in_flight: Some(1024),
+        ..SweepOverrides::default()
+    };
+    assert_eq!(
+        sweep_options(&given, None, &file).unwrap().dns_in_flight,
+        1024
+    );
+    let zero = SweepOverrides {
+        dns_in_flight: Some(0),
+        ..SweepOverrides::default()
+    };
+    let e = sweep_options(&zero, None, &file).unwrap_err().to_string();
+    assert!(
+        e.contains("--dns-in-flight") && e.contains("1 to 4096"),
+        "{e}"
+    );
+    let e = err("dns_in_flight = 5000\n");
+    assert!(
+        e.contains("dns_in_flight") && e.contains("out of range"),
+        "{e}"
     );
 }

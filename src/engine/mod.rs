@@ -95,7 +95,7 @@ impl Engine {
         };
         let mut lanes = Vec::with_capacity(named.len());
         for (label, resolvers) in named {
-            let dns = Arc::new(Dns::new(&resolvers, o.timeout)?);
+            let dns = Arc::new(Dns::new(&resolvers, o.timeout)?.with_in_flight(o.dns_in_flight));
             lanes.push(Lane {
                 label,
                 resolvers,
@@ -135,6 +135,12 @@ impl Engine {
     /// The resolvers of vantage `i`, as given.
     pub fn vantage_resolvers(&self, i: usize) -> Option<&ResolverSpec> {
         self.lanes.get(i).map(|l| &l.resolvers)
+    }
+
+    /// Queries that may start now at vantage `i`'s resolvers without
+    /// waiting (D19: `--dns-in-flight` while idle).
+    pub fn vantage_dns_slots(&self, i: usize) -> Option<usize> {
+        self.lanes.get(i).map(|l| l.dns.free_slots())
     }
 
     /// The position of the vantage labelled `label` (for a request's

@@ -46,13 +46,17 @@ pub struct AddrAnswer {
 }
 
 /// D19: at most this many queries of one resolver handle (and of its
-/// clones) are in flight at once; more wait their turn. The user's resolvers
-/// see a bounded load however many targets are checked together. The figure
-/// is what one resolver thread serves at once by default (Unbound's
-/// `num-queries-per-thread` 1024, BIND's `recursive-clients` 1000): an audit
-/// at `--jobs 64` or a burst of 100 exporter probes (about ten queries each)
-/// stays under it instead of queueing behind a smaller bound (BENCHMARKS.md).
-pub const MAX_IN_FLIGHT: usize = 1024;
+/// clones) are in flight at once unless `--dns-in-flight` says otherwise;
+/// more wait their turn (outside their timeout). The user's resolvers see a
+/// bounded load however many targets are checked together. 256 is under what
+/// Unbound (512 or 1,024 per thread), BIND (`recursive-clients` 1,000) and
+/// systemd-resolved take before they drop queries; dnsmasq forwards only 150
+/// at once by default (`dns-forward-max`): give it `--dns-in-flight 100`.
+/// A resolver that takes more lets an audit or an exporter burst go faster
+/// with a higher value (BENCHMARKS.md).
+pub const MAX_IN_FLIGHT: usize = 256;
+/// The most `--dns-in-flight` may give.
+pub const IN_FLIGHT_RANGE: std::ops::RangeInclusive<usize> = 1..=4096;
 
 /// A resolver handle: built once (by the engine, per vantage) and shared by
 /// every check through it. No answer cache (D11): sharing it shares only
@@ -160,7 +164,8 @@ impl Dns {
     }
 
     /// The same resolver with a bound of `limit` queries in flight instead
-    /// of [`MAX_IN_FLIGHT`] (tests; call it before the handle is shared).
+    /// of [`MAX_IN_FLIGHT`] (`--dns-in-flight`; call it before the handle is
+    /// shared).
     pub fn with_in_flight(mut self, limit: usize) -> Dns {
         self.gate = std::sync::Arc::new(tokio::sync::Semaphore::new(limit.max(1)));
         self

@@ -64,6 +64,8 @@ pub struct SweepOptions {
     pub sip: bool,
     /// D18: a used certificate expiring within this many days is `degraded`.
     pub expiry_warning_days: u32,
+    /// D19: queries of one resolver in flight at once (`--dns-in-flight`).
+    pub dns_in_flight: usize,
 }
 
 impl SweepOptions {
@@ -82,6 +84,7 @@ impl SweepOptions {
             allow_ports: Vec::new(),
             sip: true,
             expiry_warning_days: model::state::DEFAULT_EXPIRY_WARNING_DAYS,
+            dns_in_flight: crate::probe::dns::MAX_IN_FLIGHT,
         }
     }
 }
@@ -169,7 +172,8 @@ impl Sweep {
     /// Errors here are configuration errors (unreadable CA file, no DNS
     /// configuration).
     pub fn prepare(settings: SweepSettings) -> Result<Sweep, SweepError> {
-        let dns = Dns::new(&settings.options.resolvers, settings.options.timeout)?;
+        let dns = Dns::new(&settings.options.resolvers, settings.options.timeout)?
+            .with_in_flight(settings.options.dns_in_flight);
         Sweep::with_source(settings, Arc::new(dns))
     }
 

@@ -21,9 +21,8 @@ use lines::{Line, Lines};
 use sink::{Mode, Outcome, Sink};
 
 /// Checks in flight unless `--jobs` says otherwise. Checks mostly wait on
-/// the network, so 64 at once overlap their waits; their first wave of about
-/// 640 queries stays under the resolver bound (`probe::dns::MAX_IN_FLIGHT`)
-/// and never queues there (BENCHMARKS.md).
+/// the network, so 64 at once overlap their waits; the resolver's load stays
+/// bounded by `--dns-in-flight` whatever the number (BENCHMARKS.md).
 pub const DEFAULT_JOBS: usize = 64;
 const MAX_JOBS: usize = 256;
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
