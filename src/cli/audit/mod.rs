@@ -193,6 +193,10 @@ fn count_in_background(path: &std::path::Path, p: indicatif::ProgressBar) {
     if path.as_os_str() == "-" {
         return;
     }
+    // Only a regular file: opening a FIFO a second time could wait forever.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return;
+    }
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let Ok(file) = std::fs::File::open(&path) else {
