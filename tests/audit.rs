@@ -7,18 +7,10 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use sipscope::lab::Lab;
+use support::lab::lab_with;
 
 mod support;
-
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
 
 struct Env {
     lab: Lab,
@@ -27,7 +19,7 @@ struct Env {
 
 impl Env {
     async fn new() -> Env {
-        let lab = lab_of(&["healthy", "pool-member-down", "no-records"]).await;
+        let lab = lab_with(&["healthy", "pool-member-down", "no-records"]).await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ca.pem"), lab.ca_pem()).unwrap();
         Env { lab, dir }
@@ -354,4 +346,21 @@ async fn one_gibibyte_of_input_keeps_memory_flat() {
         peak > 0 && peak < 64 * 1024,
         "peak resident memory {peak} kB"
     );
+}
+
+// `/dev/zero` as the list: one line that never ends is one usage error
+// naming it (exit 2), not a read that never finishes.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_input_is_one_usage_error() {
+    let env = Env::new().await;
+    let out = env.run("audit", &["--json", "/dev/zero"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("/dev/zero") && err.contains("without a line break"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
 }

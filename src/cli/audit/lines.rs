@@ -2,7 +2,9 @@
 //! in memory than [`LINE_MAX`] bytes, whatever the file holds (a 1 GB file
 //! or a 1 MB line keep memory flat). A bad line (too long, a NUL byte,
 //! invalid UTF-8, not an address) is one error for that line; blank lines and
-//! `#` comments are skipped.
+//! `#` comments are skipped. A "line" that runs on past [`LINE_GIVE_UP`]
+//! bytes (`/dev/zero`, a binary file) ends the input with an error instead
+//! of being read forever.
 
 use std::io::{self, BufRead};
 
@@ -10,6 +12,9 @@ use crate::input::{Target, parse_target};
 
 /// Longest line read as an address, in bytes.
 pub const LINE_MAX: usize = 4096;
+/// A line this long without a line break is not a list of addresses: the
+/// input is given up (a 1 MiB line is still one error for that line).
+pub const LINE_GIVE_UP: usize = 16 << 20;
 /// Characters of a bad line echoed back.
 const SHOWN_MAX: usize = 80;
 
@@ -32,11 +37,17 @@ pub enum Line {
 pub struct Lines<R> {
     r: R,
     number: usize,
+    /// A read failed: the input ends there.
+    broken: bool,
 }
 
 impl<R: BufRead> Lines<R> {
     pub fn new(r: R) -> Self {
-        Lines { r, number: 0 }
+        Lines {
+            r,
+            number: 0,
+            broken: false,
+        }
     }
 
     /// The next raw line: its first bytes (at most `LINE_MAX + 1`) and its
@@ -60,6 +71,16 @@ impl<R: BufRead> Lines<R> {
                 None => (avail, false),
             };
             len = len.saturating_add(chunk.len());
+            if len > LINE_GIVE_UP {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} runs over {} MiB without a line break; give a file of addresses, one a line",
+                        self.number + 1,
+                        LINE_GIVE_UP >> 20
+                    ),
+                ));
+            }
             let room = (LINE_MAX + 1).saturating_sub(buf.len());
             buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
             let used = chunk.len() + usize::from(newline);
@@ -75,11 +96,17 @@ impl<R: BufRead> Iterator for Lines<R> {
     type Item = io::Result<Line>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.broken {
+            return None;
+        }
         loop {
             let (bytes, len) = match self.raw() {
                 Ok(Some(x)) => x,
                 Ok(None) => return None,
-                Err(e) => return Some(Err(e)),
+                Err(e) => {
+                    self.broken = true;
+                    return Some(Err(e));
+                }
             };
             self.number += 1;
             let line = self.number;
@@ -211,6 +238,18 @@ mod tests {
         let n = count(io::BufReader::with_capacity(7, &input[..])).unwrap();
         assert_eq!(n, all(&input).len());
         assert_eq!(n, 7);
+    }
+
+    // An endless line (`/dev/zero`) ends the input with one error naming
+    // it; it is not read forever.
+    #[test]
+    fn an_endless_line_gives_up() {
+        let endless = io::BufReader::new(io::repeat(0));
+        let got: Vec<_> = Lines::new(io::Read::chain(&b"a.test\n"[..], endless)).collect();
+        assert_eq!(got.len(), 2);
+        assert!(got[0].is_ok());
+        let e = got[1].as_ref().unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("16 MiB"), "{e}");
     }
 
     // A bad line is echoed escaped and cut, never raw.
