@@ -7,19 +7,13 @@ use std::net::SocketAddr;
 use std::process::Output;
 use std::time::Duration;
 
-use sipscope::lab::{Lab, LabOptions, Scenario, builtin_scenarios};
+use sipscope::lab::{Lab, LabOptions, Scenario};
 use sipscope::model::{Signin, Status, SweepReport};
 use sipscope::sweep::Sweep;
+use support::lab::lab_with;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
+mod support;
 
 fn check(lab: &Lab, ca: &std::path::Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
@@ -40,7 +34,7 @@ fn json(out: &Output) -> SweepReport {
 // exit codes, and every generation's verdict in JSON and text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d13_check_profile_sfb_and_mobile_through_the_binary() {
-    let lab = lab_of(&[
+    let lab = lab_with(&[
         "autodiscover-proxy-404",
         "autodiscover-unpublished",
         "mixed-estate",

@@ -5,19 +5,13 @@
 use std::process::Output;
 use std::time::Duration;
 
-use sipscope::lab::{Lab, LabOptions, Scenario, builtin_scenarios};
+use sipscope::lab::{Lab, LabOptions, Scenario};
 use sipscope::model::{DnsOutcome, Status, SweepReport};
 use sipscope::probe::ResolverSpec;
 use sipscope::sweep::{Sweep, SweepEvent, SweepSettings};
+use support::lab::lab_with;
 
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
+mod support;
 
 async fn sweep(settings: SweepSettings) -> SweepReport {
     // A hang guard, not a speed assertion: a sweep that never ends fails here.
@@ -90,7 +84,7 @@ signin = "ok"
 // D8: SERVFAIL and REFUSED are dns-error, name the resolver, and are never missing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d8_refused_and_servfail_name_the_resolver() {
-    let lab = lab_of(&["dns-failures"]).await;
+    let lab = lab_with(&["dns-failures"]).await;
     let address = lab.scenarios()[0].sip_address().to_string();
     let report = sweep(lab.sweep_settings(&address).unwrap()).await;
     let dns = lab.dns_addr().to_string();
@@ -125,7 +119,7 @@ async fn d8_refused_and_servfail_name_the_resolver() {
 // D8: a resolver that never answers ends every row in dns-error within the timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d8_silent_resolver_is_dns_error_not_missing() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let mut settings = lab.sweep_settings("sip:alice@healthy.test").unwrap();
     settings.options.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
     settings.options.timeout = Duration::from_millis(300);
@@ -144,7 +138,7 @@ async fn d8_silent_resolver_is_dns_error_not_missing() {
 // D8: a TLS server that accepts but never speaks is unreachable after the timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d8_silent_tls_server_is_unreachable() {
-    let lab = lab_of(&["hostile"]).await;
+    let lab = lab_with(&["hostile"]).await;
     let mut settings = lab.sweep_settings("sip:alice@hostile.test").unwrap();
     settings.options.timeout = Duration::from_millis(300);
     let report = sweep(settings).await;
@@ -161,7 +155,7 @@ async fn d8_silent_tls_server_is_unreachable() {
 // D11 + D5: TTLs are kept, targets carry priority/weight, certificates are shown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d11_ttls_and_certificate_details_are_kept() {
-    let lab = lab_of(&["healthy", "srv-priority", "cname-cert"]).await;
+    let lab = lab_with(&["healthy", "srv-priority", "cname-cert"]).await;
     let report = sweep(lab.sweep_settings("sip:alice@healthy.test").unwrap()).await;
     let r = report.record(1).unwrap();
     assert_eq!(r.ttl, Some(300));
@@ -209,7 +203,7 @@ async fn d11_ttls_and_certificate_details_are_kept() {
 // Rows stream as they change; the sweep ends with the complete report.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sweep_streams_row_updates_then_finishes() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let sweep = Sweep::prepare(lab.sweep_settings("sip:alice@healthy.test").unwrap()).unwrap();
     let (handle, mut rx) = sweep.spawn();
     let mut seen = Vec::new();
@@ -231,7 +225,7 @@ async fn sweep_streams_row_updates_then_finishes() {
 // A sweep can be cancelled: aborting the task ends it without waiting for the timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sweep_can_be_cancelled() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let mut settings = lab.sweep_settings("sip:alice@healthy.test").unwrap();
     settings.options.resolvers = ResolverSpec::Servers(vec![lab.silent_dns_addr()]);
     settings.options.timeout = Duration::from_secs(20);
@@ -265,7 +259,7 @@ async fn check_binary_json_and_exit_codes() {
         // D17: the status not-sip.
         "web-server-on-sip",
     ];
-    let lab = lab_of(&names).await;
+    let lab = lab_with(&names).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();
@@ -364,7 +358,7 @@ fn demo_list_and_unknown_scenario() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_tls_server_is_unreachable_with_reason() {
     use tokio::io::AsyncWriteExt;
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let garbage = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let garbage_addr = garbage.local_addr().unwrap();
     tokio::spawn(async move {
@@ -401,7 +395,7 @@ async fn garbage_tls_server_is_unreachable_with_reason() {
 // system resolver, and `check` says which address it asks.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resolver_named_by_host_name_is_resolved_and_named() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();
@@ -431,7 +425,7 @@ async fn a_resolver_named_by_host_name_is_resolved_and_named() {
 // verdict; piped output without it stays plain text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_colours_only_when_asked_or_on_a_terminal() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();

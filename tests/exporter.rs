@@ -9,19 +9,11 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use sipscope::lab::Lab;
 use support::bin::peak_kb;
+use support::lab::lab_with;
 
 mod support;
-
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
 
 /// Whether `tool` runs; under CI its absence fails the test.
 fn have(tool: &str) -> bool {
@@ -128,7 +120,7 @@ fn value(body: &str, series: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn probe_metrics_status_codes_and_promtool() {
-    let lab = lab_of(&["healthy", "pool-member-down", "no-records"]).await;
+    let lab = lab_with(&["healthy", "pool-member-down", "no-records"]).await;
     let ex = tokio::task::block_in_place(|| exporter(&lab, &["--allow-domain", "*.test"]));
     let a = ex.addr.clone();
     let (ok, healthy, degraded, empty) = tokio::task::block_in_place(|| {
@@ -274,7 +266,7 @@ async fn probe_metrics_status_codes_and_promtool() {
 // More probes than the limit: 503 at once, not a queue; the exporter lives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn probes_over_the_limit_get_503() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let ex = tokio::task::block_in_place(|| exporter(&lab, &["--max-in-flight", "1"]));
     let a = ex.addr.clone();
     let statuses: Vec<u16> = tokio::task::block_in_place(|| {
@@ -301,7 +293,7 @@ async fn probes_over_the_limit_get_503() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_connections_are_bounded_and_survived() {
     const FLOOD: usize = 10_000;
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let mut ex = tokio::task::block_in_place(|| exporter(&lab, &[]));
     let a = ex.addr.clone();
     let (opened, open_after, peak) = tokio::task::block_in_place(|| {
@@ -375,7 +367,7 @@ async fn real_prometheus_scrapes_probe_success() {
     if !have("prometheus") {
         return;
     }
-    let lab = lab_of(&["healthy", "no-records"]).await;
+    let lab = lab_with(&["healthy", "no-records"]).await;
     let ex = tokio::task::block_in_place(|| exporter(&lab, &[]));
     let dir = tempfile::tempdir().unwrap();
     let shipped = std::fs::read_to_string(concat!(

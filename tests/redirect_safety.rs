@@ -11,17 +11,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
-use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use sipscope::lab::Lab;
+use support::lab::lab_with;
 use tokio::net::TcpListener;
 
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
+mod support;
 
 /// A listener that counts the connections it accepts (and drops them).
 async fn counting_listener() -> (SocketAddr, Arc<AtomicUsize>) {
@@ -95,7 +89,7 @@ fn check(
 // from HTTP) and to https://loop.<d>:8443 (A 127.0.0.1) are not followed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d13_hostile_redirects_dial_nothing_and_say_why() {
-    let lab = lab_of(&["autodiscover-hostile-redirect"]).await;
+    let lab = lab_with(&["autodiscover-hostile-redirect"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();
@@ -185,7 +179,7 @@ async fn d13_hostile_redirects_dial_nothing_and_say_why() {
 // the web services host gets no ClientHello; --allow-port 9 lets it through.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d13_hostile_user_link_gets_no_client_hello() {
-    let lab = lab_of(&["autodiscover-hostile-link"]).await;
+    let lab = lab_with(&["autodiscover-hostile-link"]).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("lab-ca.pem");
     std::fs::write(&ca, lab.ca_pem()).unwrap();

@@ -3,19 +3,13 @@
 
 use std::process::Output;
 
-use sipscope::lab::{Lab, LabOptions, builtin_scenarios};
+use sipscope::lab::Lab;
 use sipscope::model::State;
 use sipscope::model::SweepReport;
 use sipscope::model::state::DegradedCode;
+use support::lab::lab_with;
 
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
+mod support;
 
 fn run_check(lab: &Lab, ca: &std::path::Path, args: &[&str]) -> Output {
     tokio::task::block_in_place(|| {
@@ -44,7 +38,7 @@ fn codes(r: &SweepReport) -> Vec<DegradedCode> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d18_states_reasons_and_exit_codes() {
-    let lab = lab_of(&[
+    let lab = lab_with(&[
         "healthy",
         "pool-member-down",
         "tls10-server",

@@ -11,6 +11,9 @@ use sipscope::model::sentence::punctuation_fault;
 use sipscope::model::{Cause, ReasonCode, Signin, Status, SweepReport};
 use sipscope::plan::{self, Transport};
 use sipscope::sweep::Sweep;
+use support::lab::lab_with;
+
+mod support;
 
 async fn sweep_with(lab: &Lab, address: &str, profile: &str, tcp: Option<bool>) -> SweepReport {
     let mut settings = lab.sweep_settings(address).expect("lab settings");
@@ -82,21 +85,12 @@ async fn every_scenario_and_profile_renders_clean_sentences() {
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
 
-async fn lab_of(names: &[&str]) -> Lab {
-    let scenarios = builtin_scenarios()
-        .unwrap()
-        .into_iter()
-        .filter(|s| names.contains(&s.name()))
-        .collect();
-    Lab::start(scenarios, LabOptions::default()).await.unwrap()
-}
-
 // D8/D3 (issue 20): sfb asks `_sipinternal._tcp` only when TCP is allowed;
 // otherwise the row is skipped (never asked: no DNS outcome), never
 // selected. `--no-tcp` on a profile that always asks it stays rejected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d8_sfb_tcp_row_is_skipped_not_rejected() {
-    let lab = lab_of(&["healthy"]).await;
+    let lab = lab_with(&["healthy"]).await;
     let address = "sip:alice@healthy.test";
     let tcp_row = |r: &SweepReport| {
         r.records
@@ -172,7 +166,7 @@ async fn d8_sfb_tcp_row_is_skipped_not_rejected() {
 // found, the verdict fails as homed-online for sfb and mobile and names Teams.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d13_hybrid_is_homed_online_and_names_teams() {
-    let lab = lab_of(&["autodiscover-hybrid"]).await;
+    let lab = lab_with(&["autodiscover-hybrid"]).await;
     for profile in ["sfb", "mobile"] {
         let r = sweep(&lab, "sip:alice@adhybrid.test", profile).await;
         let row = r.record(r.selected.expect("a selected row")).unwrap();
@@ -267,7 +261,7 @@ async fn d13_failing_user_link_host_is_service_error_and_stays_selected() {
 // Communicator 2007 profile (whose clients speak TLS 1.0) keeps "works".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d15_legacy_tls_under_sfb_leads_with_the_risk() {
-    let lab = lab_of(&["tls10-server", "tls12-cbc-only"]).await;
+    let lab = lab_with(&["tls10-server", "tls12-cbc-only"]).await;
     let sfb = sweep(&lab, "sip:alice@tls10.test", "sfb").await;
     let s = &sfb.verdict.summary;
     assert!(

@@ -53,9 +53,7 @@ impl Engine {
         I: IntoIterator<Item = CheckRequest>,
         I::IntoIter: Send + 'a,
     {
-        futures::stream::iter(requests.into_iter().enumerate())
-            .map(move |(i, request)| async move { (i, self.check(&request, None).await) })
-            .buffer_unordered(limit.max(1))
+        self.positioned(requests).buffer_unordered(limit.max(1))
     }
 
     /// [`Engine::check_many`] in input order: a finished result waits for
@@ -70,9 +68,21 @@ impl Engine {
         I: IntoIterator<Item = CheckRequest>,
         I::IntoIter: Send + 'a,
     {
+        self.positioned(requests).buffered(limit.max(1))
+    }
+
+    /// One lazy check per request, with its input position: nothing runs
+    /// until the caller's buffer pulls it.
+    fn positioned<'a, I>(
+        &'a self,
+        requests: I,
+    ) -> impl Stream<Item = impl Future<Output = Positioned> + Send + 'a> + Send + 'a
+    where
+        I: IntoIterator<Item = CheckRequest>,
+        I::IntoIter: Send + 'a,
+    {
         futures::stream::iter(requests.into_iter().enumerate())
             .map(move |(i, request)| async move { (i, self.check(&request, None).await) })
-            .buffered(limit.max(1))
     }
 
     /// Checks running now, through any entry point.
