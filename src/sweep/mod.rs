@@ -253,11 +253,13 @@ impl Sweep {
         report.elapsed_ms = ms(run.started.elapsed());
         report.decide();
         report.decided_ms = Some(run.decided_ms(&report));
-        for line in model::eventlog::client_events(&report) {
-            run.log(model::eventlog::LogKind::Event, line).await;
+        if run.watched() {
+            for line in model::eventlog::client_events(&report) {
+                run.log(model::eventlog::LogKind::Event, line).await;
+            }
+            run.emit(SweepEvent::Finished(Box::new(report.clone())))
+                .await;
         }
-        run.emit(SweepEvent::Finished(Box::new(report.clone())))
-            .await;
         report
     }
 

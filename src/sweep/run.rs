@@ -40,6 +40,12 @@ impl Run<'_> {
         }
     }
 
+    /// Whether anyone receives events: without a watcher (the audit, the
+    /// exporter) rows, log lines and the finished report are not copied.
+    pub(super) fn watched(&self) -> bool {
+        self.events.is_some()
+    }
+
     pub(super) async fn update(&self, row: &RecordResult) {
         if row.index <= self.visible {
             let at = ms(self.started.elapsed());
@@ -47,7 +53,9 @@ impl Run<'_> {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .see(row, at);
-            self.emit(SweepEvent::Row(row.clone())).await;
+            if self.watched() {
+                self.emit(SweepEvent::Row(row.clone())).await;
+            }
         }
     }
 
@@ -99,7 +107,7 @@ impl Run<'_> {
         }
         row.elapsed_ms = ms(self.started.elapsed());
         self.update(&row).await;
-        if row.index <= self.visible {
+        if row.index <= self.visible && self.watched() {
             self.log(LogKind::Info, model::eventlog::row_line(&row))
                 .await;
         }
