@@ -5,7 +5,7 @@
 #
 #   bash benches/fleet.sh [DNS_DELAY_MS [OPTION...]]
 #
-# OPTIONs go to every `audit`, `check` and `serve` (e.g. --dns-in-flight 1024).
+# OPTIONs go to every `audit`, `check` and `serve` (e.g. --dns-in-flight 256).
 #
 # DNS_DELAY_MS (default 0) makes the lab's DNS server answer every query that
 # many milliseconds late, like a distant resolver (`sipscope lab
@@ -53,13 +53,17 @@ echo "xargs -P 16 check, 1,000: $(python3 -c "print(f'{$t1-$t0:.2f} s, {($t1-$t0
 "$bin" serve --listen 127.0.0.1:0 --max-in-flight 200 $F > serve.out 2>&1 &
 for _ in $(seq 1 100); do grep -q 'listening on' serve.out 2>/dev/null && break; sleep 0.1; done
 addr=$(sed -n 's|.*listening on http://\([^/]*\)/.*|\1|p' serve.out)
-probe() { curl -s "http://$addr/probe?target=healthy.test" | awk '/^probe_duration_seconds /{print $2}'; }
+url="http://$addr/probe?target=healthy.test"
+durations() { awk '/^probe_duration_seconds /{print $2}'; }
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f ms (n=%d, min %.1f, max %.1f)\n", m*1000, NR, a[1]*1000, a[NR]*1000}'; }
-probe > /dev/null
-for _ in $(seq 1 20); do probe; done > single.txt
+curl -s "$url" > /dev/null
+for _ in $(seq 1 20); do curl -s "$url" | durations; done > single.txt
 echo "exporter, single probes: median $(median < single.txt)"
-export -f probe; export addr
-for round in 1 2 3; do
-  seq 100 | xargs -P 100 -I{} bash -c probe > many.txt
+# 100 at once from one curl process (--parallel): 100 shells and curls would
+# take as much CPU as the probes, on the same two cores.
+urls=$(for _ in $(seq 1 100); do echo "$url"; done)
+for round in 1 2 3 4 5; do
+  # shellcheck disable=SC2086
+  curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 100 $urls 2>/dev/null | durations > many.txt
   echo "exporter, 100 at once (round $round): median $(median < many.txt)"
 done
