@@ -187,9 +187,7 @@ signin = "fail"
         let mut settings = lab.sweep_settings("sip:alice@hostileweb.test").unwrap();
         settings.options.profile = sipscope::plan::profile("mobile").unwrap();
         settings.options.timeout = Duration::from_millis(800);
-        settings
-            .options
-            .dial
+        std::sync::Arc::make_mut(&mut settings.options.dial)
             .insert(nominal, hostile_server(behaviour).await);
         let started = std::time::Instant::now();
         let report = tokio::time::timeout(

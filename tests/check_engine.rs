@@ -376,9 +376,7 @@ async fn garbage_tls_server_is_unreachable_with_reason() {
         .unwrap()
         .parse()
         .unwrap();
-    settings
-        .options
-        .dial
+    std::sync::Arc::make_mut(&mut settings.options.dial)
         .insert(std::net::SocketAddr::new(ip, 5061), garbage_addr);
     let report = sweep(settings).await;
     let r = report.record(1).unwrap();

@@ -64,9 +64,7 @@ async fn first_row(lab: &Lab, origin: &str, pool2: &str) -> RecordResult {
             .dial
             .get(&real)
             .expect("the lab's override");
-        settings
-            .options
-            .dial
+        std::sync::Arc::make_mut(&mut settings.options.dial)
             .insert(SocketAddr::new(nominal, 443), listener);
         names.insert(name, nominal);
     }

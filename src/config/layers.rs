@@ -3,6 +3,8 @@
 //! the configuration file > the built-in defaults. Plain types only: the
 //! command-line parser fills [`SweepOverrides`] and [`GlobalOverrides`].
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -58,7 +60,7 @@ pub struct GlobalOverrides {
 
 /// The dial overrides in a `--lab-dial` file: one `FROM=TO` a line; blank
 /// lines and `#` comments are skipped.
-fn lab_dial(path: &Path) -> Result<DialOverrides, String> {
+fn lab_dial(path: &Path) -> Result<HashMap<SocketAddr, SocketAddr>, String> {
     let text = crate::fsread::read_to_string(path, crate::fsread::CONFIG_MAX).map_err(|e| {
         format!(
             "cannot read {}: {e}",
@@ -69,7 +71,7 @@ fn lab_dial(path: &Path) -> Result<DialOverrides, String> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(parse_dial_override)
-        .collect::<Result<DialOverrides, _>>()
+        .collect::<Result<HashMap<_, _>, _>>()
         .map_err(|e| format!("{}: {e}", crate::text::echo(&path.display().to_string())))
 }
 
@@ -136,11 +138,12 @@ pub fn sweep_options(
         .dial
         .iter()
         .map(|d| parse_dial_override(d))
-        .collect::<Result<DialOverrides, _>>()
+        .collect::<Result<HashMap<_, _>, _>>()
         .map_err(|e| bad("--dial", e))?;
     if let Some(path) = &over.lab_dial {
         dial.extend(lab_dial(path).map_err(|e| bad("--lab-dial", e))?);
     }
+    let dial = DialOverrides::new(dial);
     let allow_tcp = allow_tcp(&profile, over, snapshot);
     Ok(SweepOptions {
         profile,

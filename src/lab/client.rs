@@ -44,7 +44,7 @@ impl Lab {
         settings.options.system_roots = false;
         settings.options.ca_files.clear();
         settings.options.extra_ca_pem = Some(self.ca_pem().to_string());
-        settings.options.dial = self.dial_overrides().into_iter().collect();
+        settings.options.dial = std::sync::Arc::new(self.dial_overrides().into_iter().collect());
     }
 
     /// Command-line flags that point `sipscope check` at this lab from outside

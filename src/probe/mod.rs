@@ -23,8 +23,10 @@ pub use dns::{AddrAnswer, Dns, DnsFailure, ResolverSpec, SrvAnswer, SrvRecord};
 pub use tls::Trust;
 
 /// Redirects for dialling: the lab and the tests serve `127.0.X.Y:443` on a
-/// port the OS picked, without root. Real use has none.
-pub type DialOverrides = HashMap<SocketAddr, SocketAddr>;
+/// port the OS picked, without root. Real use has none. Shared: every check
+/// of an engine reads the same map (the lab's has a thousand entries and
+/// more), so a check clones a pointer, not the map.
+pub type DialOverrides = std::sync::Arc<HashMap<SocketAddr, SocketAddr>>;
 
 /// Parses `FROM=TO`, e.g. `127.0.3.2:443=127.0.0.1:41234`.
 pub fn parse_dial_override(s: &str) -> Result<(SocketAddr, SocketAddr), String> {

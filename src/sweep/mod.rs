@@ -80,7 +80,7 @@ impl SweepOptions {
             extra_ca_pem: None,
             trust: TrustSettings::default(),
             allow_tcp: true,
-            dial: DialOverrides::new(),
+            dial: DialOverrides::default(),
             allow_ports: Vec::new(),
             sip: true,
             expiry_warning_days: model::state::DEFAULT_EXPIRY_WARNING_DAYS,
