@@ -73,7 +73,8 @@ pub fn read_to_string(path: &Path, max_bytes: u64) -> std::io::Result<String> {
     read_text_limited(path, max_bytes, "file").map_err(ReadError::into_io)
 }
 
-fn shown(path: &Path) -> String {
+/// A path for a message: escaped (see [`crate::text::clean`]) and clipped.
+pub fn shown(path: &Path) -> String {
     crate::text::clip(&clean(&path.display().to_string()), crate::text::ECHO_MAX)
 }
 

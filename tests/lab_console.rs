@@ -73,3 +73,86 @@ fn the_lab_check_line_works_as_printed() {
     assert!(stdout.contains("Sign-in works"), "{stdout}");
     assert!(stderr.contains("dial overrides in effect"), "{stderr}");
 }
+
+// `sipscope lab --scenario`: a scenario file of the user's own (here the
+// healthy one under another name and domain, as benches/fleet.sh makes
+// them) is served beside the built-in ones and checks as they do; a bad
+// file is one line naming it, exit 2, before anything listens.
+#[test]
+fn the_lab_serves_a_scenario_file_of_the_users_own() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = dir.path().join("mine");
+    std::fs::create_dir(&scenarios).unwrap();
+    let healthy = include_str!("../assets/scenarios/01-healthy.toml")
+        .replace("name = \"healthy\"", "name = \"mine\"")
+        .replace("healthy.test", "mine.test");
+    std::fs::write(scenarios.join("mine.toml"), healthy).unwrap();
+    let ca = dir.path().join("lab-ca.pem");
+    let mut lab = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+        .args(["lab", "--scenario"])
+        .arg(&scenarios)
+        .arg("--ca-out")
+        .arg(&ca)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The banner lists the user's scenarios last; a reader thread, so that
+    // a banner without them fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = lab.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(l);
+        }
+    });
+    let mut dns = String::new();
+    let mut listed = false;
+    while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(20)) {
+        if let Some(rest) = l.strip_prefix("DNS server") {
+            dns = rest.split_whitespace().next().unwrap().to_string();
+        }
+        if l.contains("sip:alice@mine.test") {
+            listed = true;
+            break;
+        }
+    }
+    let check = |address: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .args(["check", "--json", "--resolver", &dns, "--ca-file"])
+            .arg(&ca)
+            .arg("--no-system-roots")
+            .arg("--lab-dial")
+            .arg(dir.path().join("lab-dial.txt"))
+            .arg(address)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let mine = check("sip:alice@mine.test");
+    let builtin = check("sip:alice@healthy.test");
+    let _ = lab.kill();
+    let _ = lab.wait();
+    assert!(listed, "the lab did not list the user's scenario");
+    assert_eq!(mine["verdict"]["state"], "ok", "{mine}");
+    assert_eq!(builtin["verdict"]["state"], "ok", "{builtin}");
+    assert_eq!(
+        mine["records"][0]["targets"][0]["host"], "pool.mine.test",
+        "{mine}"
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = 3\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+        .args(["lab", "--scenario"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("bad.toml"), "{err}");
+}

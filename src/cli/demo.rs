@@ -47,9 +47,11 @@ pub fn lab(_args: &LabArgs) -> Result<u8, Failure> {
 /// `sipscope lab`: the lab in the foreground until Ctrl-C.
 #[cfg(feature = "lab")]
 pub fn lab(args: &LabArgs) -> Result<u8, Failure> {
+    let scenarios = crate::lab::with_user_scenarios(&args.scenarios).map_err(Failure::usage)?;
     let rt = super::runtime()?;
     let delay = std::time::Duration::from_millis(args.dns_delay_ms.unwrap_or(0));
     rt.block_on(crate::lab::console::run_foreground(
+        scenarios,
         args.ca_out.clone(),
         delay,
     ))

@@ -123,8 +123,9 @@ Keys: n/b next/previous scenario · f apply the fix · r re-run · ? help · q q
 
 pub const LAB: &str = "\
 Examples:
-  sipscope lab                   prints the DNS server and ready `check` and `dig` lines
-  sipscope lab --ca-out lab-ca.pem";
+  sipscope lab                            prints the DNS server and ready `check` lines
+  sipscope lab --ca-out lab-ca.pem        writes the lab's CA (and lab-dial.txt beside it)
+  sipscope lab --scenario my-scenarios/   serves your own scenario files too";
 
 pub const COMPLETIONS: &str = "\
 Examples:

@@ -164,6 +164,10 @@ pub struct LabArgs {
     /// Answer every DNS query after MS milliseconds (0 to 10000), like a distant resolver [default: 0]
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub dns_delay_ms: Option<u64>,
+    /// Serve a scenario file of your own beside the built-in ones, or every
+    /// *.toml file of a folder; repeatable (the format: assets/scenarios/README.md)
+    #[arg(long = "scenario", value_name = "PATH")]
+    pub scenarios: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Lab, LabOptions, Scenario, builtin_scenarios};
+use super::{Lab, LabOptions, Scenario};
 
 /// `sipscope demo --list`: every demo scenario with its lesson and rules.
 pub fn scenario_list(scenarios: &[Scenario]) -> String {
@@ -146,9 +146,13 @@ pub fn usage_text(lab: &Lab, ca_path: &Path, dial_path: &Path, program: &str) ->
 
 /// Runs the lab in the foreground until Ctrl-C; writes the CA to `ca_out`
 /// (or a temporary file removed on exit).
-pub async fn run_foreground(ca_out: Option<PathBuf>, dns_delay: Duration) -> Result<(), String> {
+pub async fn run_foreground(
+    scenarios: Vec<Scenario>,
+    ca_out: Option<PathBuf>,
+    dns_delay: Duration,
+) -> Result<(), String> {
     let lab = Lab::start(
-        builtin_scenarios().map_err(|e| e.to_string())?,
+        scenarios,
         LabOptions {
             dns_delay,
             ..LabOptions::default()

@@ -47,6 +47,7 @@ mod scenario_file;
 #[cfg(test)]
 mod scenario_tests;
 pub mod sip_server;
+mod user_files;
 mod views;
 mod web;
 mod web_file;
@@ -69,6 +70,7 @@ pub use scenario::{
     CertIssuer, CertSpec, Expectation, ExpectedRow, Fix, ForcedAnswer, HostSpec, LabResolver,
     ListenerKind, OutsideView, Scenario, Validity,
 };
+pub use user_files::{MAX_SCENARIOS, with_user_scenarios};
 pub use web::WebAnswer;
 
 use certs::HostCert;

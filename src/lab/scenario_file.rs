@@ -140,12 +140,30 @@ impl Scenario {
     pub fn from_toml(source: &str, text: &str) -> Result<Scenario, LabError> {
         let raw: RawScenario = toml::from_str(text).map_err(|e| LabError::Scenario {
             source_name: source.to_string(),
-            detail: e.to_string(),
+            detail: toml_detail(text, &e),
         })?;
         raw.validate().map_err(|detail| LabError::Scenario {
             source_name: source.to_string(),
             detail,
         })
+    }
+}
+
+/// A TOML error in one line: `line N: what`, escaped (a user's file may be
+/// anything).
+fn toml_detail(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let message = crate::text::clean(&message);
+    match e.span() {
+        Some(span) => {
+            let end = (0..=span.start.min(text.len()))
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let line = text[..end].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message.into_owned(),
     }
 }
 
