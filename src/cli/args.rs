@@ -121,7 +121,7 @@ pub struct SweepArgs {
     /// A used certificate expiring within DAYS makes the verdict degraded (D18) [default: 30]
     #[arg(long, value_name = "DAYS", env = "SIPSCOPE_EXPIRY_WARNING_DAYS")]
     pub expiry_warning_days: Option<u32>,
-    /// Queries of one resolver in flight at once, 1 to 4096 (D19; give dnsmasq 100: it forwards 150 at most) [default: 1024]
+    /// Queries of one resolver in flight at once, 1 to 4096 (D19; dnsmasq forwards 150 at most) [default: 256]
     #[arg(long, value_name = "N", env = "SIPSCOPE_DNS_IN_FLIGHT")]
     pub dns_in_flight: Option<usize>,
 }

@@ -48,17 +48,16 @@ pub struct AddrAnswer {
 /// D19: at most this many queries of one resolver handle (and of its
 /// clones) are in flight at once unless `--dns-in-flight` says otherwise;
 /// more wait their turn (outside their timeout). The user's resolvers see a
-/// bounded load however many targets are checked together. A check asks
-/// about ten questions at once, so 1,024 lets the exporter's burst of 100
-/// probes and an audit's 64 jobs go out without queueing behind each other
-/// (BENCHMARKS.md: 256 made a burst of 100 probes take 1.5–2× a single one).
-/// Under the defaults (`audit --jobs 64`, `serve --max-in-flight 64`) that
-/// is at most about 640 questions, which Unbound (1,024 per thread),
-/// BIND (`recursive-clients` 1,000, cache hits not counted) and
-/// systemd-resolved take. dnsmasq forwards only 150 at once by default
-/// (`dns-forward-max`): give it `--dns-in-flight 100`; an Unbound built
-/// without libevent takes 512 per thread: `--dns-in-flight 400`.
-pub const MAX_IN_FLIGHT: usize = 1024;
+/// bounded load however many targets are checked together. 256 is under what
+/// Unbound (512 or 1,024 per thread), BIND (`recursive-clients` 1,000) and
+/// systemd-resolved take before they drop queries; dnsmasq forwards only 150
+/// at once by default (`dns-forward-max`): give it `--dns-in-flight 100`.
+/// A resolver that takes more lets an audit or an exporter burst go faster
+/// with a higher value. Not by default: 512 or 1,024 questions sent at once
+/// overflowed the lab DNS server's UDP receive buffer (the system's default,
+/// as most resolvers run), and each lost question cost a retry seconds later
+/// (BENCHMARKS.md).
+pub const MAX_IN_FLIGHT: usize = 256;
 /// The most `--dns-in-flight` may give.
 pub const IN_FLIGHT_RANGE: std::ops::RangeInclusive<usize> = 1..=4096;
 
