@@ -4,8 +4,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,42 +59,11 @@ async fn the_progress_bar_shows_the_total_and_an_eta() {
 #[test]
 fn the_lab_answers_late_when_told() {
     let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("lab-ca.pem");
-    let mut lab = Command::new(env!("CARGO_BIN_EXE_sipscope"))
-        .args(["lab", "--dns-delay-ms", "400", "--ca-out"])
-        .arg(&ca)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(lab.stdout.take().unwrap()).lines();
-    let mut dns = String::new();
-    let mut said = false;
-    for l in lines.by_ref() {
-        let l = l.unwrap();
-        if let Some(rest) = l.strip_prefix("DNS server") {
-            dns = rest.split_whitespace().next().unwrap().to_string();
-        }
-        said |= l.contains("400 ms late");
-        if l.contains(" check ") {
-            break;
-        }
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
-        .args(["check", "--json", "--resolver", &dns, "--ca-file"])
-        .arg(&ca)
-        .arg("--no-system-roots")
-        .arg("--lab-dial")
-        .arg(dir.path().join("lab-dial.txt"))
-        .arg("healthy.test")
-        .output()
-        .unwrap();
-    let _ = lab.kill();
-    let _ = lab.wait();
+    let mut lab = support::bin::LabProcess::start(dir.path(), &["--dns-delay-ms", "400"]);
+    let said = lab.banner_until("400 ms late");
+    let v = lab.check("healthy.test");
+    drop(lab);
     assert!(said, "the lab did not say its answers are late");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(v["verdict"]["state"], "ok", "{v}");
     assert!(
         v["elapsed_ms"].as_u64().unwrap() >= 400,

@@ -2,6 +2,9 @@
 //! process prints a `check` line, and that line, run by a shell exactly as
 //! printed, reaches the lab and says that dial overrides are in effect.
 
+mod support;
+
+use std::ffi::OsStr;
 use std::path::Path;
 // The live lab test runs the printed line with `sh` (Unix only).
 #[cfg(unix)]
@@ -80,8 +83,6 @@ fn the_lab_check_line_works_as_printed() {
 // file is one line naming it, exit 2, before anything listens.
 #[test]
 fn the_lab_serves_a_scenario_file_of_the_users_own() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     let scenarios = dir.path().join("mine");
     std::fs::create_dir(&scenarios).unwrap();
@@ -89,54 +90,15 @@ fn the_lab_serves_a_scenario_file_of_the_users_own() {
         .replace("name = \"healthy\"", "name = \"mine\"")
         .replace("healthy.test", "mine.test");
     std::fs::write(scenarios.join("mine.toml"), healthy).unwrap();
-    let ca = dir.path().join("lab-ca.pem");
-    let mut lab = Command::new(env!("CARGO_BIN_EXE_sipscope"))
-        .args(["lab", "--scenario"])
-        .arg(&scenarios)
-        .arg("--ca-out")
-        .arg(&ca)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // The banner lists the user's scenarios last; a reader thread, so that
-    // a banner without them fails the test instead of hanging it.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stdout = lab.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(l);
-        }
-    });
-    let mut dns = String::new();
-    let mut listed = false;
-    while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(20)) {
-        if let Some(rest) = l.strip_prefix("DNS server") {
-            dns = rest.split_whitespace().next().unwrap().to_string();
-        }
-        if l.contains("sip:alice@mine.test") {
-            listed = true;
-            break;
-        }
-    }
-    let check = |address: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
-            .args(["check", "--json", "--resolver", &dns, "--ca-file"])
-            .arg(&ca)
-            .arg("--no-system-roots")
-            .arg("--lab-dial")
-            .arg(dir.path().join("lab-dial.txt"))
-            .arg(address)
-            .output()
-            .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
-    };
-    let mine = check("sip:alice@mine.test");
-    let builtin = check("sip:alice@healthy.test");
-    let _ = lab.kill();
-    let _ = lab.wait();
+    let mut lab = support::bin::LabProcess::start(
+        dir.path(),
+        &[OsStr::new("--scenario"), scenarios.as_os_str()],
+    );
+    // The banner lists the user's scenarios last.
+    let listed = lab.banner_until("sip:alice@mine.test");
+    let mine = lab.check("sip:alice@mine.test");
+    let builtin = lab.check("sip:alice@healthy.test");
+    drop(lab);
     assert!(listed, "the lab did not list the user's scenario");
     assert_eq!(mine["verdict"]["state"], "ok", "{mine}");
     assert_eq!(builtin["verdict"]["state"], "ok", "{builtin}");
@@ -146,7 +108,7 @@ fn the_lab_serves_a_scenario_file_of_the_users_own() {
     );
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "name = 3\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sipscope"))
         .args(["lab", "--scenario"])
         .arg(&bad)
         .output()
@@ -154,5 +116,5 @@ fn the_lab_serves_a_scenario_file_of_the_users_own() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains("bad.toml"), "{err}");
+    assert!(err.contains("bad.toml") && err.contains("line 1"), "{err}");
 }

@@ -96,28 +96,17 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 mod tests {
     use super::*;
 
-    const MINE: &str = r#"
-name = "mine"
-title = "Mine"
-lesson = "A scenario of my own."
-sip_address = "sip:alice@mine.test"
-rules = ["D2"]
-records = [
-  { name = "_sipinternaltls._tcp", type = "SRV", ttl = 300, data = "0 0 5061 pool" },
-]
-[[hosts]]
-name = "pool"
-tls = [5061]
-[expect.before]
-rows = ["found", "missing", "missing", "missing", "missing", "missing", "missing", "missing", "missing", "missing"]
-selected = 1
-signin = "ok"
-"#;
+    /// The built-in healthy scenario under another name and domain.
+    fn mine() -> String {
+        include_str!("../../assets/scenarios/01-healthy.toml")
+            .replace("name = \"healthy\"", "name = \"mine\"")
+            .replace("healthy.test", "mine.test")
+    }
 
     #[test]
     fn a_folder_of_files_joins_the_built_in_scenarios() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("mine.toml"), MINE).unwrap();
+        std::fs::write(dir.path().join("mine.toml"), mine()).unwrap();
         std::fs::write(dir.path().join("notes.txt"), "not a scenario").unwrap();
         let all = with_user_scenarios(&[dir.path().to_path_buf()]).unwrap();
         let builtin = builtin_scenarios().unwrap().len();
@@ -139,12 +128,12 @@ signin = "ok"
             assert!(wanted.iter().all(|w| e.contains(w)), "{e}");
             errors.push(e);
         };
-        let taken_name = MINE.replace("\"mine\"", "\"healthy\"");
+        let taken_name = mine().replace("\"mine\"", "\"healthy\"");
         err(
             file("a.toml", &taken_name),
             &["a.toml", "`healthy` is taken"],
         );
-        let taken_domain = MINE.replace("mine.test", "healthy.test");
+        let taken_domain = mine().replace("mine.test", "healthy.test");
         err(
             file("b.toml", &taken_domain),
             &["b.toml", "healthy.test is taken"],

@@ -63,3 +63,105 @@ pub fn peak_kb(pid: u32) -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
 }
+
+/// `sipscope lab ARGS --ca-out DIR/lab-ca.pem` running as a process. Its
+/// banner is read on a thread, so that a banner that stops short fails the
+/// test instead of hanging it. Killed when dropped.
+pub struct LabProcess {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+    dir: PathBuf,
+    /// The lab's DNS server, `IP:PORT`.
+    pub dns: String,
+}
+
+impl LabProcess {
+    /// Starts the lab with `args`, its CA and dial file in `dir`, and waits
+    /// for the DNS server's address.
+    pub fn start<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> LabProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .arg("lab")
+            .args(args)
+            .arg("--ca-out")
+            .arg(dir.join("lab-ca.pem"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for l in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(l);
+            }
+        });
+        let mut lab = LabProcess {
+            child,
+            lines,
+            seen: Vec::new(),
+            dir: dir.to_path_buf(),
+            dns: String::new(),
+        };
+        assert!(
+            lab.banner_until("DNS server"),
+            "the lab named no DNS server"
+        );
+        let line = lab
+            .seen
+            .iter()
+            .find(|l| l.starts_with("DNS server"))
+            .unwrap();
+        lab.dns = line.split_whitespace().nth(2).unwrap().to_string();
+        lab
+    }
+
+    /// Whether a line of the banner contains `needle` (read up to it; 20 s
+    /// at most).
+    pub fn banner_until(&mut self, needle: &str) -> bool {
+        if self.seen.iter().any(|l| l.contains(needle)) {
+            return true;
+        }
+        while let Ok(l) = self.lines.recv_timeout(std::time::Duration::from_secs(20)) {
+            let found = l.contains(needle);
+            self.seen.push(l);
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `check --json ADDRESS` through the lab (its resolver, CA and dial file).
+    pub fn check(&self, address: &str) -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+            .args([
+                "check",
+                "--json",
+                "--no-system-roots",
+                "--resolver",
+                &self.dns,
+            ])
+            .arg("--ca-file")
+            .arg(self.dir.join("lab-ca.pem"))
+            .arg("--lab-dial")
+            .arg(self.dir.join("lab-dial.txt"))
+            .arg(address)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+impl Drop for LabProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
