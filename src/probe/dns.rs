@@ -5,6 +5,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use futures::FutureExt;
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
@@ -16,6 +17,7 @@ use thiserror::Error;
 
 pub use crate::model::evidence::{DnsFailure, SrvRecord};
 
+mod join;
 mod spec;
 pub use spec::ResolverSpec;
 
@@ -45,8 +47,9 @@ pub struct AddrAnswer {
     pub cname_chain: Vec<String>,
 }
 
-/// D19: at most this many queries of one resolver handle (and of its
-/// clones) are in flight at once unless `--dns-in-flight` says otherwise;
+/// D19: at most this many distinct questions of one resolver handle (and
+/// of its clones) are in flight at once (identical ones asked together go
+/// out once) unless `--dns-in-flight` says otherwise;
 /// more wait their turn (outside their timeout). The user's resolvers see a
 /// bounded load however many targets are checked together. 256 is under what
 /// Unbound (512 or 1,024 per thread), BIND (`recursive-clients` 1,000) and
@@ -71,6 +74,8 @@ pub struct Dns {
     servers: Vec<String>,
     timeout: Duration,
     gate: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Identical questions in flight, joined (see [`join`]).
+    joints: join::Joints,
 }
 
 fn plain(name: &Name) -> String {
@@ -155,6 +160,7 @@ impl Dns {
             servers: servers_used,
             timeout,
             gate: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+            joints: join::Joints::default(),
         })
     }
 
@@ -177,6 +183,11 @@ impl Dns {
     /// Queries that may still start now without waiting (tests, D19).
     pub fn free_slots(&self) -> usize {
         self.gate.available_permits()
+    }
+
+    /// Distinct questions in flight or waiting for a slot (tests, D19).
+    pub fn questions_in_flight(&self) -> usize {
+        self.joints.len()
     }
 
     /// Who answered, for error messages ("REFUSED by 127.0.0.1:53").
@@ -205,13 +216,21 @@ impl Dns {
         // The resolver has its own timeout; this bound also covers a pool of
         // servers that each time out, so one step never outlives the limit by much.
         let limit = self.timeout + Duration::from_millis(250);
-        // D19: wait for a slot first; the semaphore is never closed.
-        let _slot = self.gate.acquire().await.ok();
-        let lookup = tokio::time::timeout(limit, self.resolver.lookup(fqdn, rtype))
-            .await
-            .map_err(|_| DnsFailure::Timeout(self.label.clone()))?
-            .map_err(|e| self.classify(e))?;
-        Ok((lookup.answers().to_vec(), lookup.additionals().to_vec()))
+        let question = fqdn.clone();
+        let send = || {
+            let this = self.clone();
+            async move {
+                // D19: wait for a slot first; the semaphore is never closed.
+                let _slot = this.gate.acquire().await.ok();
+                let lookup = tokio::time::timeout(limit, this.resolver.lookup(question, rtype))
+                    .await
+                    .map_err(|_| DnsFailure::Timeout(this.label.clone()))?
+                    .map_err(|e| this.classify(e))?;
+                Ok((lookup.answers().to_vec(), lookup.additionals().to_vec()))
+            }
+            .boxed()
+        };
+        self.joints.ask(fqdn, rtype, limit, send).await
     }
 
     /// The NS names of `zone` (empty when it has none).
