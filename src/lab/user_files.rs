@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use hickory_proto::rr::Name;
+
 use super::{Scenario, builtin_scenarios};
 use crate::fsread::shown;
 use crate::text::echo;
@@ -20,7 +22,11 @@ pub fn with_user_scenarios(paths: &[PathBuf]) -> Result<Vec<Scenario>, String> {
     let room = MAX_SCENARIOS.saturating_sub(builtin);
     let files = files(paths, room)?;
     let mut names: HashSet<String> = all.iter().map(|s| s.name().to_string()).collect();
-    let mut domains: HashSet<String> = all.iter().map(Scenario::domain).collect();
+    let mut zones: HashSet<Name> = all.iter().flat_map(|s| s.zones.clone()).collect();
+    let mut hosts: HashSet<Name> = all
+        .iter()
+        .flat_map(|s| s.hosts.iter().map(|h| h.name.clone()))
+        .collect();
     for file in files {
         let text =
             crate::fsread::read_text_limited(&file, crate::fsread::CONFIG_MAX, "scenario file")
@@ -33,11 +39,19 @@ pub fn with_user_scenarios(paths: &[PathBuf]) -> Result<Vec<Scenario>, String> {
                 echo(s.name())
             ));
         }
-        if !domains.insert(s.domain()) {
+        // Lab::start would refuse these too, as a failure to start (exit 3).
+        if let Some(zone) = s.zones.iter().find(|z| !zones.insert((*z).clone())) {
             return Err(format!(
-                "scenario {}: the SIP domain {} is taken by a built-in scenario or an earlier file; give it another `sip_address`",
+                "scenario {}: the zone {} is taken by a built-in scenario or an earlier file; give it another `sip_address` or `extra_zones`",
                 shown(&file),
-                echo(&s.domain())
+                echo(zone.to_ascii().trim_end_matches('.'))
+            ));
+        }
+        if let Some(host) = s.hosts.iter().find(|h| !hosts.insert(h.name.clone())) {
+            return Err(format!(
+                "scenario {}: the host {} is taken by a built-in scenario or an earlier file; give it another name",
+                shown(&file),
+                echo(host.name.to_ascii().trim_end_matches('.'))
             ));
         }
         all.push(s);
@@ -136,7 +150,12 @@ mod tests {
         let taken_domain = mine().replace("mine.test", "healthy.test");
         err(
             file("b.toml", &taken_domain),
-            &["b.toml", "healthy.test is taken"],
+            &["b.toml", "zone healthy.test is taken"],
+        );
+        let taken_zone = mine().replace("rules = [", "extra_zones = [\"split.local\"]\nrules = [");
+        err(
+            file("z.toml", &taken_zone),
+            &["z.toml", "zone split.local is taken"],
         );
         err(file("c.toml", "name = 3"), &["scenario ", "c.toml"]);
         let empty = tempfile::tempdir().unwrap();
