@@ -74,7 +74,8 @@ async fn d19_identical_questions_in_flight_take_one_slot_and_give_it_back() {
     let received = move || received.questions();
     let dns = Dns::new(&ResolverSpec::Servers(vec![addr]), Duration::from_secs(20))
         .unwrap()
-        .with_in_flight(8);
+        .with_in_flight(8)
+        .with_joined_questions();
     // 30 checks of one domain ask the same name; two others ask their own.
     let mut names = vec!["_sip._tls.same.test".to_string(); 30];
     names.extend(["_sip._tls.a.test".into(), "_sip._tls.b.test".into()]);
@@ -102,7 +103,9 @@ async fn d19_identical_questions_in_flight_take_one_slot_and_give_it_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d19_joined_questions_share_the_answer_and_an_answered_one_is_asked_afresh() {
     let (addr, received) = server(Some(Duration::from_millis(300))).await;
-    let dns = Dns::new(&ResolverSpec::Servers(vec![addr]), Duration::from_secs(5)).unwrap();
+    let dns = Dns::new(&ResolverSpec::Servers(vec![addr]), Duration::from_secs(5))
+        .unwrap()
+        .with_joined_questions();
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let dns = dns.clone();
@@ -125,4 +128,52 @@ async fn d19_joined_questions_share_the_answer_and_an_answered_one_is_asked_afre
         DnsFailure::NxDomain
     );
     assert!(received.datagrams() > first, "the answer was kept");
+}
+
+// The audit and the exporter build their engine with joined questions;
+// `check` and the dashboard do not (a re-run must not join a question its
+// cancelled predecessor sent before the user's DNS edit). Five checks of
+// one domain against a server that never answers: joined, they hold the
+// slots of one check; not joined, five times as many.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d19_only_an_engine_that_asks_for_it_joins_questions() {
+    use sipscope::engine::{CheckRequest, Engine, EngineSettings};
+    let (addr, _) = server(None).await;
+    let used = |join: bool| async move {
+        let mut options = sipscope::sweep::SweepOptions::new(
+            sipscope::plan::profile("sfb").unwrap(),
+            ResolverSpec::Servers(vec![addr]),
+        );
+        options.system_roots = false;
+        options.timeout = Duration::from_secs(20);
+        let mut settings = EngineSettings::new(options);
+        settings.join_questions = join;
+        let engine = Arc::new(Engine::new(settings).unwrap());
+        let all = engine.vantage_dns_slots(0).unwrap();
+        let checks: Vec<_> = (0..5)
+            .map(|i| {
+                let engine = engine.clone();
+                let request = CheckRequest::parse(&format!("sip:user{i}@same.test")).unwrap();
+                tokio::spawn(async move { engine.check(&request, None).await })
+            })
+            .collect();
+        // Every check's first questions go out at once; then nothing moves.
+        let mut last = usize::MAX;
+        loop {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = engine.vantage_dns_slots(0).unwrap();
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        for c in &checks {
+            c.abort();
+        }
+        all - last
+    };
+    let joined = used(true).await;
+    let apart = used(false).await;
+    assert!(joined > 0, "no question was asked");
+    assert_eq!(apart, 5 * joined, "joined {joined}, apart {apart}");
 }

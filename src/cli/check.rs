@@ -29,6 +29,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
             options: options.clone(),
             vantages: named.clone(),
             authoritative,
+            join_questions: false,
         })?;
         let runtime = super::runtime()?;
         let result = runtime.block_on(engine.check(&CheckRequest::new(target), None));
@@ -78,6 +79,7 @@ pub fn run(args: &CheckArgs, sweep: &SweepOverrides, config: &Resolved) -> Resul
         options,
         vantages: Vec::new(),
         authoritative,
+        join_questions: false,
     })?;
     let runtime = super::runtime()?;
     let result = runtime.block_on(engine.check(&CheckRequest::new(target), None));

@@ -102,6 +102,8 @@ impl Engine {
             options: sweep_options(sweep, None, &config.config)?,
             vantages: crate::config::vantages(sweep, &config.config)?,
             authoritative: sweep.authoritative || config.config.authoritative,
+            // Many checks at once: identical questions in flight are joined.
+            join_questions: true,
         })?;
         Ok(Engine { inner })
     }

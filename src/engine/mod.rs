@@ -41,6 +41,11 @@ pub struct EngineSettings {
     pub vantages: Vec<Vantage>,
     /// D11: ask the zone's own servers too.
     pub authoritative: bool,
+    /// D19: join identical questions in flight (the audit and the exporter,
+    /// whose checks run together). Off for `check` and the dashboard: a
+    /// re-run must never join a question its cancelled predecessor sent
+    /// before the user's DNS edit.
+    pub join_questions: bool,
 }
 
 impl EngineSettings {
@@ -49,6 +54,7 @@ impl EngineSettings {
             options,
             vantages: Vec::new(),
             authoritative: false,
+            join_questions: false,
         }
     }
 }
@@ -95,7 +101,12 @@ impl Engine {
         };
         let mut lanes = Vec::with_capacity(named.len());
         for (label, resolvers) in named {
-            let dns = Arc::new(Dns::new(&resolvers, o.timeout)?.with_in_flight(o.dns_in_flight));
+            let dns = Dns::new(&resolvers, o.timeout)?.with_in_flight(o.dns_in_flight);
+            let dns = Arc::new(if settings.join_questions {
+                dns.with_joined_questions()
+            } else {
+                dns
+            });
             lanes.push(Lane {
                 label,
                 resolvers,

@@ -48,8 +48,8 @@ pub struct AddrAnswer {
 }
 
 /// D19: at most this many distinct questions of one resolver handle (and
-/// of its clones) are in flight at once (identical ones asked together go
-/// out once) unless `--dns-in-flight` says otherwise;
+/// of its clones) are in flight at once (in the audit and the exporter,
+/// identical ones asked together go out once) unless `--dns-in-flight` says otherwise;
 /// more wait their turn (outside their timeout). The user's resolvers see a
 /// bounded load however many targets are checked together. 256 is under what
 /// Unbound (512 or 1,024 per thread), BIND (`recursive-clients` 1,000) and
@@ -74,8 +74,8 @@ pub struct Dns {
     servers: Vec<String>,
     timeout: Duration,
     gate: std::sync::Arc<tokio::sync::Semaphore>,
-    /// Identical questions in flight, joined (see [`join`]).
-    joints: join::Joints,
+    /// Identical questions in flight, joined (see [`join`]), when asked for.
+    joints: Option<join::Joints>,
 }
 
 fn plain(name: &Name) -> String {
@@ -160,7 +160,7 @@ impl Dns {
             servers: servers_used,
             timeout,
             gate: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
-            joints: join::Joints::default(),
+            joints: None,
         })
     }
 
@@ -185,9 +185,17 @@ impl Dns {
         self.gate.available_permits()
     }
 
-    /// Distinct questions in flight or waiting for a slot (tests, D19).
+    /// The same resolver, joining an identical question already in flight
+    /// instead of sending it again (see [`join`]; the audit and the
+    /// exporter). Call it before the handle is shared.
+    pub fn with_joined_questions(mut self) -> Dns {
+        self.joints = Some(join::Joints::default());
+        self
+    }
+
+    /// Distinct joined questions in flight or waiting for a slot (tests, D19).
     pub fn questions_in_flight(&self) -> usize {
-        self.joints.len()
+        self.joints.as_ref().map_or(0, join::Joints::len)
     }
 
     /// Who answered, for error messages ("REFUSED by 127.0.0.1:53").
@@ -230,7 +238,10 @@ impl Dns {
             }
             .boxed()
         };
-        self.joints.ask(fqdn, rtype, limit, send).await
+        match &self.joints {
+            Some(joints) => joints.ask(fqdn, rtype, limit, send).await,
+            None => send().await,
+        }
     }
 
     /// The NS names of `zone` (empty when it has none).
