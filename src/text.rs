@@ -115,6 +115,21 @@ pub fn echo_max(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// Where byte `offset` of `text` falls (a parser's error span): the line
+/// and column, 1-based, and that line's text. Never slices inside a
+/// character; an offset past the end counts as the end.
+pub fn position(text: &str, offset: usize) -> (usize, usize, &str) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[start..].chars().count() + 1;
+    (line, column, text[start..].lines().next().unwrap_or(""))
+}
+
 /// A dashboard line with every span's text [`clean`]ed (styles kept).
 pub fn clean_line(mut line: ratatui::text::Line<'static>) -> ratatui::text::Line<'static> {
     for span in &mut line.spans {
@@ -134,6 +149,18 @@ pub fn clean_lines(lines: Vec<ratatui::text::Line<'static>>) -> Vec<ratatui::tex
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    // A parser's byte offset, even one inside a character or past the end.
+    #[test]
+    fn position_counts_lines_and_characters() {
+        let text = "a = 1\nname = \"café\"\nx";
+        assert_eq!(position(text, 0), (1, 1, "a = 1"));
+        assert_eq!(position(text, 13), (2, 8, "name = \"café\""));
+        // Inside the two bytes of "é": counted from the character's start.
+        let inside = text.find('é').unwrap() + 1;
+        assert_eq!(position(text, inside), (2, 12, "name = \"café\""));
+        assert_eq!(position(text, 999), (3, 2, "x"));
+    }
 
     #[test]
     fn escapes_controls_and_bidi() {

@@ -277,19 +277,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
 fn invalid(text: &str, origin: &Path, e: &toml::de::Error) -> ConfigError {
     let message = e.message().trim().replace('\n', " ");
     let (line, column, line_text) = match e.span() {
-        Some(span) => {
-            // The span is the parser's byte offset; never slice inside a character.
-            let mut end = span.start.min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let before = &text[..end];
-            let line = before.matches('\n').count() + 1;
-            let start = before.rfind('\n').map_or(0, |i| i + 1);
-            let column = before[start..].chars().count() + 1;
-            let line_text = text[start..].lines().next().unwrap_or("");
-            (line, column, line_text)
-        }
+        Some(span) => crate::text::position(text, span.start),
         None => (1, 1, ""),
     };
     // serde names the key itself for unknown fields; otherwise the key is

@@ -155,14 +155,10 @@ fn toml_detail(text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim().replace('\n', " ");
     let message = crate::text::clean(&message);
     match e.span() {
-        Some(span) => {
-            let end = (0..=span.start.min(text.len()))
-                .rev()
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(0);
-            let line = text[..end].matches('\n').count() + 1;
-            format!("line {line}: {message}")
-        }
+        Some(span) => format!(
+            "line {}: {message}",
+            crate::text::position(text, span.start).0
+        ),
         None => message.into_owned(),
     }
 }

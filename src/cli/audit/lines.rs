@@ -136,13 +136,13 @@ fn holds_something(bytes: &[u8], len: usize) -> bool {
     if len > LINE_MAX || bytes.contains(&0) {
         return true;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            let text = text.trim();
-            !text.is_empty() && !text.starts_with('#')
-        }
-        Err(_) => true,
-    }
+    std::str::from_utf8(bytes).map_or(true, |text| !skipped(text))
+}
+
+/// A blank line or a `#` comment.
+fn skipped(text: &str) -> bool {
+    let text = text.trim();
+    text.is_empty() || text.starts_with('#')
 }
 
 /// What one line holds; `None` for a blank line or a comment.
@@ -169,11 +169,10 @@ fn classify(line: usize, bytes: &[u8], len: usize) -> Option<Line> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return bad("the line is not valid UTF-8; save the file as UTF-8".into());
     };
-    if !holds_something(bytes, len) {
+    if skipped(text) {
         return None;
     }
-    let text = text.trim();
-    match parse_target(text) {
+    match parse_target(text.trim()) {
         Ok(target) => Some(Line::Address { line, target }),
         Err(e) => bad(e.to_string()),
     }

@@ -46,11 +46,9 @@ impl SweepReport {
     pub fn decide(&mut self) {
         // The profile declares how its client ranks rows (D7); a report of a
         // profile this build does not know is ranked the classic way.
-        let ranking = crate::plan::ranking(&self.profile)
-            .unwrap_or(&crate::plan::CLASSIC_RANKING)
-            .to_vec();
-        self.selected = select(&self.records, &ranking);
-        self.verdict = verdict(&self.records, self.selected, &self.domain, &ranking);
+        let ranking = crate::plan::ranking(&self.profile).unwrap_or(&crate::plan::CLASSIC_RANKING);
+        self.selected = select(&self.records, ranking);
+        self.verdict = verdict(&self.records, self.selected, &self.domain, ranking);
         (self.verdict.state, self.verdict.degraded) = state::assess(
             self.verdict.signin,
             &self.records,
